@@ -1,0 +1,45 @@
+// imeisync imei parse IMEI...
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/output.h"
+#include "node/imei.h"
+
+namespace imeisync::cli {
+namespace {
+
+int RunImeiParse(const std::vector<std::string>& inputs) {
+  for (const std::string& input : inputs) {
+    auto imei = node::Imei::Parse(input);
+    if (!imei.ok()) {
+      PrintError("invalid IMEI \"" + input + "\"", imei.status());
+      return kExitUsage;
+    }
+    nlohmann::ordered_json line;
+    line["input"] = input;
+    line["imei14"] = std::string(imei->imei14());
+    line["imei15"] = imei->imei15();
+    line["tac"] = std::string(imei->tac());
+    line["serial"] = std::string(imei->serial());
+    PrintJsonLine(line);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddImeiCommand(CLI::App& app, RunFn* run) {
+  CLI::App* imei = app.add_subcommand("imei", "IMEI utilities");
+  imei->require_subcommand(1);
+  CLI::App* parse = imei->add_subcommand(
+      "parse",
+      "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit IMEISV; "
+      "separators ' -/.' ignored) and print one JSON object per line. Exits 2 "
+      "at the first invalid IMEI, after printing the valid ones before it.");
+  auto inputs = std::make_shared<std::vector<std::string>>();
+  parse->add_option("IMEI", *inputs, "IMEIs to parse")->required();
+  parse->callback([run, inputs] { *run = [inputs] { return RunImeiParse(*inputs); }; });
+}
+
+}  // namespace imeisync::cli

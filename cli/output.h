@@ -1,0 +1,23 @@
+// Output helpers shared by commands: JSON lines on stdout, one-line errors
+// on stderr.
+#ifndef IMEISYNC_CLI_OUTPUT_H_
+#define IMEISYNC_CLI_OUTPUT_H_
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace imeisync::cli {
+
+// Prints `obj` as one compact JSON line and flushes, so that lines already
+// printed survive a later error exit. Invalid UTF-8 in strings is replaced
+// with U+FFFD rather than aborting the output.
+void PrintJsonLine(const nlohmann::ordered_json& obj);
+
+// Prints "imeisync: <context>: <message>" on stderr.
+void PrintError(std::string_view context, const Status& status);
+
+}  // namespace imeisync::cli
+
+#endif  // IMEISYNC_CLI_OUTPUT_H_

@@ -1,0 +1,40 @@
+// unique_ptr owners for OpenSSL handles, and the failure path for OpenSSL
+// calls that fail only when the library itself is broken or out of memory.
+#ifndef IMEISYNC_CRYPTO_OPENSSL_PTR_H_
+#define IMEISYNC_CRYPTO_OPENSSL_PTR_H_
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+
+#include <memory>
+#include <string>
+
+namespace imeisync::crypto {
+
+template <auto Fn>
+struct Free {
+  template <class T>
+  void operator()(T* p) const {
+    Fn(p);
+  }
+};
+
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX_free>>;
+using EvpMacPtr = std::unique_ptr<EVP_MAC, Free<EVP_MAC_free>>;
+using EvpMacCtxPtr = std::unique_ptr<EVP_MAC_CTX, Free<EVP_MAC_CTX_free>>;
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Free<EVP_PKEY_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, Free<BIO_free_all>>;
+
+// The oldest queued OpenSSL error as text ("" when the queue is empty); clears
+// the queue so stale errors never leak into a later message.
+std::string TakeOpenSslError();
+
+// Aborts the process with `what` and the OpenSSL error queue when `ok` is
+// false. Only for calls whose failure means memory exhaustion or a broken
+// library, never for anything input can cause.
+void CheckOpenSsl(bool ok, const char* what);
+
+}  // namespace imeisync::crypto
+
+#endif  // IMEISYNC_CRYPTO_OPENSSL_PTR_H_

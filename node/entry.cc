@@ -1,0 +1,124 @@
+#include "node/entry.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cctype>
+#include <string>
+
+namespace imeisync::node {
+namespace {
+
+constexpr std::array<std::pair<Action, std::string_view>, 5> kActions{{
+    {Action::kBlock, "BLOCK"},
+    {Action::kClear, "CLEAR"},
+    {Action::kRegister, "REGISTER"},
+    {Action::kDeregister, "DEREGISTER"},
+    {Action::kAllow, "ALLOW"},
+}};
+
+constexpr std::array<std::pair<Reason, std::string_view>, 8> kReasons{{
+    {Reason::kStolen, "STOLEN"},
+    {Reason::kLost, "LOST"},
+    {Reason::kUnregistered, "UNREGISTERED"},
+    {Reason::kCounterfeit, "COUNTERFEIT"},
+    {Reason::kDuplicate, "DUPLICATE"},
+    {Reason::kCourtOrder, "COURT_ORDER"},
+    {Reason::kForeignStolen, "FOREIGN_STOLEN"},
+    {Reason::kRegistry, "REGISTRY"},
+}};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) ==
+                  std::toupper(static_cast<unsigned char>(y));
+         });
+}
+
+template <class Table, class Enum>
+std::string_view NameOf(const Table& table, Enum v) {
+  for (const auto& [value, name] : table) {
+    if (value == v) return name;
+  }
+  return "UNKNOWN";
+}
+
+template <class Table>
+auto ValueOf(const Table& table, std::string_view name)
+    -> std::optional<typename Table::value_type::first_type> {
+  for (const auto& [value, n] : table) {
+    if (EqualsIgnoreCase(n, name)) return value;
+  }
+  return std::nullopt;
+}
+
+template <class Table>
+bool IsKnown(const Table& table, uint8_t wire) {
+  return std::any_of(table.begin(), table.end(), [wire](const auto& row) {
+    return static_cast<uint8_t>(row.first) == wire;
+  });
+}
+
+// Field offsets of the canonical layout.
+constexpr size_t kVersionAt = 0;
+constexpr size_t kActionAt = 1;
+constexpr size_t kReasonAt = 2;
+constexpr size_t kTagAt = 3;
+constexpr size_t kIssuedAtAt = 35;
+
+}  // namespace
+
+std::string_view ActionName(Action a) { return NameOf(kActions, a); }
+std::string_view ReasonName(Reason r) { return NameOf(kReasons, r); }
+std::optional<Action> ParseAction(std::string_view name) { return ValueOf(kActions, name); }
+std::optional<Reason> ParseReason(std::string_view name) { return ValueOf(kReasons, name); }
+
+EncodedEntry EncodeEntry(const Entry& e) {
+  assert(e.issued_at_ms <= kMaxIssuedAtMs);
+  EncodedEntry out;
+  out[kVersionAt] = kEntryVersion;
+  out[kActionAt] = static_cast<uint8_t>(e.action);
+  out[kReasonAt] = static_cast<uint8_t>(e.reason);
+  std::copy(e.tag.begin(), e.tag.end(), out.begin() + kTagAt);
+  for (size_t i = 0; i < 8; ++i) {
+    out[kIssuedAtAt + i] = static_cast<uint8_t>(e.issued_at_ms >> (56 - 8 * i));
+  }
+  return out;
+}
+
+Result<Entry> DecodeEntry(ByteView bytes) {
+  if (bytes.size() != kEncodedEntrySize) {
+    return InvalidArgument("entry is " + std::to_string(bytes.size()) +
+                           " bytes; the canonical encoding is exactly 43" +
+                           (bytes.size() > kEncodedEntrySize ? " (trailing bytes)" : ""));
+  }
+  if (bytes[kVersionAt] != kEntryVersion) {
+    return InvalidArgument("entry byte 0: unknown version " +
+                           std::to_string(bytes[kVersionAt]) + " (expected 1)");
+  }
+  if (!IsKnown(kActions, bytes[kActionAt])) {
+    return InvalidArgument("entry byte 1: unknown action " +
+                           std::to_string(bytes[kActionAt]) + " (valid: 1-5)");
+  }
+  if (!IsKnown(kReasons, bytes[kReasonAt])) {
+    return InvalidArgument("entry byte 2: unknown reason " +
+                           std::to_string(bytes[kReasonAt]) + " (valid: 1-8)");
+  }
+  Entry e;
+  e.action = static_cast<Action>(bytes[kActionAt]);
+  e.reason = static_cast<Reason>(bytes[kReasonAt]);
+  std::copy(bytes.begin() + kTagAt, bytes.begin() + kIssuedAtAt, e.tag.begin());
+  e.issued_at_ms = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    e.issued_at_ms = (e.issued_at_ms << 8) | bytes[kIssuedAtAt + i];
+  }
+  if (e.issued_at_ms > kMaxIssuedAtMs) {
+    return InvalidArgument("entry bytes 35-42: issued_at_ms " +
+                           std::to_string(e.issued_at_ms) +
+                           " exceeds 2^63-1");
+  }
+  return e;
+}
+
+}  // namespace imeisync::node
