@@ -13,13 +13,18 @@ namespace {
 Status ErrnoStatus(const std::string& what, const std::string& path, int err) {
   std::string msg = what + " " + path + ": " + std::strerror(err);
   switch (err) {
-    case ENOENT: return NotFound(std::move(msg));
+    case ENOENT:
+      return NotFound(std::move(msg));
     case EACCES:
-    case EPERM: return PermissionDenied(std::move(msg));
-    case EEXIST: return AlreadyExists(std::move(msg));
+    case EPERM:
+      return PermissionDenied(std::move(msg));
+    case EEXIST:
+      return AlreadyExists(std::move(msg));
     case ENOSPC:
-    case EDQUOT: return ResourceExhausted(std::move(msg));
-    default: return Internal(std::move(msg));
+    case EDQUOT:
+      return ResourceExhausted(std::move(msg));
+    default:
+      return Internal(std::move(msg));
   }
 }
 
@@ -58,8 +63,10 @@ Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return ErrnoStatus("cannot open", path, errno);
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus("cannot stat", path, errno);
-  if (S_ISDIR(st.st_mode)) return InvalidArgument(path + " is a directory, not a file");
+  if (::fstat(fd.get(), &st) != 0)
+    return ErrnoStatus("cannot stat", path, errno);
+  if (S_ISDIR(st.st_mode))
+    return InvalidArgument(path + " is a directory, not a file");
   if (static_cast<size_t>(st.st_size) > max_bytes) {
     return InvalidArgument(path + " is " + std::to_string(st.st_size) +
                            " bytes; at most " + std::to_string(max_bytes) +
@@ -98,7 +105,8 @@ Status WriteFileAtomic(const std::string& path, ByteView contents, mode_t mode,
     }
     size_t done = 0;
     while (done < contents.size()) {
-      ssize_t n = ::write(fd.get(), contents.data() + done, contents.size() - done);
+      ssize_t n =
+          ::write(fd.get(), contents.data() + done, contents.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
         int err = errno;
@@ -136,7 +144,8 @@ Status WriteFileAtomic(const std::string& path, ByteView contents, mode_t mode,
 
 Result<mode_t> FileMode(const std::string& path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return ErrnoStatus("cannot stat", path, errno);
+  if (::stat(path.c_str(), &st) != 0)
+    return ErrnoStatus("cannot stat", path, errno);
   return static_cast<mode_t>(st.st_mode & 07777);
 }
 

@@ -104,16 +104,17 @@ class [[nodiscard]] Result {
 #define IMEISYNC_CONCAT_(a, b) IMEISYNC_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define IMEISYNC_RETURN_IF_ERROR(expr)            \
-  do {                                            \
-    ::imeisync::Status imeisync_status_ = (expr); \
+#define IMEISYNC_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::imeisync::Status imeisync_status_ = (expr);        \
     if (!imeisync_status_.ok()) return imeisync_status_; \
   } while (0)
 
 // Evaluates `expr` (a Result<T>); returns its status on error, otherwise
 // move-assigns the value to `lhs` (which may be a declaration).
 #define IMEISYNC_ASSIGN_OR_RETURN(lhs, expr) \
-  IMEISYNC_ASSIGN_OR_RETURN_IMPL_(IMEISYNC_CONCAT_(imeisync_result_, __LINE__), lhs, expr)
+  IMEISYNC_ASSIGN_OR_RETURN_IMPL_(           \
+      IMEISYNC_CONCAT_(imeisync_result_, __LINE__), lhs, expr)
 #define IMEISYNC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                    \
   if (!tmp.ok()) return tmp.status();                   \

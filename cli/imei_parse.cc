@@ -39,7 +39,8 @@ void AddImeiCommand(CLI::App& app, RunFn* run) {
       "at the first invalid IMEI, after printing the valid ones before it.");
   auto inputs = std::make_shared<std::vector<std::string>>();
   parse->add_option("IMEI", *inputs, "IMEIs to parse")->required();
-  parse->callback([run, inputs] { *run = [inputs] { return RunImeiParse(*inputs); }; });
+  parse->callback(
+      [run, inputs] { *run = [inputs] { return RunImeiParse(*inputs); }; });
 }
 
 }  // namespace imeisync::cli

@@ -8,7 +8,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"imeisync: federated, privacy-preserving IMEI blocklist sync"};
-  app.set_version_flag("--version", std::string("imeisync ") + IMEISYNC_VERSION);
+  app.set_version_flag("--version",
+                       std::string("imeisync ") + IMEISYNC_VERSION);
   app.require_subcommand(1);
 
   imeisync::cli::RunFn run;

@@ -46,8 +46,9 @@ void AddTagCommand(CLI::App& app, RunFn* run) {
       "Compute salted device tags: HMAC-SHA256(salt, \"imeisync/tag/v1\" || "
       "imei14). Prints one JSON object per line.");
   auto args = std::make_shared<TagArgs>();
-  tag->add_option("--salt-file", args->salt_file,
-                  "file holding the 32-byte federation salt as 64 hex characters")
+  tag->add_option(
+         "--salt-file", args->salt_file,
+         "file holding the 32-byte federation salt as 64 hex characters")
       ->required();
   tag->add_option("IMEI", args->imeis, "IMEIs to tag")->required();
   tag->callback([run, args] { *run = [args] { return RunTag(*args); }; });

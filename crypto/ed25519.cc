@@ -45,14 +45,14 @@ Result<Ed25519PublicKey> Ed25519PublicKey::FromPkey(EvpPkeyPtr pkey) {
     return InvalidArgument("cannot read Ed25519 public key: " +
                            TakeOpenSslError());
   }
-  return Ed25519PublicKey(std::shared_ptr<EVP_PKEY>(pkey.release(), EVP_PKEY_free),
-                          raw);
+  return Ed25519PublicKey(
+      std::shared_ptr<EVP_PKEY>(pkey.release(), EVP_PKEY_free), raw);
 }
 
 Result<Ed25519PublicKey> Ed25519PublicKey::FromRaw(ByteView raw) {
   if (raw.size() != kEd25519KeySize) {
-    return InvalidArgument("Ed25519 public key is " + std::to_string(raw.size()) +
-                           " bytes, expected 32");
+    return InvalidArgument("Ed25519 public key is " +
+                           std::to_string(raw.size()) + " bytes, expected 32");
   }
   EvpPkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
                                               raw.data(), raw.size()));
@@ -64,7 +64,8 @@ Result<Ed25519PublicKey> Ed25519PublicKey::FromRaw(ByteView raw) {
 
 Result<Ed25519PublicKey> Ed25519PublicKey::FromPem(std::string_view pem) {
   BioPtr bio = MemBio(pem);
-  EvpPkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphrase, nullptr));
+  EvpPkeyPtr pkey(
+      PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphrase, nullptr));
   if (!pkey) {
     TakeOpenSslError();
     return InvalidArgument("no PEM public key (\"BEGIN PUBLIC KEY\") found");
@@ -117,7 +118,8 @@ Result<Ed25519PrivateKey> Ed25519PrivateKey::FromPkey(EvpPkeyPtr pkey) {
   size_t len = raw.size();
   CheckOpenSsl(EVP_PKEY_get_raw_public_key(pkey.get(), raw.data(), &len) == 1,
                "EVP_PKEY_get_raw_public_key");
-  IMEISYNC_ASSIGN_OR_RETURN(Ed25519PublicKey pub, Ed25519PublicKey::FromRaw(raw));
+  IMEISYNC_ASSIGN_OR_RETURN(Ed25519PublicKey pub,
+                            Ed25519PublicKey::FromRaw(raw));
   return Ed25519PrivateKey(std::move(pkey), std::move(pub));
 }
 
@@ -164,7 +166,8 @@ Result<Ed25519PrivateKey> Ed25519PrivateKey::LoadPem(const std::string& path) {
     std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
     return FailedPrecondition("private key " + path + " has mode " + octal +
                               "; it must not be readable by group or others "
-                              "(chmod 600 " + path + ")");
+                              "(chmod 600 " +
+                              path + ")");
   }
   IMEISYNC_ASSIGN_OR_RETURN(std::string pem, ReadFile(path, kMaxPemBytes));
   auto key = FromPem(pem);
@@ -176,9 +179,10 @@ Result<Ed25519PrivateKey> Ed25519PrivateKey::LoadPem(const std::string& path) {
 Status Ed25519PrivateKey::SavePem(const std::string& path) const {
   // A secure-memory BIO is wiped when freed.
   BioPtr bio(BIO_new(BIO_s_secmem()));
-  CheckOpenSsl(bio && PEM_write_bio_PrivateKey(bio.get(), pkey_.get(), nullptr,
-                                               nullptr, 0, nullptr, nullptr) == 1,
-               "PEM_write_bio_PrivateKey");
+  CheckOpenSsl(
+      bio && PEM_write_bio_PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr,
+                                      0, nullptr, nullptr) == 1,
+      "PEM_write_bio_PrivateKey");
   std::string pem = BioContents(bio.get());
   Status s = WriteFileAtomic(path, AsBytes(pem), 0600, Overwrite::kNo);
   OPENSSL_cleanse(pem.data(), pem.size());

@@ -30,12 +30,6 @@ EvpMacCtxPtr NewKeyedContext(ByteView key) {
   return ctx;
 }
 
-EvpMacCtxPtr Dup(const EvpMacCtxPtr& ctx) {
-  EvpMacCtxPtr copy(EVP_MAC_CTX_dup(ctx.get()));
-  CheckOpenSsl(copy != nullptr, "EVP_MAC_CTX_dup");
-  return copy;
-}
-
 Hash32 Final(EVP_MAC_CTX* ctx) {
   Hash32 out;
   size_t len = 0;
@@ -54,8 +48,7 @@ Hash32 HmacSha256(ByteView key, ByteView message) {
   return Final(ctx.get());
 }
 
-HmacSha256Hasher::HmacSha256Hasher(ByteView key)
-    : keyed_(NewKeyedContext(key)), ctx_(Dup(keyed_)) {}
+HmacSha256Hasher::HmacSha256Hasher(ByteView key) : ctx_(NewKeyedContext(key)) {}
 
 HmacSha256Hasher& HmacSha256Hasher::Update(ByteView data) {
   CheckOpenSsl(EVP_MAC_update(ctx_.get(), data.data(), data.size()) == 1,
@@ -65,7 +58,10 @@ HmacSha256Hasher& HmacSha256Hasher::Update(ByteView data) {
 
 Hash32 HmacSha256Hasher::Finish() {
   Hash32 out = Final(ctx_.get());
-  ctx_ = Dup(keyed_);
+  // A null key reuses the one already set: HMAC restarts from its saved
+  // inner and outer pad states (EVP_MAC_init(3)).
+  CheckOpenSsl(EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) == 1,
+               "EVP_MAC_init(reuse key)");
   return out;
 }
 

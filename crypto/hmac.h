@@ -9,8 +9,9 @@ namespace imeisync::crypto {
 
 Hash32 HmacSha256(ByteView key, ByteView message);
 
-// Incremental HMAC-SHA256 under one key. Keeps a keyed template, so each
-// message after the first skips the key schedule. Not thread-safe.
+// Incremental HMAC-SHA256 under one key. Finish() re-initialises from the
+// stored key state, so each message after the first skips the key schedule.
+// Not thread-safe.
 class HmacSha256Hasher {
  public:
   // Copies what it needs of `key`; the caller may wipe its copy afterwards.
@@ -24,8 +25,7 @@ class HmacSha256Hasher {
   Hash32 Finish();
 
  private:
-  EvpMacCtxPtr keyed_;  // initialised with the key, never updated
-  EvpMacCtxPtr ctx_;    // a copy of keyed_ that absorbs the message
+  EvpMacCtxPtr ctx_;
 };
 
 }  // namespace imeisync::crypto

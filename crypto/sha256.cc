@@ -19,7 +19,8 @@ Hash32 Sha256(ByteView data) {
   Hash32 out;
   unsigned int len = 0;
   CheckOpenSsl(EVP_Digest(data.data(), data.size(), out.data(), &len,
-                          Sha256Md(), nullptr) == 1 && len == out.size(),
+                          Sha256Md(), nullptr) == 1 &&
+                   len == out.size(),
                "EVP_Digest");
   return out;
 }

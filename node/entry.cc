@@ -71,8 +71,12 @@ constexpr size_t kIssuedAtAt = 35;
 
 std::string_view ActionName(Action a) { return NameOf(kActions, a); }
 std::string_view ReasonName(Reason r) { return NameOf(kReasons, r); }
-std::optional<Action> ParseAction(std::string_view name) { return ValueOf(kActions, name); }
-std::optional<Reason> ParseReason(std::string_view name) { return ValueOf(kReasons, name); }
+std::optional<Action> ParseAction(std::string_view name) {
+  return ValueOf(kActions, name);
+}
+std::optional<Reason> ParseReason(std::string_view name) {
+  return ValueOf(kReasons, name);
+}
 
 EncodedEntry EncodeEntry(const Entry& e) {
   assert(e.issued_at_ms <= kMaxIssuedAtMs);
@@ -89,9 +93,10 @@ EncodedEntry EncodeEntry(const Entry& e) {
 
 Result<Entry> DecodeEntry(ByteView bytes) {
   if (bytes.size() != kEncodedEntrySize) {
-    return InvalidArgument("entry is " + std::to_string(bytes.size()) +
-                           " bytes; the canonical encoding is exactly 43" +
-                           (bytes.size() > kEncodedEntrySize ? " (trailing bytes)" : ""));
+    return InvalidArgument(
+        "entry is " + std::to_string(bytes.size()) +
+        " bytes; the canonical encoding is exactly 43" +
+        (bytes.size() > kEncodedEntrySize ? " (trailing bytes)" : ""));
   }
   if (bytes[kVersionAt] != kEntryVersion) {
     return InvalidArgument("entry byte 0: unknown version " +
@@ -115,8 +120,7 @@ Result<Entry> DecodeEntry(ByteView bytes) {
   }
   if (e.issued_at_ms > kMaxIssuedAtMs) {
     return InvalidArgument("entry bytes 35-42: issued_at_ms " +
-                           std::to_string(e.issued_at_ms) +
-                           " exceeds 2^63-1");
+                           std::to_string(e.issued_at_ms) + " exceeds 2^63-1");
   }
   return e;
 }

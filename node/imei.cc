@@ -7,7 +7,9 @@
 namespace imeisync::node {
 namespace {
 
-bool IsSeparator(char c) { return c == ' ' || c == '-' || c == '/' || c == '.'; }
+bool IsSeparator(char c) {
+  return c == ' ' || c == '-' || c == '/' || c == '.';
+}
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
@@ -18,7 +20,11 @@ bool IsSpace(char c) {
 // that does not start a valid sequence counts as one character of its own.
 size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
   auto b = static_cast<unsigned char>(s[i]);
-  size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+  size_t len = b < 0x80         ? 1
+               : (b >> 5) == 6  ? 2
+               : (b >> 4) == 14 ? 3
+               : (b >> 3) == 30 ? 4
+                                : 0;
   if (len == 0 || i + len > s.size()) {
     *cp = 0xFFFFFFFF;  // not UTF-8
     return 1;
@@ -44,7 +50,8 @@ std::string DescribeCharacter(std::string_view s, size_t i, char32_t cp) {
   } else if (cp >= 0x21 && cp < 0x7F) {
     std::snprintf(buf, sizeof buf, "character '%c'", static_cast<char>(cp));
   } else {
-    std::snprintf(buf, sizeof buf, "character U+%04X", static_cast<unsigned>(cp));
+    std::snprintf(buf, sizeof buf, "character U+%04X",
+                  static_cast<unsigned>(cp));
   }
   return buf;
 }

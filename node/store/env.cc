@@ -57,7 +57,8 @@ Result<std::unique_ptr<Env>> Env::Open(const EnvOptions& options) {
     return LmdbStatus(rc, "mdb_env_create");
   }
   std::unique_ptr<MDB_env, CloseEnv> env(raw);
-  if ((rc = mdb_env_set_maxdbs(raw, static_cast<MDB_dbi>(options.databases.size()))) != 0 ||
+  if ((rc = mdb_env_set_maxdbs(
+           raw, static_cast<MDB_dbi>(options.databases.size()))) != 0 ||
       (rc = mdb_env_set_mapsize(raw, options.initial_map_size)) != 0 ||
       (rc = mdb_env_set_maxreaders(raw, options.max_readers)) != 0) {
     forget();
@@ -72,8 +73,8 @@ Result<std::unique_ptr<Env>> Env::Open(const EnvOptions& options) {
   int dead = 0;
   mdb_reader_check(raw, &dead);
 
-  std::unique_ptr<Env> out(new Env(env.release(), path, st.st_dev, st.st_ino,
-                                   options.max_map_size));
+  std::unique_ptr<Env> out(
+      new Env(env.release(), path, st.st_dev, st.st_ino, options.max_map_size));
   Status s = out->Update([&](WriteTxn& txn) -> Status {
     for (const std::string& name : options.databases) {
       MDB_dbi dbi;
@@ -88,7 +89,10 @@ Result<std::unique_ptr<Env>> Env::Open(const EnvOptions& options) {
 }
 
 Env::Env(MDB_env* env, std::string path, dev_t dev, ino_t ino, size_t max_map)
-    : env_(env), path_(std::move(path)), dev_(dev), ino_(ino),
+    : env_(env),
+      path_(std::move(path)),
+      dev_(dev),
+      ino_(ino),
       max_map_size_(max_map) {}
 
 Env::~Env() {
@@ -192,7 +196,8 @@ Status Env::Update(const std::function<Status(WriteTxn&)>& fn) {
     MDB_envinfo info;
     mdb_env_info(env_, &info);
     if (info.me_mapsize >= max_map_size_) {
-      return ResourceExhausted("LMDB map of " + path_ + " is full at its limit of " +
+      return ResourceExhausted("LMDB map of " + path_ +
+                               " is full at its limit of " +
                                std::to_string(max_map_size_) + " bytes");
     }
     size_t grown = std::min(info.me_mapsize * 2, max_map_size_);

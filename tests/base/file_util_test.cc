@@ -19,7 +19,8 @@ BOOST_AUTO_TEST_CASE(write_then_read_with_exact_mode) {
   TempDir dir;
   std::string p = dir.path() + "/f";
   ::umask(022);
-  BOOST_REQUIRE(WriteFileAtomic(p, AsBytes("hello"), 0600, Overwrite::kNo).ok());
+  BOOST_REQUIRE(
+      WriteFileAtomic(p, AsBytes("hello"), 0600, Overwrite::kNo).ok());
   BOOST_TEST(*FileMode(p) == 0600u);
   BOOST_TEST(*ReadFile(p, 100) == "hello");
 }
@@ -27,7 +28,8 @@ BOOST_AUTO_TEST_CASE(write_then_read_with_exact_mode) {
 BOOST_AUTO_TEST_CASE(no_overwrite_keeps_the_existing_file) {
   TempDir dir;
   std::string p = dir.path() + "/f";
-  BOOST_REQUIRE(WriteFileAtomic(p, AsBytes("first"), 0600, Overwrite::kNo).ok());
+  BOOST_REQUIRE(
+      WriteFileAtomic(p, AsBytes("first"), 0600, Overwrite::kNo).ok());
   Status s = WriteFileAtomic(p, AsBytes("second"), 0600, Overwrite::kNo);
   BOOST_TEST(s.code() == StatusCode::kAlreadyExists);
   BOOST_TEST(*ReadFile(p, 100) == "first");
@@ -43,8 +45,10 @@ BOOST_AUTO_TEST_CASE(no_overwrite_keeps_the_existing_file) {
 BOOST_AUTO_TEST_CASE(overwrite_replaces) {
   TempDir dir;
   std::string p = dir.path() + "/f";
-  BOOST_REQUIRE(WriteFileAtomic(p, AsBytes("first"), 0644, Overwrite::kNo).ok());
-  BOOST_REQUIRE(WriteFileAtomic(p, AsBytes("second"), 0644, Overwrite::kYes).ok());
+  BOOST_REQUIRE(
+      WriteFileAtomic(p, AsBytes("first"), 0644, Overwrite::kNo).ok());
+  BOOST_REQUIRE(
+      WriteFileAtomic(p, AsBytes("second"), 0644, Overwrite::kYes).ok());
   BOOST_TEST(*ReadFile(p, 100) == "second");
 }
 
@@ -52,9 +56,12 @@ BOOST_AUTO_TEST_CASE(read_reports_missing_and_oversized_files) {
   TempDir dir;
   auto missing = ReadFile(dir.path() + "/nope", 100);
   BOOST_TEST(missing.status().code() == StatusCode::kNotFound);
-  BOOST_TEST(missing.status().message().find(dir.path() + "/nope") != std::string::npos);
+  BOOST_TEST(missing.status().message().find(dir.path() + "/nope") !=
+             std::string::npos);
   std::string p = dir.path() + "/big";
-  BOOST_REQUIRE(WriteFileAtomic(p, AsBytes(std::string(200, 'x')), 0600, Overwrite::kNo).ok());
+  BOOST_REQUIRE(
+      WriteFileAtomic(p, AsBytes(std::string(200, 'x')), 0600, Overwrite::kNo)
+          .ok());
   auto big = ReadFile(p, 100);
   BOOST_TEST(big.status().code() == StatusCode::kInvalidArgument);
 }

@@ -33,7 +33,8 @@ BOOST_AUTO_TEST_CASE(codes_carry_grpc_numbers) {
 
 BOOST_AUTO_TEST_CASE(to_string_names_code_and_message) {
   BOOST_TEST(Status::Ok().ToString() == "OK");
-  BOOST_TEST(DataLoss("root mismatch").ToString() == "DATA_LOSS: root mismatch");
+  BOOST_TEST(DataLoss("root mismatch").ToString() ==
+             "DATA_LOSS: root mismatch");
   BOOST_TEST(NotFound("x").WithContext("file f").message() == "file f: x");
   BOOST_TEST(Status::Ok().WithContext("ignored").ok());
 }

@@ -17,9 +17,11 @@ BOOST_AUTO_TEST_CASE(prints_one_json_object_per_imei) {
   BOOST_TEST(r.err == "");
   BOOST_TEST(r.out ==
              "{\"input\":\"35-209900-176148-1\",\"imei14\":\"35209900176148\","
-             "\"imei15\":\"352099001761481\",\"tac\":\"35209900\",\"serial\":\"176148\"}\n"
+             "\"imei15\":\"352099001761481\",\"tac\":\"35209900\",\"serial\":"
+             "\"176148\"}\n"
              "{\"input\":\"4901542032375181\",\"imei14\":\"49015420323751\","
-             "\"imei15\":\"490154203237518\",\"tac\":\"49015420\",\"serial\":\"323751\"}\n");
+             "\"imei15\":\"490154203237518\",\"tac\":\"49015420\",\"serial\":"
+             "\"323751\"}\n");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_check_digit_exits_2_naming_the_expected_digit) {
@@ -27,7 +29,8 @@ BOOST_AUTO_TEST_CASE(wrong_check_digit_exits_2_naming_the_expected_digit) {
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.out == "");
   BOOST_TEST(r.err ==
-             "imeisync: invalid IMEI \"352099001761482\": wrong check digit 2; expected 1\n");
+             "imeisync: invalid IMEI \"352099001761482\": wrong check digit 2; "
+             "expected 1\n");
 }
 
 BOOST_AUTO_TEST_CASE(valid_imeis_before_the_first_invalid_one_are_printed) {

@@ -27,10 +27,12 @@ BOOST_AUTO_TEST_SUITE(device_tag)
 // HMAC-SHA256(salt, "imeisync/tag/v1" || imei14).
 BOOST_AUTO_TEST_CASE(known_answers) {
   Salt salt = TestSalt();
-  BOOST_TEST(HexEncode(SaltedTag(salt, "35209900176148")) ==
-             "dc5c741fc168e33d730ac3c348c08b860066e78ebb37ea51db495e1fe6ac4384");
-  BOOST_TEST(HexEncode(SaltedTag(salt, "49015420323751")) ==
-             "8b52149ae51c98941ae9326aa6371ce849de1d6c7e952b64dd01972ce636316b");
+  BOOST_TEST(
+      HexEncode(SaltedTag(salt, "35209900176148")) ==
+      "dc5c741fc168e33d730ac3c348c08b860066e78ebb37ea51db495e1fe6ac4384");
+  BOOST_TEST(
+      HexEncode(SaltedTag(salt, "49015420323751")) ==
+      "8b52149ae51c98941ae9326aa6371ce849de1d6c7e952b64dd01972ce636316b");
 }
 
 BOOST_AUTO_TEST_CASE(tagger_matches_the_definition_for_many_imeis) {
@@ -38,7 +40,8 @@ BOOST_AUTO_TEST_CASE(tagger_matches_the_definition_for_many_imeis) {
   Tagger tagger(salt);
   for (int i = 0; i < 200; ++i) {
     char imei[15];
-    std::snprintf(imei, sizeof imei, "%08d%06d", 35209900 + i, i * 4919 % 1000000);
+    std::snprintf(imei, sizeof imei, "%08d%06d", 35209900 + i,
+                  i * 4919 % 1000000);
     std::string msg = std::string(kTagDomain) + imei;
     BOOST_TEST(tagger.Tag(imei) == HmacSha256(salt.bytes(), AsBytes(msg)));
   }
@@ -81,7 +84,8 @@ BOOST_AUTO_TEST_CASE(malformed_salt_files_are_errors_never_short_keys) {
       {std::string(kSaltHex).substr(0, 62) + "\n", "found 62"},
       {std::string(kSaltHex) + "00", "found 66"},
       {std::string(kSaltHex) + "\n\n", "found 65"},
-      {" " + std::string(kSaltHex).substr(1), "' ' at position 1 is not a hex digit"},
+      {" " + std::string(kSaltHex).substr(1),
+       "' ' at position 1 is not a hex digit"},
       {std::string(kSaltHex).substr(0, 63) + "g", "'g' at position 64"},
   };
   for (const auto& c : cases) {
@@ -90,8 +94,9 @@ BOOST_AUTO_TEST_CASE(malformed_salt_files_are_errors_never_short_keys) {
       auto salt = Salt::LoadFile(path);
       BOOST_TEST(salt.status().code() == StatusCode::kInvalidArgument);
       BOOST_TEST(salt.status().message().find("salt file " + path) == 0u);
-      BOOST_TEST(salt.status().message().find(c.message_part) != std::string::npos,
-                 salt.status().message());
+      BOOST_TEST(
+          salt.status().message().find(c.message_part) != std::string::npos,
+          salt.status().message());
     }
   }
   auto missing = Salt::LoadFile(dir.File("absent"));

@@ -49,8 +49,9 @@ std::vector<Rfc8032Case> Cases() {
        "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42",
        "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
        // The message is SHA-512("abc").
-       Unhex("ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-             "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
+       Unhex(
+           "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+           "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
        "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b589"
        "09351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704"},
   };
@@ -156,10 +157,12 @@ BOOST_AUTO_TEST_CASE(load_refuses_a_group_readable_private_key) {
 BOOST_AUTO_TEST_CASE(load_rejects_garbage_and_other_key_types) {
   TempDir dir;
   BOOST_REQUIRE(WriteFileAtomic(dir.File("junk"), AsBytes("not a key\n"), 0600,
-                                Overwrite::kNo).ok());
+                                Overwrite::kNo)
+                    .ok());
   auto junk = Ed25519PrivateKey::LoadPem(dir.File("junk"));
   BOOST_TEST(junk.status().code() == StatusCode::kInvalidArgument);
-  BOOST_TEST(junk.status().message().find(dir.File("junk")) != std::string::npos);
+  BOOST_TEST(junk.status().message().find(dir.File("junk")) !=
+             std::string::npos);
 
   // A P-256 key (a throwaway made by `openssl genpkey`) is refused by type.
   const char* p256 =
@@ -170,7 +173,8 @@ BOOST_AUTO_TEST_CASE(load_rejects_garbage_and_other_key_types) {
       "-----END PRIVATE KEY-----\n";
   auto wrong = Ed25519PrivateKey::FromPem(p256);
   BOOST_TEST(wrong.status().code() == StatusCode::kInvalidArgument);
-  BOOST_TEST(wrong.status().message().find("expected ED25519") != std::string::npos);
+  BOOST_TEST(wrong.status().message().find("expected ED25519") !=
+             std::string::npos);
 
   auto missing = Ed25519PublicKey::LoadPem(dir.File("absent"));
   BOOST_TEST(missing.status().code() == StatusCode::kNotFound);

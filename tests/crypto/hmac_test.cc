@@ -61,7 +61,8 @@ BOOST_AUTO_TEST_CASE(rfc4231_known_answers_incremental_and_reused) {
     BOOST_TEST_CONTEXT("RFC 4231 test case " << c.number) {
       HmacSha256Hasher h(c.key);
       ByteView data = c.data;
-      h.Update(data.first(data.size() / 3)).Update(data.subspan(data.size() / 3));
+      h.Update(data.first(data.size() / 3))
+          .Update(data.subspan(data.size() / 3));
       BOOST_TEST(HexEncode(h.Finish()) == c.mac);
       // The same hasher, after Finish(), computes the next message afresh.
       h.Update(c.data);
@@ -72,8 +73,9 @@ BOOST_AUTO_TEST_CASE(rfc4231_known_answers_incremental_and_reused) {
 
 BOOST_AUTO_TEST_CASE(empty_key_is_allowed) {
   // HMAC with an empty key is well defined; OpenSSL needs a non-null pointer.
-  BOOST_TEST(HexEncode(HmacSha256({}, {})) ==
-             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  BOOST_TEST(
+      HexEncode(HmacSha256({}, {})) ==
+      "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

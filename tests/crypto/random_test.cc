@@ -1,7 +1,8 @@
+#include "crypto/random.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include "crypto/constant_time.h"
-#include "crypto/random.h"
 
 namespace imeisync::crypto {
 namespace {
@@ -19,7 +20,8 @@ BOOST_AUTO_TEST_CASE(fills_the_buffer_and_differs_between_calls) {
   Bytes big(100000, 0);
   BOOST_REQUIRE(RandomBytes(big).ok());
   size_t zeros_in_tail = 0;
-  for (size_t i = big.size() - 64; i < big.size(); ++i) zeros_in_tail += big[i] == 0;
+  for (size_t i = big.size() - 64; i < big.size(); ++i)
+    zeros_in_tail += big[i] == 0;
   BOOST_TEST(zeros_in_tail < 64u);
 }
 

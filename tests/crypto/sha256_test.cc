@@ -11,20 +11,23 @@ BOOST_AUTO_TEST_SUITE(sha256)
 
 // FIPS 180-2, Appendix B.1.
 BOOST_AUTO_TEST_CASE(abc_known_answer) {
-  BOOST_TEST(HexEncode(Sha256(AsBytes("abc"))) ==
-             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  BOOST_TEST(
+      HexEncode(Sha256(AsBytes("abc"))) ==
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 // FIPS 180-2, Appendix B.2 (two blocks).
 BOOST_AUTO_TEST_CASE(two_block_known_answer) {
-  BOOST_TEST(HexEncode(Sha256(AsBytes(
-                 "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))) ==
-             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  BOOST_TEST(
+      HexEncode(Sha256(AsBytes(
+          "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))) ==
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 BOOST_AUTO_TEST_CASE(empty_input_is_the_rfc9162_empty_root) {
-  BOOST_TEST(HexEncode(Sha256({})) ==
-             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  BOOST_TEST(
+      HexEncode(Sha256({})) ==
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 BOOST_AUTO_TEST_CASE(incremental_equals_one_shot_and_resets) {

@@ -31,9 +31,9 @@ BOOST_AUTO_TEST_SUITE(entry)
 BOOST_AUTO_TEST_CASE(encoding_matches_the_documented_layout) {
   EncodedEntry enc = EncodeEntry(Sample());
   BOOST_TEST(HexEncode(enc) ==
-             "01"      // version
-             "01"      // action BLOCK
-             "01"      // reason STOLEN
+             "01"  // version
+             "01"  // action BLOCK
+             "01"  // reason STOLEN
              "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
              "0000019ab697e800");  // issued_at_ms, big-endian
 }
@@ -72,7 +72,8 @@ BOOST_AUTO_TEST_CASE(rejects_short_and_trailing_bytes) {
              "entry is 42 bytes; the canonical encoding is exactly 43");
   bytes.push_back(0);
   BOOST_TEST(DecodeError(bytes) ==
-             "entry is 44 bytes; the canonical encoding is exactly 43 (trailing bytes)");
+             "entry is 44 bytes; the canonical encoding is exactly 43 "
+             "(trailing bytes)");
   BOOST_TEST(DecodeError({}).find("entry is 0 bytes") == 0u);
 }
 
@@ -83,13 +84,20 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_version_action_and_reason) {
     copy[at] = v;
     return copy;
   };
-  BOOST_TEST(DecodeError(with(0, 2)) == "entry byte 0: unknown version 2 (expected 1)");
-  BOOST_TEST(DecodeError(with(0, 0)) == "entry byte 0: unknown version 0 (expected 1)");
-  BOOST_TEST(DecodeError(with(1, 0)) == "entry byte 1: unknown action 0 (valid: 1-5)");
-  BOOST_TEST(DecodeError(with(1, 6)) == "entry byte 1: unknown action 6 (valid: 1-5)");
-  BOOST_TEST(DecodeError(with(2, 0)) == "entry byte 2: unknown reason 0 (valid: 1-8)");
-  BOOST_TEST(DecodeError(with(2, 9)) == "entry byte 2: unknown reason 9 (valid: 1-8)");
-  BOOST_TEST(DecodeError(with(2, 255)) == "entry byte 2: unknown reason 255 (valid: 1-8)");
+  BOOST_TEST(DecodeError(with(0, 2)) ==
+             "entry byte 0: unknown version 2 (expected 1)");
+  BOOST_TEST(DecodeError(with(0, 0)) ==
+             "entry byte 0: unknown version 0 (expected 1)");
+  BOOST_TEST(DecodeError(with(1, 0)) ==
+             "entry byte 1: unknown action 0 (valid: 1-5)");
+  BOOST_TEST(DecodeError(with(1, 6)) ==
+             "entry byte 1: unknown action 6 (valid: 1-5)");
+  BOOST_TEST(DecodeError(with(2, 0)) ==
+             "entry byte 2: unknown reason 0 (valid: 1-8)");
+  BOOST_TEST(DecodeError(with(2, 9)) ==
+             "entry byte 2: unknown reason 9 (valid: 1-8)");
+  BOOST_TEST(DecodeError(with(2, 255)) ==
+             "entry byte 2: unknown reason 255 (valid: 1-8)");
 }
 
 BOOST_AUTO_TEST_CASE(rejects_issued_at_above_int64) {

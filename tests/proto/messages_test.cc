@@ -21,11 +21,13 @@ BOOST_AUTO_TEST_CASE(enum_numbers_equal_the_canonical_bytes) {
   BOOST_TEST(v1::Action_MAX == 5);
   BOOST_TEST(v1::REASON_STOLEN == static_cast<int>(Reason::kStolen));
   BOOST_TEST(v1::REASON_LOST == static_cast<int>(Reason::kLost));
-  BOOST_TEST(v1::REASON_UNREGISTERED == static_cast<int>(Reason::kUnregistered));
+  BOOST_TEST(v1::REASON_UNREGISTERED ==
+             static_cast<int>(Reason::kUnregistered));
   BOOST_TEST(v1::REASON_COUNTERFEIT == static_cast<int>(Reason::kCounterfeit));
   BOOST_TEST(v1::REASON_DUPLICATE == static_cast<int>(Reason::kDuplicate));
   BOOST_TEST(v1::REASON_COURT_ORDER == static_cast<int>(Reason::kCourtOrder));
-  BOOST_TEST(v1::REASON_FOREIGN_STOLEN == static_cast<int>(Reason::kForeignStolen));
+  BOOST_TEST(v1::REASON_FOREIGN_STOLEN ==
+             static_cast<int>(Reason::kForeignStolen));
   BOOST_TEST(v1::REASON_REGISTRY == static_cast<int>(Reason::kRegistry));
   BOOST_TEST(v1::Reason_MAX == 8);
   // Names match too, after the prefix.

@@ -32,14 +32,15 @@ std::string GetString(Env& env, Db db, std::string_view key) {
   auto txn = env.BeginRead();
   BOOST_TEST_REQUIRE(txn.ok());
   auto v = txn->Get(db, AsBytes(key));
-  if (!v.ok()) return "<" + std::string(StatusCodeName(v.status().code())) + ">";
+  if (!v.ok())
+    return "<" + std::string(StatusCodeName(v.status().code())) + ">";
   return std::string(AsChars(*v));
 }
 
-Status PutString(Env& env, Db db, std::string_view key, std::string_view value) {
-  return env.Update([&](WriteTxn& txn) {
-    return txn.Put(db, AsBytes(key), AsBytes(value));
-  });
+Status PutString(Env& env, Db db, std::string_view key,
+                 std::string_view value) {
+  return env.Update(
+      [&](WriteTxn& txn) { return txn.Put(db, AsBytes(key), AsBytes(value)); });
 }
 
 BOOST_AUTO_TEST_SUITE(lmdb_env)
@@ -82,9 +83,10 @@ BOOST_AUTO_TEST_CASE(insert_delete_and_named_databases_are_separate) {
   BOOST_TEST(again.code() == StatusCode::kAlreadyExists);
   BOOST_TEST(GetString(*env, meta, "k") == "meta");
   BOOST_REQUIRE(env->Update([&](WriteTxn& txn) -> Status {
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(meta, AsBytes("k")));
-    return txn.Delete(meta, AsBytes("never-there"));
-  }).ok());
+                     IMEISYNC_RETURN_IF_ERROR(txn.Delete(meta, AsBytes("k")));
+                     return txn.Delete(meta, AsBytes("never-there"));
+                   })
+                    .ok());
   BOOST_TEST(GetString(*env, meta, "k") == "<NOT_FOUND>");
   BOOST_TEST(GetString(*env, entries, "k") == "entries");
   BOOST_TEST(env->Database("nope").status().code() == StatusCode::kNotFound);
@@ -94,7 +96,8 @@ BOOST_AUTO_TEST_CASE(bad_keys_are_invalid_arguments) {
   TempDir dir;
   auto env = OpenOrDie(Options(dir.path()));
   Db meta = *env->Database("meta");
-  BOOST_TEST(PutString(*env, meta, "", "v").code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(PutString(*env, meta, "", "v").code() ==
+             StatusCode::kInvalidArgument);
   BOOST_TEST(PutString(*env, meta, std::string(600, 'k'), "v").code() ==
              StatusCode::kInvalidArgument);
 }
@@ -104,11 +107,13 @@ BOOST_AUTO_TEST_CASE(cursor_visits_keys_in_byte_order) {
   auto env = OpenOrDie(Options(dir.path()));
   Db db = *env->Database("entries");
   BOOST_REQUIRE(env->Update([&](WriteTxn& txn) -> Status {
-    for (std::string k : {"c", "a", "b2", "b1", "d"}) {
-      IMEISYNC_RETURN_IF_ERROR(txn.Put(db, AsBytes(k), AsBytes("v" + k)));
-    }
-    return Status::Ok();
-  }).ok());
+                     for (std::string k : {"c", "a", "b2", "b1", "d"}) {
+                       IMEISYNC_RETURN_IF_ERROR(
+                           txn.Put(db, AsBytes(k), AsBytes("v" + k)));
+                     }
+                     return Status::Ok();
+                   })
+                    .ok());
   auto txn = *env->BeginRead();
   auto cursor = *txn.NewCursor(db);
   std::string seen;
@@ -144,7 +149,8 @@ BOOST_AUTO_TEST_CASE(a_second_open_in_one_process_is_refused) {
   auto env = OpenOrDie(Options(dir.path()));
   auto again = Env::Open(Options(dir.path()));
   BOOST_TEST(again.status().code() == StatusCode::kFailedPrecondition);
-  BOOST_TEST(again.status().message().find("already open") != std::string::npos);
+  BOOST_TEST(again.status().message().find("already open") !=
+             std::string::npos);
   env.reset();
   BOOST_TEST(Env::Open(Options(dir.path())).ok());
 }
@@ -181,7 +187,8 @@ BOOST_AUTO_TEST_CASE(map_grows_past_its_initial_size) {
   Status s = env->Update([&](WriteTxn& txn) -> Status {
     ++attempts;
     for (int i = 0; i < 8000; ++i) {
-      IMEISYNC_RETURN_IF_ERROR(txn.Put(db, AsBytes("big" + std::to_string(i)), AsBytes(value)));
+      IMEISYNC_RETURN_IF_ERROR(
+          txn.Put(db, AsBytes("big" + std::to_string(i)), AsBytes(value)));
     }
     return Status::Ok();
   });
@@ -204,13 +211,14 @@ BOOST_AUTO_TEST_CASE(growth_refuses_to_deadlock_on_this_threads_snapshot) {
   auto snapshot = *env->BeginRead();
   Status s = env->Update([&](WriteTxn& txn) -> Status {
     for (int i = 0; i < 4000; ++i) {
-      IMEISYNC_RETURN_IF_ERROR(
-          txn.Put(db, AsBytes("k" + std::to_string(i)), AsBytes(std::string(1000, 'v'))));
+      IMEISYNC_RETURN_IF_ERROR(txn.Put(db, AsBytes("k" + std::to_string(i)),
+                                       AsBytes(std::string(1000, 'v'))));
     }
     return Status::Ok();
   });
   BOOST_TEST(s.code() == StatusCode::kFailedPrecondition);
-  BOOST_TEST(snapshot.Get(db, AsBytes("k0")).status().code() == StatusCode::kNotFound);
+  BOOST_TEST(snapshot.Get(db, AsBytes("k0")).status().code() ==
+             StatusCode::kNotFound);
 }
 
 BOOST_AUTO_TEST_CASE(growth_stops_at_the_configured_maximum) {
@@ -221,8 +229,8 @@ BOOST_AUTO_TEST_CASE(growth_stops_at_the_configured_maximum) {
   Db db = *env->Database("entries");
   Status s = env->Update([&](WriteTxn& txn) -> Status {
     for (int i = 0; i < 8000; ++i) {
-      IMEISYNC_RETURN_IF_ERROR(
-          txn.Put(db, AsBytes("k" + std::to_string(i)), AsBytes(std::string(1000, 'v'))));
+      IMEISYNC_RETURN_IF_ERROR(txn.Put(db, AsBytes("k" + std::to_string(i)),
+                                       AsBytes(std::string(1000, 'v'))));
     }
     return Status::Ok();
   });
@@ -280,7 +288,8 @@ BOOST_AUTO_TEST_CASE(a_corrupt_data_file_is_data_loss_naming_the_path) {
   BOOST_TEST(env.status().code() == StatusCode::kDataLoss);
   BOOST_TEST(env.status().message().find(dir.path()) != std::string::npos);
   // The failed open does not leave the directory marked as open.
-  BOOST_TEST(Env::Open(Options(dir.path())).status().code() == StatusCode::kDataLoss);
+  BOOST_TEST(Env::Open(Options(dir.path())).status().code() ==
+             StatusCode::kDataLoss);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
