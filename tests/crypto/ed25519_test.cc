@@ -81,7 +81,8 @@ BOOST_AUTO_TEST_CASE(rfc8032_known_answers_verify) {
 }
 
 BOOST_AUTO_TEST_CASE(forged_signatures_are_rejected) {
-  const auto& c = Cases()[2];
+  const auto cases = Cases();
+  const auto& c = cases[2];
   auto pub = *Ed25519PublicKey::FromRaw(Unhex(c.public_key));
   Bytes sig = Unhex(c.signature);
   for (size_t bit : {0u, 100u, 511u}) {
@@ -94,7 +95,7 @@ BOOST_AUTO_TEST_CASE(forged_signatures_are_rejected) {
   // The right signature over another message.
   BOOST_TEST(!pub.Verify(Unhex("af83"), sig).ok());
   // Another key's signature.
-  auto other = *Ed25519PublicKey::FromRaw(Unhex(Cases()[1].public_key));
+  auto other = *Ed25519PublicKey::FromRaw(Unhex(cases[1].public_key));
   BOOST_TEST(!other.Verify(c.message, sig).ok());
 }
 
