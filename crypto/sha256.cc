@@ -1,4 +1,11 @@
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 but present in every
+// 3.x release. On this machine they hash a 65-byte Merkle node in ~126 ns
+// against ~274 ns through EVP, whose per-call provider dispatch costs more
+// than the two compression rounds themselves; Merkle trees hash millions.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "crypto/sha256.h"
+
+#include <openssl/sha.h>
 
 namespace imeisync::crypto {
 namespace {
@@ -22,6 +29,17 @@ Hash32 Sha256(ByteView data) {
                           Sha256Md(), nullptr) == 1 &&
                    len == out.size(),
                "EVP_Digest");
+  return out;
+}
+
+Hash32 Sha256Prefixed(uint8_t prefix, ByteView a, ByteView b) {
+  SHA256_CTX ctx;
+  Hash32 out;
+  CheckOpenSsl(SHA256_Init(&ctx) == 1 && SHA256_Update(&ctx, &prefix, 1) == 1 &&
+                   SHA256_Update(&ctx, a.data(), a.size()) == 1 &&
+                   SHA256_Update(&ctx, b.data(), b.size()) == 1 &&
+                   SHA256_Final(out.data(), &ctx) == 1,
+               "SHA256");
   return out;
 }
 

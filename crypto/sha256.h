@@ -9,6 +9,11 @@ namespace imeisync::crypto {
 
 Hash32 Sha256(ByteView data);
 
+// SHA-256 of the concatenation prefix || a || b, for Merkle hashing: one
+// byte of domain separation followed by up to two byte strings. About twice
+// as fast as Sha256() on 65 bytes (see sha256.cc).
+Hash32 Sha256Prefixed(uint8_t prefix, ByteView a, ByteView b = {});
+
 // Incremental SHA-256. Not thread-safe; one instance per thread.
 class Sha256Hasher {
  public:

@@ -1,0 +1,60 @@
+// Merkle descent between two state trees: finds the keys whose values
+// differ, reading only subtrees whose hashes differ. Either tree may be
+// local or behind a network callback.
+#ifndef IMEISYNC_NODE_MERKLE_STATE_DIFF_H_
+#define IMEISYNC_NODE_MERKLE_STATE_DIFF_H_
+
+#include <optional>
+#include <vector>
+
+#include "base/status.h"
+#include "node/merkle/state_tree.h"
+
+namespace imeisync::node::merkle {
+
+// What the descent needs of a tree. A remote implementation turns each call
+// into one request.
+class StateTreeView {
+ public:
+  virtual ~StateTreeView() = default;
+  virtual Result<SubtreeView> At(const NibblePrefix& prefix) = 0;
+  virtual Result<std::vector<StatePair>> LeavesUnder(
+      const NibblePrefix& prefix) = 0;
+};
+
+// A StateTree read through one transaction. Both must outlive the view.
+class LocalStateView : public StateTreeView {
+ public:
+  LocalStateView(const StateTree& tree, const store::Txn& txn)
+      : tree_(tree), txn_(txn) {}
+  Result<SubtreeView> At(const NibblePrefix& prefix) override {
+    return tree_.At(txn_, prefix);
+  }
+  Result<std::vector<StatePair>> LeavesUnder(
+      const NibblePrefix& prefix) override {
+    return tree_.LeavesUnder(txn_, prefix);
+  }
+
+ private:
+  const StateTree& tree_;
+  const store::Txn& txn_;
+};
+
+struct StateDifference {
+  Hash32 key;
+  std::optional<Hash32> a;  // value in tree a, nullopt if absent there
+  std::optional<Hash32> b;  // value in tree b, nullopt if absent there
+
+  friend bool operator==(const StateDifference&,
+                         const StateDifference&) = default;
+};
+
+// Every key whose value differs between `a` and `b`, in key order. Calls
+// grow with the number of differences times the depth, not with the size
+// of the trees.
+Result<std::vector<StateDifference>> DiffStateTrees(StateTreeView& a,
+                                                    StateTreeView& b);
+
+}  // namespace imeisync::node::merkle
+
+#endif  // IMEISYNC_NODE_MERKLE_STATE_DIFF_H_
