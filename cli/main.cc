@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   imeisync::cli::RunFn run;
   imeisync::cli::AddImeiCommand(app, &run);
   imeisync::cli::AddTagCommand(app, &run);
+  imeisync::cli::AddMerkleCommand(app, &run);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,29 @@
+// Parsing of hashes given on the command line or stdin.
+#ifndef IMEISYNC_CLI_HEX_ARGS_H_
+#define IMEISYNC_CLI_HEX_ARGS_H_
+
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/status.h"
+
+namespace imeisync::cli {
+
+// A 32-byte hash from 64 hex characters; errors name `what` (e.g. "--root").
+Result<Hash32> ParseHashArg(std::string_view what, std::string_view hex);
+
+// A comma-separated list of hashes; "" is the empty list. Errors name the
+// 1-based element.
+Result<std::vector<Hash32>> ParseHashList(std::string_view what,
+                                          std::string_view list);
+
+// Lines of `in` without their "\n" or "\r\n". A final newline ends the last
+// line rather than starting an empty one.
+std::vector<std::string> ReadLines(std::istream& in);
+
+}  // namespace imeisync::cli
+
+#endif  // IMEISYNC_CLI_HEX_ARGS_H_

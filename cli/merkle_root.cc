@@ -1,0 +1,52 @@
+// imeisync merkle root: the RFC 9162 root of leaf data read from stdin.
+#include <iostream>
+
+#include "base/hex.h"
+#include "cli/command.h"
+#include "cli/hex_args.h"
+#include "cli/output.h"
+#include "node/merkle/compact_range.h"
+#include "node/merkle/log_hash.h"
+
+namespace imeisync::cli {
+namespace {
+
+int RunMerkleRoot(bool json) {
+  node::merkle::CompactRange range;
+  size_t line_number = 0;
+  for (const std::string& line : ReadLines(std::cin)) {
+    ++line_number;
+    auto data = HexDecode(line);
+    if (!data.ok()) {
+      PrintError("merkle root: stdin line " + std::to_string(line_number),
+                 data.status());
+      return kExitUsage;
+    }
+    range.Append(node::merkle::LogLeafHash(*data));
+  }
+  std::string root = HexEncode(range.Root());
+  if (json) {
+    nlohmann::ordered_json out;
+    out["size"] = range.size();
+    out["root"] = root;
+    PrintJsonLine(out);
+  } else {
+    std::cout << root << std::endl;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddMerkleRootCommand(CLI::App& merkle, RunFn* run) {
+  CLI::App* cmd = merkle.add_subcommand(
+      "root",
+      "Read leaf data as one hex string per line on stdin (an empty line is an "
+      "empty leaf) and print the RFC 9162 Merkle tree root.");
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "print {\"size\":N,\"root\":\"<hex>\"}");
+  cmd->callback(
+      [run, json] { *run = [json] { return RunMerkleRoot(*json); }; });
+}
+
+}  // namespace imeisync::cli

@@ -1,0 +1,94 @@
+// imeisync merkle state-root: the state-tree root of key/value pairs.
+#include <algorithm>
+#include <iostream>
+
+#include "base/hex.h"
+#include "cli/command.h"
+#include "cli/hex_args.h"
+#include "cli/output.h"
+#include "node/merkle/state_hash.h"
+
+namespace imeisync::cli {
+namespace {
+
+using node::merkle::StatePair;
+
+Result<StatePair> ParsePairLine(const std::string& line) {
+  size_t space = line.find_first_of(" \t");
+  if (space == std::string::npos) {
+    return InvalidArgument(
+        "expected \"<key> <value>\", 64 hex each, separated by a space");
+  }
+  size_t value_at = line.find_first_not_of(" \t", space);
+  if (value_at == std::string::npos)
+    return InvalidArgument("value missing after the key");
+  size_t value_end = line.find_last_not_of(" \t");
+  IMEISYNC_ASSIGN_OR_RETURN(
+      Hash32 key, ParseHashArg("key", std::string_view(line).substr(0, space)));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      Hash32 value,
+      ParseHashArg("value", std::string_view(line).substr(
+                                value_at, value_end + 1 - value_at)));
+  return StatePair{key, value};
+}
+
+int RunStateRoot(bool json) {
+  std::vector<StatePair> pairs;
+  std::vector<size_t> line_of;
+  size_t line_number = 0;
+  for (const std::string& line : ReadLines(std::cin)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    auto pair = ParsePairLine(line);
+    if (!pair.ok()) {
+      PrintError("merkle state-root: stdin line " + std::to_string(line_number),
+                 pair.status());
+      return kExitUsage;
+    }
+    pairs.push_back(*pair);
+    line_of.push_back(line_number);
+  }
+  std::vector<size_t> order(pairs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return pairs[a].first < pairs[b].first;
+  });
+  std::vector<StatePair> sorted;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i > 0 && pairs[order[i]].first == pairs[order[i - 1]].first) {
+      PrintError(
+          "merkle state-root",
+          InvalidArgument("key " + HexEncode(pairs[order[i]].first) +
+                          " is given twice (lines " +
+                          std::to_string(line_of[order[i - 1]]) + " and " +
+                          std::to_string(line_of[order[i]]) + ")"));
+      return kExitUsage;
+    }
+    sorted.push_back(pairs[order[i]]);
+  }
+  std::string root = HexEncode(node::merkle::ComputeStateRoot(sorted));
+  if (json) {
+    nlohmann::ordered_json out;
+    out["keys"] = sorted.size();
+    out["root"] = root;
+    PrintJsonLine(out);
+  } else {
+    std::cout << root << std::endl;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddMerkleStateRootCommand(CLI::App& merkle, RunFn* run) {
+  CLI::App* cmd = merkle.add_subcommand(
+      "state-root",
+      "Read \"<key> <value>\" pairs (64 hex each, any order, one per line) on "
+      "stdin "
+      "and print the state-tree root. A key given twice is an error.");
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "print {\"keys\":N,\"root\":\"<hex>\"}");
+  cmd->callback([run, json] { *run = [json] { return RunStateRoot(*json); }; });
+}
+
+}  // namespace imeisync::cli
