@@ -38,10 +38,9 @@ bool NibblePrefix::Covers(const Hash32& key) const {
 }
 
 Bytes NibblePrefix::NodeKey() const {
-  Bytes k;
-  k.reserve(1 + (depth + 1) / 2);
+  assert(depth < 64);
+  Bytes k(bytes.begin(), bytes.begin() + (depth + 1) / 2);
   k.push_back(static_cast<uint8_t>(depth));
-  k.insert(k.end(), bytes.begin(), bytes.begin() + (depth + 1) / 2);
   return k;
 }
 

@@ -29,7 +29,9 @@ struct NibblePrefix {
   NibblePrefix Child(int nibble) const;
   // True if `key` starts with this prefix.
   bool Covers(const Hash32& key) const;
-  // depth(1) || ceil(depth/2) bytes: the node's database key.
+  // ceil(depth/2) prefix bytes || depth(1): the node's database key.
+  // Ordered by path, a node's record sits beside its leaves' records.
+  // REQUIRES: depth < 64.
   Bytes NodeKey() const;
 };
 

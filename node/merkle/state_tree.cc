@@ -1,6 +1,7 @@
 #include "node/merkle/state_tree.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace imeisync::node::merkle {
 namespace {
@@ -10,6 +11,14 @@ StatePair ToPair(ByteView key, ByteView value) {
   std::copy_n(key.begin(), 32, p.first.begin());
   std::copy_n(value.begin(), 32, p.second.begin());
   return p;
+}
+
+constexpr uint8_t kLeafMarker = 0xFF;
+
+Bytes LeafRecordKey(const Hash32& key) {
+  Bytes k(key.begin(), key.end());
+  k.push_back(kLeafMarker);
+  return k;
 }
 
 std::string PrefixText(const NibblePrefix& p) {
@@ -23,7 +32,7 @@ std::string PrefixText(const NibblePrefix& p) {
 
 Result<std::optional<StateNode>> StateTree::LoadNode(
     const store::Txn& txn, const NibblePrefix& prefix) const {
-  auto v = txn.Get(nodes_, prefix.NodeKey());
+  auto v = txn.Get(db_, prefix.NodeKey());
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound)
       return std::optional<StateNode>();
@@ -39,18 +48,36 @@ Result<std::optional<StateNode>> StateTree::LoadNode(
 
 Result<std::optional<StatePair>> StateTree::LeafUnder(
     const store::Txn& txn, const NibblePrefix& prefix) const {
-  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(leaves_));
-  cursor.Seek(prefix.bytes);
-  IMEISYNC_RETURN_IF_ERROR(cursor.status());
-  if (!cursor.Valid()) return std::optional<StatePair>();
-  if (cursor.key().size() != 32 || cursor.value().size() != 32) {
-    return DataLoss(
-        "state leaf record is " + std::to_string(cursor.key().size()) + "+" +
-        std::to_string(cursor.value().size()) + " bytes, expected 32+32");
+  IMEISYNC_ASSIGN_OR_RETURN(std::vector<StatePair> leaves,
+                            ScanLeaves(txn, prefix, 1));
+  if (leaves.empty()) return std::optional<StatePair>();
+  return std::optional<StatePair>(leaves[0]);
+}
+
+Result<std::vector<StatePair>> StateTree::ScanLeaves(const store::Txn& txn,
+                                                     const NibblePrefix& prefix,
+                                                     size_t limit) const {
+  std::vector<StatePair> out;
+  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(db_));
+  for (cursor.Seek(prefix.bytes); cursor.Valid() && out.size() < limit;
+       cursor.Next()) {
+    ByteView k = cursor.key();
+    // Node records interleave with leaf records; skip them. Leaves are
+    // contiguous in key order, so the first leaf past the prefix ends the
+    // scan (at most ~64 node records lie between two adjacent leaves).
+    if (k.size() != 33 || k[32] != kLeafMarker) continue;
+    Hash32 key;
+    std::copy_n(k.begin(), 32, key.begin());
+    if (!prefix.Covers(key)) break;
+    if (cursor.value().size() != 32) {
+      return DataLoss("state leaf record holds " +
+                      std::to_string(cursor.value().size()) +
+                      " bytes, expected 32");
+    }
+    out.push_back(ToPair(key, cursor.value()));
   }
-  StatePair pair = ToPair(cursor.key(), cursor.value());
-  if (!prefix.Covers(pair.first)) return std::optional<StatePair>();
-  return std::optional<StatePair>(pair);
+  IMEISYNC_RETURN_IF_ERROR(cursor.status());
+  return out;
 }
 
 Result<SubtreeView> StateTree::At(const store::Txn& txn,
@@ -81,7 +108,7 @@ Result<Hash32> StateTree::Root(const store::Txn& txn) const {
 
 Result<std::optional<Hash32>> StateTree::Get(const store::Txn& txn,
                                              const Hash32& key) const {
-  auto v = txn.Get(leaves_, key);
+  auto v = txn.Get(db_, LeafRecordKey(key));
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound)
       return std::optional<Hash32>();
@@ -95,18 +122,7 @@ Result<std::optional<Hash32>> StateTree::Get(const store::Txn& txn,
 
 Result<std::vector<StatePair>> StateTree::LeavesUnder(
     const store::Txn& txn, const NibblePrefix& prefix) const {
-  std::vector<StatePair> out;
-  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(leaves_));
-  for (cursor.Seek(prefix.bytes); cursor.Valid(); cursor.Next()) {
-    if (cursor.key().size() != 32 || cursor.value().size() != 32) {
-      return DataLoss("state leaf record is not 32+32 bytes");
-    }
-    StatePair pair = ToPair(cursor.key(), cursor.value());
-    if (!prefix.Covers(pair.first)) break;
-    out.push_back(pair);
-  }
-  IMEISYNC_RETURN_IF_ERROR(cursor.status());
-  return out;
+  return ScanLeaves(txn, prefix, SIZE_MAX);
 }
 
 Result<StateProof> StateTree::Prove(const store::Txn& txn,
@@ -176,7 +192,7 @@ Result<StateTree::Child> StateTree::Build(store::WriteTxn& txn,
     node.hash[nibble] = c.hash;
     it = group_end;
   }
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(nodes_, prefix.NodeKey(), node.Encode()));
+  IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, prefix.NodeKey(), node.Encode()));
   out.kind = ChildKind::kInternal;
   out.hash = node.Hash();
   return out;
@@ -230,13 +246,13 @@ Result<StateTree::Child> StateTree::UpdateAt(store::WriteTxn& txn,
   Child out;
   const int count = node.Count(0, 16);
   if (count == 0) {
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(nodes_, prefix.NodeKey()));
+    IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, prefix.NodeKey()));
     return out;
   }
   const int only = node.First(0, 16);
   if (count == 1 && node.kind[only] == ChildKind::kLeaf) {
     // One leaf left: this node collapses into it.
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(nodes_, prefix.NodeKey()));
+    IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, prefix.NodeKey()));
     out.kind = ChildKind::kLeaf;
     out.hash = node.hash[only];
     out.leaf = changed_leaf[only];
@@ -248,7 +264,7 @@ Result<StateTree::Child> StateTree::UpdateAt(store::WriteTxn& txn,
     }
     return out;
   }
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(nodes_, prefix.NodeKey(), node.Encode()));
+  IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, prefix.NodeKey(), node.Encode()));
   out.kind = ChildKind::kInternal;
   out.hash = node.Hash();
   return out;
@@ -281,9 +297,9 @@ Result<Hash32> StateTree::Update(store::WriteTxn& txn,
       UpdateAt(txn, NibblePrefix{}, existing, unique.begin(), unique.end()));
   for (const StateOp& op : unique) {
     if (op.value) {
-      IMEISYNC_RETURN_IF_ERROR(txn.Put(leaves_, op.key, *op.value));
+      IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, LeafRecordKey(op.key), *op.value));
     } else {
-      IMEISYNC_RETURN_IF_ERROR(txn.Delete(leaves_, op.key));
+      IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, LeafRecordKey(op.key)));
     }
   }
   return updated.hash;

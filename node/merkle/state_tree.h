@@ -1,10 +1,13 @@
 // The state tree persisted in LMDB: a history-independent Merkle trie over
 // 32-byte keys with 32-byte value digests (state_hash.h, state_node.h).
 //
-// Two databases, owned by the caller's Env:
-//   nodes:  NibblePrefix::NodeKey() -> StateNode::Encode(), one per prefix
-//           whose subtree holds two or more leaves
-//   leaves: key(32) -> value digest(32), every key in the tree
+// One database, owned by the caller's Env, holding two kinds of record:
+//   node: prefix bytes || depth(1) -> StateNode::Encode(), one per nibble
+//         prefix whose subtree holds two or more leaves (depth <= 63)
+//   leaf: key(32) || 0xFF         -> value digest(32), every key in the tree
+// Both are ordered by path, so a key's leaf and the nodes above it share
+// pages: a batch of random updates dirties about half as many pages as
+// with nodes and leaves in separate databases.
 // All methods run inside the caller's transaction, so a batch of state
 // changes commits atomically with whatever else that transaction writes.
 #ifndef IMEISYNC_NODE_MERKLE_STATE_TREE_H_
@@ -38,8 +41,7 @@ struct SubtreeView {
 
 class StateTree {
  public:
-  StateTree(store::Db nodes, store::Db leaves)
-      : nodes_(nodes), leaves_(leaves) {}
+  explicit StateTree(store::Db db) : db_(db) {}
 
   // Applies `ops` (in any order; for a key given twice the later op wins;
   // removing an absent key is a no-op) and returns the new root. Writes
@@ -77,11 +79,14 @@ class StateTree {
   // The single leaf whose key starts with `prefix`, or nullopt if none.
   Result<std::optional<StatePair>> LeafUnder(const store::Txn& txn,
                                              const NibblePrefix& prefix) const;
+  // Up to `limit` leaves whose keys start with `prefix`, in key order.
+  Result<std::vector<StatePair>> ScanLeaves(const store::Txn& txn,
+                                            const NibblePrefix& prefix,
+                                            size_t limit) const;
   Result<std::optional<StateNode>> LoadNode(const store::Txn& txn,
                                             const NibblePrefix& prefix) const;
 
-  store::Db nodes_;
-  store::Db leaves_;
+  store::Db db_;
 };
 
 }  // namespace imeisync::node::merkle

@@ -24,13 +24,12 @@ struct TreeEnv {
   explicit TreeEnv(const std::string& path) {
     store::EnvOptions o;
     o.path = path;
-    o.databases = {"nodes", "leaves"};
+    o.databases = {"state"};
     o.initial_map_size = size_t{64} << 20;
     auto opened = store::Env::Open(o);
     BOOST_TEST_REQUIRE(opened.ok(), opened.status().ToString());
     env = std::move(*opened);
-    tree = std::make_unique<StateTree>(*env->Database("nodes"),
-                                       *env->Database("leaves"));
+    tree = std::make_unique<StateTree>(*env->Database("state"));
   }
   Hash32 Apply(const std::vector<StateOp>& ops) {
     Hash32 root;
@@ -189,9 +188,9 @@ BOOST_AUTO_TEST_CASE(deleting_everything_leaves_an_empty_store) {
   for (auto& [k, v] : set) dels.push_back({k, std::nullopt});
   BOOST_TEST(t.Apply(dels) == kEmptyStateHash);
   auto txn = *t.env->BeginRead();
-  auto nodes = *txn.NewCursor(*t.env->Database("nodes"));
-  nodes.SeekToFirst();
-  BOOST_TEST(!nodes.Valid());  // no orphaned node remains
+  auto records = *txn.NewCursor(*t.env->Database("state"));
+  records.SeekToFirst();
+  BOOST_TEST(!records.Valid());  // no orphaned node or leaf remains
 }
 
 BOOST_AUTO_TEST_CASE(proofs_verify_for_present_and_absent_keys) {
@@ -383,7 +382,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_node_is_data_loss) {
   Hash32 a{}, b{};
   b[0] = 0xff;
   t.Apply({{a, a}, {b, b}});
-  store::Db nodes = *t.env->Database("nodes");
+  store::Db nodes = *t.env->Database("state");
   BOOST_REQUIRE(t.env
                     ->Update([&](store::WriteTxn& txn) {
                       return txn.Put(nodes, NibblePrefix{}.NodeKey(),
