@@ -92,6 +92,15 @@ struct Fixture {
       });
       if (!s.ok()) std::exit(3);
     }
+    // Start from a pruned tree, as a long-running node's would be.
+    for (uint64_t n = 1; n != 0;) {
+      Status s = env->Update([&](store::WriteTxn& txn) -> Status {
+        IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, tree->Version(txn));
+        IMEISYNC_ASSIGN_OR_RETURN(n, tree->Prune(txn, version, 100000));
+        return Status::Ok();
+      });
+      if (!s.ok()) std::exit(3);
+    }
   }
   std::unique_ptr<store::Env> env;
   std::mt19937_64 rng;
@@ -99,6 +108,8 @@ struct Fixture {
   std::unique_ptr<LogTree> log;
   std::vector<Hash32> keys;
 };
+
+uint64_t g_updated_keys = 0;
 
 Fixture& Shared() {
   static Fixture* f = new Fixture;
@@ -121,13 +132,46 @@ void BM_StateUpdate1M(benchmark::State& state) {
       return f.tree->Update(txn, ops).status();
     });
     if (!s.ok()) state.SkipWithError(s.ToString().c_str());
+    g_updated_keys += kBatch;
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
   state.counters["batch"] = kBatch;
 }
+
+// Deletes what the updates above left stale, in transactions of 10,000
+// records, as the node's background pruner does. One iteration: all of it.
+void BM_StatePruneAfterUpdates(benchmark::State& state) {
+  Fixture& f = Shared();
+  uint64_t deleted = 0;
+  for (auto _ : state) {
+    uint64_t keep = 0;
+    {
+      auto txn = *f.env->BeginRead();
+      keep = *f.tree->Version(txn);
+    }
+    for (;;) {
+      uint64_t n = 0;
+      Status s = f.env->Update([&](store::WriteTxn& txn) -> Status {
+        IMEISYNC_ASSIGN_OR_RETURN(n, f.tree->Prune(txn, keep, 10000));
+        return Status::Ok();
+      });
+      if (!s.ok()) state.SkipWithError(s.ToString().c_str());
+      if (!s.ok() || n == 0) break;
+      deleted += n;
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(deleted));
+  state.counters["records_deleted"] = static_cast<double>(deleted);
+  state.counters["update_keys_pruned"] = static_cast<double>(g_updated_keys);
+}
+
 BENCHMARK(BM_StateUpdate1M)
     ->Unit(benchmark::kMillisecond)
     ->MinTime(3.0)
+    ->UseRealTime();
+BENCHMARK(BM_StatePruneAfterUpdates)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
     ->UseRealTime();
 
 void BM_StateProve1M(benchmark::State& state) {

@@ -39,21 +39,35 @@ void MergeDifferences(const std::vector<StatePair>& a,
   }
 }
 
+// What lies at a child slot: a pair or nothing is known from the parent
+// node itself; only a child node costs a call to the view.
+Result<SubtreeView> ChildView(StateTreeView& view, const NibblePrefix& prefix,
+                              const StateChild& child) {
+  if (child.kind == ChildKind::kInternal) return view.At(prefix);
+  SubtreeView out;
+  out.kind = child.kind;
+  out.hash = child.hash;
+  out.leaf = child.leaf;
+  return out;
+}
+
 Status Descend(StateTreeView& a, StateTreeView& b, const NibblePrefix& prefix,
+               const SubtreeView& va, const SubtreeView& vb,
                std::vector<StateDifference>& out) {
-  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView va, a.At(prefix));
-  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView vb, b.At(prefix));
   if (va.hash == vb.hash) return Status::Ok();
   if (va.kind == ChildKind::kInternal && vb.kind == ChildKind::kInternal) {
     for (int n = 0; n < 16; ++n) {
-      if (va.node.kind[n] == vb.node.kind[n] &&
-          va.node.hash[n] == vb.node.hash[n])
-        continue;
-      IMEISYNC_RETURN_IF_ERROR(Descend(a, b, prefix.Child(n), out));
+      const StateChild& ca = va.node.child[n];
+      const StateChild& cb = vb.node.child[n];
+      if (ca.kind == cb.kind && ca.hash == cb.hash) continue;
+      const NibblePrefix child = prefix.Child(n);
+      IMEISYNC_ASSIGN_OR_RETURN(SubtreeView sa, ChildView(a, child, ca));
+      IMEISYNC_ASSIGN_OR_RETURN(SubtreeView sb, ChildView(b, child, cb));
+      IMEISYNC_RETURN_IF_ERROR(Descend(a, b, child, sa, sb, out));
     }
     return Status::Ok();
   }
-  // One side holds at most one leaf here: compare leaf sets directly.
+  // One side holds at most one pair here: compare pair sets directly.
   IMEISYNC_ASSIGN_OR_RETURN(std::vector<StatePair> la, Leaves(a, prefix, va));
   IMEISYNC_ASSIGN_OR_RETURN(std::vector<StatePair> lb, Leaves(b, prefix, vb));
   MergeDifferences(la, lb, out);
@@ -65,7 +79,9 @@ Status Descend(StateTreeView& a, StateTreeView& b, const NibblePrefix& prefix,
 Result<std::vector<StateDifference>> DiffStateTrees(StateTreeView& a,
                                                     StateTreeView& b) {
   std::vector<StateDifference> out;
-  IMEISYNC_RETURN_IF_ERROR(Descend(a, b, NibblePrefix{}, out));
+  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView va, a.At(NibblePrefix{}));
+  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView vb, b.At(NibblePrefix{}));
+  IMEISYNC_RETURN_IF_ERROR(Descend(a, b, NibblePrefix{}, va, vb, out));
   return out;
 }
 

@@ -5,9 +5,31 @@
 #include <cassert>
 #include <string>
 
-#include "node/merkle/state_hash.h"
-
 namespace imeisync::node::merkle {
+namespace {
+
+void PutU64(Bytes& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<uint8_t>(v >> (56 - 8 * i)));
+}
+
+uint64_t GetU64(ByteView b) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | b[i];
+  return v;
+}
+
+Hash32 Get32(ByteView b) {
+  Hash32 h;
+  std::copy_n(b.begin(), 32, h.begin());
+  return h;
+}
+
+void Append(Bytes& out, const Hash32& h) {
+  out.insert(out.end(), h.begin(), h.end());
+}
+
+}  // namespace
 
 NibblePrefix NibblePrefix::Of(const Hash32& key, int depth) {
   assert(depth >= 0 && depth <= 64);
@@ -37,22 +59,23 @@ bool NibblePrefix::Covers(const Hash32& key) const {
   return depth % 2 == 0 || (key[depth / 2] & 0xf0) == bytes[depth / 2];
 }
 
-Bytes NibblePrefix::NodeKey() const {
-  assert(depth < 64);
-  Bytes k(bytes.begin(), bytes.begin() + (depth + 1) / 2);
-  k.push_back(static_cast<uint8_t>(depth));
-  return k;
+StateChild StateChild::Leaf(const StatePair& pair) {
+  StateChild c;
+  c.kind = ChildKind::kLeaf;
+  c.leaf = pair;
+  c.hash = StateLeafHash(pair.first, pair.second);
+  return c;
 }
 
 int StateNode::Count(int lo, int hi) const {
   int n = 0;
-  for (int i = lo; i < hi; ++i) n += kind[i] != ChildKind::kEmpty;
+  for (int i = lo; i < hi; ++i) n += child[i].kind != ChildKind::kEmpty;
   return n;
 }
 
 int StateNode::First(int lo, int hi) const {
   for (int i = lo; i < hi; ++i) {
-    if (kind[i] != ChildKind::kEmpty) return i;
+    if (child[i].kind != ChildKind::kEmpty) return i;
   }
   return -1;
 }
@@ -60,12 +83,12 @@ int StateNode::First(int lo, int hi) const {
 Hash32 StateNode::RangeHash(int lo, int hi) const {
   int n = Count(lo, hi);
   if (n == 0) return kEmptyStateHash;
-  if (hi - lo == 1) return hash[lo];
+  if (hi - lo == 1) return child[lo].hash;
   if (n == 1) {
-    int only = First(lo, hi);
-    // A lone leaf collapses upward; a lone node does not (it holds two or
-    // more leaves, so the binary levels above it are real).
-    if (kind[only] == ChildKind::kLeaf) return hash[only];
+    const StateChild& only = child[First(lo, hi)];
+    // A lone pair collapses upward; a lone node does not (it holds two or
+    // more pairs, so the binary levels above it are real).
+    if (only.kind == ChildKind::kLeaf) return only.hash;
   }
   int mid = (lo + hi) / 2;
   return StateNodeHash(RangeHash(lo, mid), RangeHash(mid, hi));
@@ -73,21 +96,32 @@ Hash32 StateNode::RangeHash(int lo, int hi) const {
 
 Bytes StateNode::Encode() const {
   uint16_t present = 0, leaves = 0;
+  size_t size = 4;
   for (int i = 0; i < 16; ++i) {
-    if (kind[i] != ChildKind::kEmpty)
-      present |= static_cast<uint16_t>(1u << (15 - i));
-    if (kind[i] == ChildKind::kLeaf)
-      leaves |= static_cast<uint16_t>(1u << (15 - i));
+    const uint16_t bit = static_cast<uint16_t>(1u << (15 - i));
+    if (child[i].kind == ChildKind::kLeaf) {
+      present |= bit;
+      leaves |= bit;
+      size += 64;
+    } else if (child[i].kind == ChildKind::kInternal) {
+      present |= bit;
+      size += 40;
+    }
   }
   Bytes out;
-  out.reserve(4 + 32 * static_cast<size_t>(std::popcount(present)));
+  out.reserve(size);
   out.push_back(static_cast<uint8_t>(present >> 8));
   out.push_back(static_cast<uint8_t>(present));
   out.push_back(static_cast<uint8_t>(leaves >> 8));
   out.push_back(static_cast<uint8_t>(leaves));
-  for (int i = 0; i < 16; ++i) {
-    if (kind[i] != ChildKind::kEmpty)
-      out.insert(out.end(), hash[i].begin(), hash[i].end());
+  for (const StateChild& c : child) {
+    if (c.kind == ChildKind::kLeaf) {
+      Append(out, c.leaf.first);
+      Append(out, c.leaf.second);
+    } else if (c.kind == ChildKind::kInternal) {
+      Append(out, c.hash);
+      PutU64(out, c.version);
+    }
   }
   return out;
 }
@@ -97,29 +131,71 @@ Result<StateNode> StateNode::Decode(ByteView bytes) {
     return InvalidArgument("state node is " + std::to_string(bytes.size()) +
                            " bytes; at least 4 expected");
   }
-  uint16_t present = static_cast<uint16_t>(bytes[0] << 8 | bytes[1]);
-  uint16_t leaves = static_cast<uint16_t>(bytes[2] << 8 | bytes[3]);
+  const uint16_t present = static_cast<uint16_t>(bytes[0] << 8 | bytes[1]);
+  const uint16_t leaves = static_cast<uint16_t>(bytes[2] << 8 | bytes[3]);
   if ((leaves & ~present) != 0) {
-    return InvalidArgument("state node marks an absent child as a leaf");
+    return InvalidArgument("state node marks an absent child as a pair");
   }
-  if (std::popcount(present) < 1)
-    return InvalidArgument("state node has no children");
-  size_t want = 4 + 32 * static_cast<size_t>(std::popcount(present));
+  if (present == 0) return InvalidArgument("state node has no children");
+  const size_t want =
+      4 + 64 * static_cast<size_t>(std::popcount(leaves)) +
+      40 * static_cast<size_t>(std::popcount(present) - std::popcount(leaves));
   if (bytes.size() != want) {
     return InvalidArgument("state node is " + std::to_string(bytes.size()) +
-                           " bytes; its bitmap needs " + std::to_string(want));
+                           " bytes; its bitmaps need " + std::to_string(want));
   }
   StateNode node;
   size_t at = 4;
   for (int i = 0; i < 16; ++i) {
-    uint16_t bit = static_cast<uint16_t>(1u << (15 - i));
+    const uint16_t bit = static_cast<uint16_t>(1u << (15 - i));
     if (!(present & bit)) continue;
-    node.kind[i] = (leaves & bit) ? ChildKind::kLeaf : ChildKind::kInternal;
-    std::copy_n(bytes.begin() + static_cast<ptrdiff_t>(at), 32,
-                node.hash[i].begin());
-    at += 32;
+    if (leaves & bit) {
+      node.child[i] = StateChild::Leaf(
+          {Get32(bytes.subspan(at)), Get32(bytes.subspan(at + 32))});
+      at += 64;
+    } else {
+      node.child[i].kind = ChildKind::kInternal;
+      node.child[i].hash = Get32(bytes.subspan(at));
+      node.child[i].version = GetU64(bytes.subspan(at + 32));
+      at += 40;
+    }
   }
   return node;
+}
+
+Bytes EncodeStateRoot(const StateChild& root) {
+  Bytes out{static_cast<uint8_t>(root.kind)};
+  if (root.kind == ChildKind::kLeaf) {
+    Append(out, root.leaf.first);
+    Append(out, root.leaf.second);
+  } else if (root.kind == ChildKind::kInternal) {
+    Append(out, root.hash);
+    PutU64(out, root.version);
+  }
+  return out;
+}
+
+Result<StateChild> DecodeStateRoot(ByteView bytes) {
+  if (bytes.size() == 1 &&
+      bytes[0] == static_cast<uint8_t>(ChildKind::kEmpty)) {
+    return StateChild{};
+  }
+  if (bytes.size() == 65 &&
+      bytes[0] == static_cast<uint8_t>(ChildKind::kLeaf)) {
+    return StateChild::Leaf(
+        {Get32(bytes.subspan(1)), Get32(bytes.subspan(33))});
+  }
+  if (bytes.size() == 41 &&
+      bytes[0] == static_cast<uint8_t>(ChildKind::kInternal)) {
+    StateChild c;
+    c.kind = ChildKind::kInternal;
+    c.hash = Get32(bytes.subspan(1));
+    c.version = GetU64(bytes.subspan(33));
+    return c;
+  }
+  return InvalidArgument("state root record of " +
+                         std::to_string(bytes.size()) +
+                         " bytes is not a valid empty, pair or node root");
 }
 
 }  // namespace imeisync::node::merkle

@@ -1,10 +1,11 @@
-// The stored form of the state tree: 16-ary nodes on key nibbles.
+// The stored form of the state tree: versioned 16-ary nodes on key nibbles.
 //
 // A node exists at nibble prefix P exactly when the subtree under P holds
-// two or more leaves. Each of its 16 children is empty, a single collapsed
-// leaf, or another node. The node's hash is the binary state hash
-// (state_hash.h) of its children, so the 16-ary storage and the binary
-// hashing agree: fewer, larger database values, and small proofs.
+// two or more pairs. Each of its 16 children is empty, a single collapsed
+// pair (stored inline), or another node (its hash and the version that
+// wrote it). The node's hash is the binary state hash (state_hash.h) of its
+// children, so the 16-ary storage and the binary hashing agree: few, larger
+// database records, and small proofs.
 #ifndef IMEISYNC_NODE_MERKLE_STATE_NODE_H_
 #define IMEISYNC_NODE_MERKLE_STATE_NODE_H_
 
@@ -13,6 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/status.h"
+#include "node/merkle/state_hash.h"
 
 namespace imeisync::node::merkle {
 
@@ -29,16 +31,20 @@ struct NibblePrefix {
   NibblePrefix Child(int nibble) const;
   // True if `key` starts with this prefix.
   bool Covers(const Hash32& key) const;
-  // ceil(depth/2) prefix bytes || depth(1): the node's database key.
-  // Ordered by path, a node's record sits beside its leaves' records.
-  // REQUIRES: depth < 64.
-  Bytes NodeKey() const;
+};
+
+// One child slot of a node, or the root of a version.
+struct StateChild {
+  ChildKind kind = ChildKind::kEmpty;
+  Hash32 hash = kEmptyStateHash;  // the subtree's state hash
+  uint64_t version = 0;           // kInternal: the version that wrote the node
+  StatePair leaf{};               // kLeaf: the pair
+
+  static StateChild Leaf(const StatePair& pair);
 };
 
 struct StateNode {
-  std::array<ChildKind, 16> kind{};
-  // The leaf hash of a leaf child, the node hash of an internal child.
-  std::array<Hash32, 16> hash{};
+  std::array<StateChild, 16> child{};
 
   // Binary state hash of slots [lo, hi). REQUIRES: hi - lo is a power of two
   // and lo a multiple of it.
@@ -48,12 +54,18 @@ struct StateNode {
   int Count(int lo, int hi) const;
   int First(int lo, int hi) const;
 
-  // present(2) leaf(2) then the hash of each present child in slot order.
+  // present(2) leafmask(2), then per present child in nibble order:
+  // key(32) value(32) for a pair, hash(32) version(8) for a node.
   Bytes Encode() const;
   // Strict: InvalidArgument on a wrong length, a leaf bit without a
-  // present bit, or fewer than one child.
+  // present bit, or no children. Computes the pairs' hashes.
   static Result<StateNode> Decode(ByteView bytes);
 };
+
+// Encoding of a version's root: kind(1), then key(32) value(32) for a pair
+// or hash(32) version(8) for a node.
+Bytes EncodeStateRoot(const StateChild& root);
+Result<StateChild> DecodeStateRoot(ByteView bytes);
 
 }  // namespace imeisync::node::merkle
 

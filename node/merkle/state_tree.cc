@@ -1,23 +1,48 @@
 #include "node/merkle/state_tree.h"
 
 #include <algorithm>
-#include <cstdint>
 
 namespace imeisync::node::merkle {
 namespace {
 
-StatePair ToPair(ByteView key, ByteView value) {
-  StatePair p;
-  std::copy_n(key.begin(), 32, p.first.begin());
-  std::copy_n(value.begin(), 32, p.second.begin());
-  return p;
+constexpr uint8_t kMetaTag = 'm';
+constexpr uint8_t kRootTag = 'r';
+constexpr uint8_t kNodeTag = 'n';
+constexpr uint8_t kStaleTag = 's';
+
+void PutU64(Bytes& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<uint8_t>(v >> (56 - 8 * i)));
 }
 
-constexpr uint8_t kLeafMarker = 0xFF;
+uint64_t GetU64(ByteView b) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | b[i];
+  return v;
+}
 
-Bytes LeafRecordKey(const Hash32& key) {
-  Bytes k(key.begin(), key.end());
-  k.push_back(kLeafMarker);
+Bytes RootKey(uint64_t version) {
+  Bytes k{kRootTag};
+  PutU64(k, version);
+  return k;
+}
+
+// 'n' version(8) depth(1) ceil(depth/2) prefix bytes.
+Bytes NodeKey(uint64_t version, const NibblePrefix& prefix) {
+  Bytes k{kNodeTag};
+  k.reserve(10 + 32);
+  PutU64(k, version);
+  k.push_back(static_cast<uint8_t>(prefix.depth));
+  k.insert(k.end(), prefix.bytes.begin(),
+           prefix.bytes.begin() + (prefix.depth + 1) / 2);
+  return k;
+}
+
+Bytes StaleKey(uint64_t stale_since, const Bytes& node_key) {
+  Bytes k{kStaleTag};
+  k.reserve(9 + node_key.size());
+  PutU64(k, stale_since);
+  k.insert(k.end(), node_key.begin(), node_key.end());
   return k;
 }
 
@@ -30,12 +55,41 @@ std::string PrefixText(const NibblePrefix& p) {
 
 }  // namespace
 
-Result<std::optional<StateNode>> StateTree::LoadNode(
-    const store::Txn& txn, const NibblePrefix& prefix) const {
-  auto v = txn.Get(db_, prefix.NodeKey());
+Result<uint64_t> StateTree::Version(const store::Txn& txn) const {
+  auto v = txn.Get(db_, Bytes{kMetaTag});
   if (!v.ok()) {
-    if (v.status().code() == StatusCode::kNotFound)
-      return std::optional<StateNode>();
+    if (v.status().code() == StatusCode::kNotFound) return uint64_t{0};
+    return v.status();
+  }
+  if (v->size() != 8)
+    return DataLoss("state tree version record is not 8 bytes");
+  return GetU64(*v);
+}
+
+Result<StateChild> StateTree::RootChild(const store::Txn& txn,
+                                        uint64_t version) const {
+  if (version == 0) return StateChild{};
+  auto v = txn.Get(db_, RootKey(version));
+  if (!v.ok()) {
+    if (v.status().code() == StatusCode::kNotFound) {
+      return NotFound("state tree version " + std::to_string(version) +
+                      " is not retained (pruned, or not yet written)");
+    }
+    return v.status();
+  }
+  auto root = DecodeStateRoot(*v);
+  if (!root.ok()) return DataLoss(root.status().message());
+  return root;
+}
+
+Result<StateNode> StateTree::LoadNode(const store::Txn& txn, uint64_t version,
+                                      const NibblePrefix& prefix) const {
+  auto v = txn.Get(db_, NodeKey(version, prefix));
+  if (!v.ok()) {
+    if (v.status().code() == StatusCode::kNotFound) {
+      return DataLoss("state node of version " + std::to_string(version) +
+                      " missing at " + PrefixText(prefix));
+    }
     return v.status();
   }
   auto node = StateNode::Decode(*v);
@@ -43,230 +97,212 @@ Result<std::optional<StateNode>> StateTree::LoadNode(
     return DataLoss("state node at " + PrefixText(prefix) + ": " +
                     node.status().message());
   }
-  return std::optional<StateNode>(*node);
+  return node;
 }
 
-Result<std::optional<StatePair>> StateTree::LeafUnder(
-    const store::Txn& txn, const NibblePrefix& prefix) const {
-  IMEISYNC_ASSIGN_OR_RETURN(std::vector<StatePair> leaves,
-                            ScanLeaves(txn, prefix, 1));
-  if (leaves.empty()) return std::optional<StatePair>();
-  return std::optional<StatePair>(leaves[0]);
+Result<Hash32> StateTree::Root(const store::Txn& txn) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
+  return RootAt(txn, version);
 }
 
-Result<std::vector<StatePair>> StateTree::ScanLeaves(const store::Txn& txn,
-                                                     const NibblePrefix& prefix,
-                                                     size_t limit) const {
-  std::vector<StatePair> out;
-  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(db_));
-  for (cursor.Seek(prefix.bytes); cursor.Valid() && out.size() < limit;
-       cursor.Next()) {
-    ByteView k = cursor.key();
-    // Node records interleave with leaf records; skip them. Leaves are
-    // contiguous in key order, so the first leaf past the prefix ends the
-    // scan (at most ~64 node records lie between two adjacent leaves).
-    if (k.size() != 33 || k[32] != kLeafMarker) continue;
-    Hash32 key;
-    std::copy_n(k.begin(), 32, key.begin());
-    if (!prefix.Covers(key)) break;
-    if (cursor.value().size() != 32) {
-      return DataLoss("state leaf record holds " +
-                      std::to_string(cursor.value().size()) +
-                      " bytes, expected 32");
-    }
-    out.push_back(ToPair(key, cursor.value()));
-  }
-  IMEISYNC_RETURN_IF_ERROR(cursor.status());
-  return out;
+Result<Hash32> StateTree::RootAt(const store::Txn& txn,
+                                 uint64_t version) const {
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild root, RootChild(txn, version));
+  return root.hash;
 }
 
 Result<SubtreeView> StateTree::At(const store::Txn& txn,
                                   const NibblePrefix& prefix) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(txn, version));
+  NibblePrefix walked;
   SubtreeView view;
-  IMEISYNC_ASSIGN_OR_RETURN(std::optional<StateNode> node,
-                            LoadNode(txn, prefix));
-  if (node) {
-    view.kind = ChildKind::kInternal;
-    view.node = *node;
-    view.hash = node->Hash();
-    return view;
+  for (;;) {
+    if (at.kind == ChildKind::kEmpty) return view;
+    if (at.kind == ChildKind::kLeaf) {
+      if (prefix.Covers(at.leaf.first)) {
+        view.kind = ChildKind::kLeaf;
+        view.leaf = at.leaf;
+        view.hash = at.hash;
+      }
+      return view;
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
+                              LoadNode(txn, at.version, walked));
+    if (walked.depth == prefix.depth) {
+      view.kind = ChildKind::kInternal;
+      view.hash = at.hash;
+      view.node = node;
+      return view;
+    }
+    const int nibble = KeyNibble(prefix.bytes, walked.depth);
+    at = node.child[nibble];
+    walked = walked.Child(nibble);
   }
-  IMEISYNC_ASSIGN_OR_RETURN(std::optional<StatePair> leaf,
-                            LeafUnder(txn, prefix));
-  if (leaf) {
-    view.kind = ChildKind::kLeaf;
-    view.leaf = *leaf;
-    view.hash = StateLeafHash(leaf->first, leaf->second);
-  }
-  return view;
 }
 
-Result<Hash32> StateTree::Root(const store::Txn& txn) const {
-  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView view, At(txn, NibblePrefix{}));
-  return view.hash;
-}
-
-Result<std::optional<Hash32>> StateTree::Get(const store::Txn& txn,
-                                             const Hash32& key) const {
-  auto v = txn.Get(db_, LeafRecordKey(key));
-  if (!v.ok()) {
-    if (v.status().code() == StatusCode::kNotFound)
-      return std::optional<Hash32>();
-    return v.status();
+Status StateTree::CollectLeaves(const store::Txn& txn,
+                                const NibblePrefix& prefix,
+                                const StateChild& at,
+                                std::vector<StatePair>& out) const {
+  if (at.kind == ChildKind::kLeaf) out.push_back(at.leaf);
+  if (at.kind != ChildKind::kInternal) return Status::Ok();
+  IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(txn, at.version, prefix));
+  for (int n = 0; n < 16; ++n) {
+    IMEISYNC_RETURN_IF_ERROR(
+        CollectLeaves(txn, prefix.Child(n), node.child[n], out));
   }
-  if (v->size() != 32) return DataLoss("state leaf value is not 32 bytes");
-  Hash32 out;
-  std::copy_n(v->begin(), 32, out.begin());
-  return std::optional<Hash32>(out);
+  return Status::Ok();
 }
 
 Result<std::vector<StatePair>> StateTree::LeavesUnder(
     const store::Txn& txn, const NibblePrefix& prefix) const {
-  return ScanLeaves(txn, prefix, SIZE_MAX);
+  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView view, At(txn, prefix));
+  std::vector<StatePair> out;
+  if (view.kind == ChildKind::kLeaf) out.push_back(view.leaf);
+  if (view.kind == ChildKind::kInternal) {
+    for (int n = 0; n < 16; ++n) {
+      IMEISYNC_RETURN_IF_ERROR(
+          CollectLeaves(txn, prefix.Child(n), view.node.child[n], out));
+    }
+  }
+  return out;
+}
+
+Result<std::optional<Hash32>> StateTree::Get(const store::Txn& txn,
+                                             const Hash32& key) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(txn, version));
+  NibblePrefix walked;
+  while (at.kind == ChildKind::kInternal) {
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
+                              LoadNode(txn, at.version, walked));
+    const int nibble = KeyNibble(key, walked.depth);
+    at = node.child[nibble];
+    walked = walked.Child(nibble);
+  }
+  if (at.kind == ChildKind::kLeaf && at.leaf.first == key) {
+    return std::optional<Hash32>(at.leaf.second);
+  }
+  return std::optional<Hash32>();
 }
 
 Result<StateProof> StateTree::Prove(const store::Txn& txn,
                                     const Hash32& key) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
+  return ProveAt(txn, key, version);
+}
+
+Result<StateProof> StateTree::ProveAt(const store::Txn& txn, const Hash32& key,
+                                      uint64_t version) const {
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(txn, version));
   StateProof proof;
-  NibblePrefix prefix;
+  NibblePrefix walked;
   for (;;) {
-    IMEISYNC_ASSIGN_OR_RETURN(std::optional<StateNode> node,
-                              LoadNode(txn, prefix));
-    if (!node) {
-      // At most one leaf under here (only possible at the root, or in a
-      // corrupt tree): it ends the path.
-      IMEISYNC_ASSIGN_OR_RETURN(proof.leaf, LeafUnder(txn, prefix));
+    if (at.kind == ChildKind::kEmpty) return proof;
+    if (at.kind == ChildKind::kLeaf) {
+      proof.leaf = at.leaf;
       return proof;
     }
-    const int slot = KeyNibble(key, prefix.depth);
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
+                              LoadNode(txn, at.version, walked));
+    const int slot = KeyNibble(key, walked.depth);
     int lo = 0, hi = 16;
     for (;;) {
-      int n = node->Count(lo, hi);
+      const int n = node.Count(lo, hi);
       if (n == 0) return proof;  // an empty subtree: the key is absent
-      int only = node->First(lo, hi);
-      if (n == 1 && node->kind[only] == ChildKind::kLeaf) {
-        IMEISYNC_ASSIGN_OR_RETURN(proof.leaf,
-                                  LeafUnder(txn, prefix.Child(only)));
-        if (!proof.leaf) {
-          return DataLoss("state leaf missing under " +
-                          PrefixText(prefix.Child(only)));
-        }
+      const StateChild& only = node.child[node.First(lo, hi)];
+      if (n == 1 && only.kind == ChildKind::kLeaf) {
+        proof.leaf = only.leaf;
         return proof;
       }
       if (hi - lo == 1) break;  // a node: descend into it
-      int mid = (lo + hi) / 2;
+      const int mid = (lo + hi) / 2;
       if (slot < mid) {
-        proof.siblings.push_back(node->RangeHash(mid, hi));
+        proof.siblings.push_back(node.RangeHash(mid, hi));
         hi = mid;
       } else {
-        proof.siblings.push_back(node->RangeHash(lo, mid));
+        proof.siblings.push_back(node.RangeHash(lo, mid));
         lo = mid;
       }
     }
-    prefix = prefix.Child(slot);
+    at = node.child[slot];
+    walked = walked.Child(slot);
   }
 }
 
-Result<StateTree::Child> StateTree::Build(store::WriteTxn& txn,
-                                          const NibblePrefix& prefix,
-                                          std::vector<StatePair> pairs) const {
-  Child out;
-  if (pairs.empty()) return out;
-  if (pairs.size() == 1) {
-    out.kind = ChildKind::kLeaf;
-    out.hash = StateLeafHash(pairs[0].first, pairs[0].second);
-    out.leaf = pairs[0];
-    return out;
-  }
+Result<StateChild> StateTree::Build(store::WriteTxn& txn, uint64_t version,
+                                    const NibblePrefix& prefix,
+                                    std::vector<StatePair> pairs) const {
+  if (pairs.empty()) return StateChild{};
+  if (pairs.size() == 1) return StateChild::Leaf(pairs[0]);
   StateNode node;
-  auto it = pairs.begin();
-  while (it != pairs.end()) {
+  for (auto it = pairs.begin(); it != pairs.end();) {
     const int nibble = KeyNibble(it->first, prefix.depth);
     auto group_end = std::find_if(it, pairs.end(), [&](const StatePair& p) {
       return KeyNibble(p.first, prefix.depth) != nibble;
     });
-    IMEISYNC_ASSIGN_OR_RETURN(Child c,
-                              Build(txn, prefix.Child(nibble),
+    IMEISYNC_ASSIGN_OR_RETURN(node.child[nibble],
+                              Build(txn, version, prefix.Child(nibble),
                                     std::vector<StatePair>(it, group_end)));
-    node.kind[nibble] = c.kind;
-    node.hash[nibble] = c.hash;
     it = group_end;
   }
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, prefix.NodeKey(), node.Encode()));
+  IMEISYNC_RETURN_IF_ERROR(
+      txn.Put(db_, NodeKey(version, prefix), node.Encode()));
+  StateChild out;
   out.kind = ChildKind::kInternal;
   out.hash = node.Hash();
+  out.version = version;
   return out;
 }
 
-Result<StateTree::Child> StateTree::UpdateAt(store::WriteTxn& txn,
-                                             const NibblePrefix& prefix,
-                                             Child existing, OpIter begin,
-                                             OpIter end) const {
+Result<StateChild> StateTree::UpdateAt(store::WriteTxn& txn, uint64_t version,
+                                       const NibblePrefix& prefix,
+                                       const StateChild& existing, OpIter begin,
+                                       OpIter end) const {
   if (existing.kind != ChildKind::kInternal) {
-    // Nothing stored below: merge the old leaf (if any) with the ops and
+    // Nothing stored below: merge the old pair (if any) with the ops and
     // build the subtree afresh.
     std::vector<StatePair> pairs;
-    if (existing.kind == ChildKind::kLeaf && !existing.leaf) {
-      IMEISYNC_ASSIGN_OR_RETURN(existing.leaf, LeafUnder(txn, prefix));
-      if (!existing.leaf)
-        return DataLoss("state leaf missing under " + PrefixText(prefix));
-    }
-    bool old_leaf_touched = false;
+    bool old_pair_touched = false;
     for (auto it = begin; it != end; ++it) {
-      if (existing.leaf && it->key == existing.leaf->first)
-        old_leaf_touched = true;
+      if (existing.kind == ChildKind::kLeaf && it->key == existing.leaf.first) {
+        old_pair_touched = true;
+      }
       if (it->value) pairs.emplace_back(it->key, *it->value);
     }
-    if (existing.leaf && !old_leaf_touched) {
-      pairs.insert(std::lower_bound(pairs.begin(), pairs.end(), *existing.leaf),
-                   *existing.leaf);
+    if (existing.kind == ChildKind::kLeaf && !old_pair_touched) {
+      pairs.insert(std::lower_bound(pairs.begin(), pairs.end(), existing.leaf),
+                   existing.leaf);
     }
-    return Build(txn, prefix, std::move(pairs));
+    return Build(txn, version, prefix, std::move(pairs));
   }
 
-  IMEISYNC_ASSIGN_OR_RETURN(std::optional<StateNode> loaded,
-                            LoadNode(txn, prefix));
-  if (!loaded) return DataLoss("state node missing at " + PrefixText(prefix));
-  StateNode node = *loaded;
-  std::optional<StatePair> changed_leaf[16];
+  IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
+                            LoadNode(txn, existing.version, prefix));
+  // The old node is replaced whatever happens below; index it for Prune().
+  IMEISYNC_RETURN_IF_ERROR(txn.Put(
+      db_, StaleKey(version, NodeKey(existing.version, prefix)), ByteView()));
   for (auto it = begin; it != end;) {
     const int nibble = KeyNibble(it->key, prefix.depth);
     auto group_end = std::find_if(it, end, [&](const StateOp& op) {
       return KeyNibble(op.key, prefix.depth) != nibble;
     });
-    Child child{node.kind[nibble], node.hash[nibble], std::nullopt};
-    IMEISYNC_ASSIGN_OR_RETURN(Child updated, UpdateAt(txn, prefix.Child(nibble),
-                                                      child, it, group_end));
-    node.kind[nibble] = updated.kind;
-    node.hash[nibble] = updated.hash;
-    changed_leaf[nibble] = updated.leaf;
+    IMEISYNC_ASSIGN_OR_RETURN(node.child[nibble],
+                              UpdateAt(txn, version, prefix.Child(nibble),
+                                       node.child[nibble], it, group_end));
     it = group_end;
   }
-
-  Child out;
   const int count = node.Count(0, 16);
-  if (count == 0) {
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, prefix.NodeKey()));
-    return out;
-  }
-  const int only = node.First(0, 16);
-  if (count == 1 && node.kind[only] == ChildKind::kLeaf) {
-    // One leaf left: this node collapses into it.
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, prefix.NodeKey()));
-    out.kind = ChildKind::kLeaf;
-    out.hash = node.hash[only];
-    out.leaf = changed_leaf[only];
-    if (!out.leaf) {
-      IMEISYNC_ASSIGN_OR_RETURN(out.leaf, LeafUnder(txn, prefix.Child(only)));
-      if (!out.leaf)
-        return DataLoss("state leaf missing under " +
-                        PrefixText(prefix.Child(only)));
-    }
-    return out;
-  }
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, prefix.NodeKey(), node.Encode()));
+  if (count == 0) return StateChild{};
+  const StateChild& only = node.child[node.First(0, 16)];
+  if (count == 1 && only.kind == ChildKind::kLeaf) return only;  // collapse
+  IMEISYNC_RETURN_IF_ERROR(
+      txn.Put(db_, NodeKey(version, prefix), node.Encode()));
+  StateChild out;
   out.kind = ChildKind::kInternal;
   out.hash = node.Hash();
+  out.version = version;
   return out;
 }
 
@@ -285,24 +321,54 @@ Result<Hash32> StateTree::Update(store::WriteTxn& txn,
       unique.push_back(op);
     }
   }
-  if (unique.empty()) return Root(txn);
-
-  // The leaves database still holds the old state while the nodes change:
-  // UpdateAt() reads old leaves from it.
-  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView root, At(txn, NibblePrefix{}));
-  Child existing{root.kind, root.hash, std::nullopt};
-  if (root.kind == ChildKind::kLeaf) existing.leaf = root.leaf;
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild root, RootChild(txn, version));
+  if (unique.empty()) return root.hash;
+  const uint64_t next = version + 1;
   IMEISYNC_ASSIGN_OR_RETURN(
-      Child updated,
-      UpdateAt(txn, NibblePrefix{}, existing, unique.begin(), unique.end()));
-  for (const StateOp& op : unique) {
-    if (op.value) {
-      IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, LeafRecordKey(op.key), *op.value));
-    } else {
-      IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, LeafRecordKey(op.key)));
-    }
-  }
+      StateChild updated,
+      UpdateAt(txn, next, NibblePrefix{}, root, unique.begin(), unique.end()));
+  IMEISYNC_RETURN_IF_ERROR(
+      txn.Put(db_, RootKey(next), EncodeStateRoot(updated)));
+  Bytes meta;
+  PutU64(meta, next);
+  IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, Bytes{kMetaTag}, meta));
   return updated.hash;
+}
+
+Result<uint64_t> StateTree::Prune(store::WriteTxn& txn, uint64_t keep_from,
+                                  uint64_t limit) const {
+  // A node marked stale at version s serves only versions below s.
+  std::vector<Bytes> doomed;
+  {
+    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(db_));
+    for (cursor.Seek(Bytes{kStaleTag}); cursor.Valid() && doomed.size() < limit;
+         cursor.Next()) {
+      ByteView k = cursor.key();
+      if (k.empty() || k[0] != kStaleTag) break;
+      if (k.size() < 9)
+        return DataLoss("stale-node record shorter than 9 bytes");
+      if (GetU64(k.subspan(1)) > keep_from) break;
+      doomed.emplace_back(k.begin(), k.end());
+    }
+    IMEISYNC_RETURN_IF_ERROR(cursor.status());
+    for (cursor.Seek(Bytes{kRootTag}); cursor.Valid() && doomed.size() < limit;
+         cursor.Next()) {
+      ByteView k = cursor.key();
+      if (k.size() != 9 || k[0] != kRootTag ||
+          GetU64(k.subspan(1)) >= keep_from)
+        break;
+      doomed.emplace_back(k.begin(), k.end());
+    }
+    IMEISYNC_RETURN_IF_ERROR(cursor.status());
+  }
+  for (const Bytes& k : doomed) {
+    if (k[0] == kStaleTag) {
+      IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, ByteView(k).subspan(9)));
+    }
+    IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, k));
+  }
+  return static_cast<uint64_t>(doomed.size());
 }
 
 }  // namespace imeisync::node::merkle

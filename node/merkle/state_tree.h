@@ -1,13 +1,21 @@
 // The state tree persisted in LMDB: a history-independent Merkle trie over
-// 32-byte keys with 32-byte value digests (state_hash.h, state_node.h).
+// 32-byte keys with 32-byte value digests (state_hash.h), stored as
+// versioned 16-ary nodes (state_node.h) in the manner of the Jellyfish
+// Merkle Tree.
 //
-// One database, owned by the caller's Env, holding two kinds of record:
-//   node: prefix bytes || depth(1) -> StateNode::Encode(), one per nibble
-//         prefix whose subtree holds two or more leaves (depth <= 63)
-//   leaf: key(32) || 0xFF         -> value digest(32), every key in the tree
-// Both are ordered by path, so a key's leaf and the nodes above it share
-// pages: a batch of random updates dirties about half as many pages as
-// with nodes and leaves in separate databases.
+// Every Update() writes a new version. Nodes are never rewritten in place:
+// an update writes the nodes on the changed paths under the new version,
+// whose keys all sort after every earlier version's, so a batch lands on
+// fresh, contiguous pages instead of dirtying a page per random key. The
+// nodes it replaced are indexed as stale and deleted by Prune(), which the
+// owner runs off the hot path. Until pruned, past versions stay readable:
+// roots and proofs at any retained version.
+//
+// One database, owned by the caller's Env (docs/formats.md "State storage"):
+//   'm'                          -> latest version (8 bytes BE)
+//   'r' version(8)               -> that version's root
+//   'n' version(8) prefix-key    -> StateNode::Encode()
+//   's' stale-since(8) node-key  -> "" (node replaced at stale-since)
 // All methods run inside the caller's transaction, so a batch of state
 // changes commits atomically with whatever else that transaction writes.
 #ifndef IMEISYNC_NODE_MERKLE_STATE_TREE_H_
@@ -31,7 +39,7 @@ struct StateOp {
   std::optional<Hash32> value;
 };
 
-// What lies at a nibble prefix: nothing, one leaf, or a node.
+// What lies at a nibble prefix: nothing, one pair, or a node.
 struct SubtreeView {
   ChildKind kind = ChildKind::kEmpty;
   Hash32 hash = kEmptyStateHash;  // the subtree's state hash
@@ -44,47 +52,55 @@ class StateTree {
   explicit StateTree(store::Db db) : db_(db) {}
 
   // Applies `ops` (in any order; for a key given twice the later op wins;
-  // removing an absent key is a no-op) and returns the new root. Writes
-  // O(ops x depth) nodes. On error the caller must abort the transaction.
+  // removing an absent key is a no-op) as version Version() + 1 and returns
+  // the new root. Writes O(ops x depth) nodes. An empty `ops` writes
+  // nothing. On error the caller must abort the transaction.
   Result<Hash32> Update(store::WriteTxn& txn, std::vector<StateOp> ops) const;
 
-  // The root: kEmptyStateHash for an empty tree.
+  // The latest version: 0 before the first Update().
+  Result<uint64_t> Version(const store::Txn& txn) const;
+  // The root at the latest version: kEmptyStateHash for an empty tree.
   Result<Hash32> Root(const store::Txn& txn) const;
-  // The value digest of `key`, or nullopt.
+  // The root at `version`. NotFound if it was pruned or is in the future.
+  Result<Hash32> RootAt(const store::Txn& txn, uint64_t version) const;
+  // The value digest of `key` at the latest version, or nullopt.
   Result<std::optional<Hash32>> Get(const store::Txn& txn,
                                     const Hash32& key) const;
-  // An inclusion proof if `key` is present, a non-inclusion proof if not.
+  // An inclusion proof if `key` is present, a non-inclusion proof if not,
+  // at the latest version or at a retained `version`.
   Result<StateProof> Prove(const store::Txn& txn, const Hash32& key) const;
+  Result<StateProof> ProveAt(const store::Txn& txn, const Hash32& key,
+                             uint64_t version) const;
 
-  // For Merkle descent between two trees (state_diff.h):
-  // the subtree at `prefix` (a node's children's kinds and hashes, or a leaf)
+  // For Merkle descent between two trees (state_diff.h), at the latest
+  // version: the subtree at `prefix`, and every pair under it in key order.
   Result<SubtreeView> At(const store::Txn& txn,
                          const NibblePrefix& prefix) const;
-  // and every leaf under `prefix`, in key order.
   Result<std::vector<StatePair>> LeavesUnder(const store::Txn& txn,
                                              const NibblePrefix& prefix) const;
 
+  // Deletes up to `limit` nodes that no version >= `keep_from` uses, and the
+  // roots of versions below it. Returns how many records it deleted; 0 means
+  // nothing is left to prune below `keep_from`. Run it in its own, small
+  // transactions so it never delays an update for long.
+  Result<uint64_t> Prune(store::WriteTxn& txn, uint64_t keep_from,
+                         uint64_t limit) const;
+
  private:
-  struct Child {
-    ChildKind kind = ChildKind::kEmpty;
-    Hash32 hash = kEmptyStateHash;
-    std::optional<StatePair> leaf;  // known key and value of a leaf child
-  };
   using OpIter = std::vector<StateOp>::const_iterator;
 
-  Result<Child> UpdateAt(store::WriteTxn& txn, const NibblePrefix& prefix,
-                         Child existing, OpIter begin, OpIter end) const;
-  Result<Child> Build(store::WriteTxn& txn, const NibblePrefix& prefix,
-                      std::vector<StatePair> pairs) const;
-  // The single leaf whose key starts with `prefix`, or nullopt if none.
-  Result<std::optional<StatePair>> LeafUnder(const store::Txn& txn,
-                                             const NibblePrefix& prefix) const;
-  // Up to `limit` leaves whose keys start with `prefix`, in key order.
-  Result<std::vector<StatePair>> ScanLeaves(const store::Txn& txn,
-                                            const NibblePrefix& prefix,
-                                            size_t limit) const;
-  Result<std::optional<StateNode>> LoadNode(const store::Txn& txn,
-                                            const NibblePrefix& prefix) const;
+  Result<StateChild> RootChild(const store::Txn& txn, uint64_t version) const;
+  Result<StateNode> LoadNode(const store::Txn& txn, uint64_t version,
+                             const NibblePrefix& prefix) const;
+  Result<StateChild> UpdateAt(store::WriteTxn& txn, uint64_t version,
+                              const NibblePrefix& prefix,
+                              const StateChild& existing, OpIter begin,
+                              OpIter end) const;
+  Result<StateChild> Build(store::WriteTxn& txn, uint64_t version,
+                           const NibblePrefix& prefix,
+                           std::vector<StatePair> pairs) const;
+  Status CollectLeaves(const store::Txn& txn, const NibblePrefix& prefix,
+                       const StateChild& at, std::vector<StatePair>& out) const;
 
   store::Db db_;
 };

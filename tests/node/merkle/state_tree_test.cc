@@ -44,6 +44,34 @@ struct TreeEnv {
     auto txn = *env->BeginRead();
     return *tree->Root(txn);
   }
+  uint64_t Version() {
+    auto txn = *env->BeginRead();
+    return *tree->Version(txn);
+  }
+  // Prunes every version before the latest, in transactions of 1,000.
+  void PruneAll() {
+    const uint64_t keep = Version();
+    for (;;) {
+      uint64_t n = 0;
+      BOOST_REQUIRE(env->Update([&](store::WriteTxn& txn) -> Status {
+                         IMEISYNC_ASSIGN_OR_RETURN(
+                             n, tree->Prune(txn, keep, 1000));
+                         return Status::Ok();
+                       })
+                        .ok());
+      if (n == 0) break;
+    }
+  }
+  // Records in the state database whose key starts with `tag`.
+  size_t Count(uint8_t tag) {
+    auto txn = *env->BeginRead();
+    auto cursor = *txn.NewCursor(*env->Database("state"));
+    size_t n = 0;
+    for (cursor.Seek(Bytes{tag}); cursor.Valid() && cursor.key()[0] == tag;
+         cursor.Next())
+      ++n;
+    return n;
+  }
   std::unique_ptr<store::Env> env;
   std::unique_ptr<StateTree> tree;
 };
@@ -172,8 +200,12 @@ BOOST_AUTO_TEST_CASE(
   TempDir fresh_dir;
   TreeEnv fresh(fresh_dir.path());
   BOOST_TEST(fresh.Apply(Puts(model)) == t.Root());
-  // The stored nodes are the same, not just the root: same count.
-  BOOST_TEST(t.env->Stats()->entries == fresh.env->Stats()->entries);
+  // Once old versions are pruned, the stored nodes are those of a tree
+  // built in one go: no node leaks.
+  t.PruneAll();
+  BOOST_TEST(t.Count('n') == fresh.Count('n'));
+  BOOST_TEST(t.Count('s') == 0u);
+  BOOST_TEST(t.Count('r') == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(deleting_everything_leaves_an_empty_store) {
@@ -187,10 +219,11 @@ BOOST_AUTO_TEST_CASE(deleting_everything_leaves_an_empty_store) {
   std::vector<StateOp> dels;
   for (auto& [k, v] : set) dels.push_back({k, std::nullopt});
   BOOST_TEST(t.Apply(dels) == kEmptyStateHash);
+  t.PruneAll();
+  BOOST_TEST(t.Count('n') == 0u);  // no orphaned node remains
+  BOOST_TEST(t.Count('s') == 0u);
   auto txn = *t.env->BeginRead();
-  auto records = *txn.NewCursor(*t.env->Database("state"));
-  records.SeekToFirst();
-  BOOST_TEST(!records.Valid());  // no orphaned node or leaf remains
+  BOOST_TEST(!t.tree->Get(txn, set.begin()->first)->has_value());
 }
 
 BOOST_AUTO_TEST_CASE(proofs_verify_for_present_and_absent_keys) {
@@ -376,23 +409,101 @@ BOOST_AUTO_TEST_CASE(roots_and_proofs_survive_reopen) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(past_versions_stay_provable_until_pruned) {
+  std::mt19937_64 rng(
+      testing::TestSeed("past_versions_stay_provable_until_pruned"));
+  TempDir dir;
+  TreeEnv t(dir.path());
+  std::vector<Set> states;
+  std::vector<Hash32> roots;
+  Set model;
+  for (int v = 1; v <= 5; ++v) {
+    std::vector<StateOp> batch;
+    for (int i = 0; i < 300; ++i)
+      batch.push_back({RandomKey(rng), RandomHash(rng)});
+    for (auto it = model.begin(); it != model.end() && batch.size() < 400;
+         ++it) {
+      if (rng() % 3 == 0) batch.push_back({it->first, std::nullopt});
+    }
+    for (auto& op : batch) {
+      if (op.value)
+        model[op.key] = *op.value;
+      else
+        model.erase(op.key);
+    }
+    roots.push_back(t.Apply(batch));
+    states.push_back(model);
+  }
+  BOOST_TEST(t.Version() == 5u);
+  {
+    auto txn = *t.env->BeginRead();
+    for (uint64_t v = 1; v <= 5; ++v) {
+      BOOST_REQUIRE(*t.tree->RootAt(txn, v) == roots[v - 1]);
+      BOOST_REQUIRE(roots[v - 1] == ComputeStateRoot(Sorted(states[v - 1])));
+      int checked = 0;
+      for (auto& [k, val] : states[v - 1]) {
+        if (++checked > 50) break;
+        auto proven =
+            VerifyStateProof(roots[v - 1], k, *t.tree->ProveAt(txn, k, v));
+        BOOST_REQUIRE(proven.ok());
+        BOOST_REQUIRE(**proven == val);
+      }
+    }
+    BOOST_TEST(t.tree->RootAt(txn, 6).status().code() == StatusCode::kNotFound);
+  }
+  // Keep versions 4 and 5 only.
+  for (;;) {
+    uint64_t n = 0;
+    BOOST_REQUIRE(t.env
+                      ->Update([&](store::WriteTxn& txn) -> Status {
+                        IMEISYNC_ASSIGN_OR_RETURN(n,
+                                                  t.tree->Prune(txn, 4, 100));
+                        return Status::Ok();
+                      })
+                      .ok());
+    if (n == 0) break;
+  }
+  auto txn = *t.env->BeginRead();
+  BOOST_TEST(t.tree->RootAt(txn, 3).status().code() == StatusCode::kNotFound);
+  BOOST_TEST(
+      t.tree->ProveAt(txn, states[2].begin()->first, 3).status().code() ==
+      StatusCode::kNotFound);
+  for (uint64_t v : {4u, 5u}) {
+    for (auto& [k, val] : states[v - 1]) {
+      auto proven =
+          VerifyStateProof(roots[v - 1], k, *t.tree->ProveAt(txn, k, v));
+      BOOST_REQUIRE_MESSAGE(
+          proven.ok(), "version " << v << ": " << proven.status().message());
+      BOOST_REQUIRE(**proven == val);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_corrupt_node_is_data_loss) {
   TempDir dir;
   TreeEnv t(dir.path());
   Hash32 a{}, b{};
   b[0] = 0xff;
   t.Apply({{a, a}, {b, b}});
-  store::Db nodes = *t.env->Database("state");
+  store::Db db = *t.env->Database("state");
+  Bytes node_key;
+  {
+    auto txn = *t.env->BeginRead();
+    auto cursor = *txn.NewCursor(db);
+    cursor.Seek(Bytes{'n'});
+    BOOST_REQUIRE(cursor.Valid());
+    node_key.assign(cursor.key().begin(), cursor.key().end());
+  }
   BOOST_REQUIRE(t.env
                     ->Update([&](store::WriteTxn& txn) {
-                      return txn.Put(nodes, NibblePrefix{}.NodeKey(),
-                                     AsBytes("garbage"));
+                      return txn.Put(db, node_key, AsBytes("garbage"));
                     })
                     .ok());
   auto txn = *t.env->BeginRead();
-  auto root = t.tree->Root(txn);
-  BOOST_TEST(root.status().code() == StatusCode::kDataLoss);
-  BOOST_TEST(root.status().message().find("state node at prefix ''") == 0u);
+  auto got = t.tree->Get(txn, a);
+  BOOST_TEST(got.status().code() == StatusCode::kDataLoss);
+  BOOST_TEST(got.status().message().find("state node at prefix ''") == 0u);
+  BOOST_TEST(t.tree->Prove(txn, b).status().code() == StatusCode::kDataLoss);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
