@@ -25,14 +25,7 @@ int RunMerkleRoot(bool json) {
     range.Append(node::merkle::LogLeafHash(*data));
   }
   std::string root = HexEncode(range.Root());
-  if (json) {
-    nlohmann::ordered_json out;
-    out["size"] = range.size();
-    out["root"] = root;
-    PrintJsonLine(out);
-  } else {
-    std::cout << root << std::endl;
-  }
+  PrintResult(json, {{"size", range.size()}, {"root", root}}, root);
   return kExitOk;
 }
 

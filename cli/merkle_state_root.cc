@@ -67,14 +67,7 @@ int RunStateRoot(bool json) {
     sorted.push_back(pairs[order[i]]);
   }
   std::string root = HexEncode(node::merkle::ComputeStateRoot(sorted));
-  if (json) {
-    nlohmann::ordered_json out;
-    out["keys"] = sorted.size();
-    out["root"] = root;
-    PrintJsonLine(out);
-  } else {
-    std::cout << root << std::endl;
-  }
+  PrintResult(json, {{"keys", sorted.size()}, {"root", root}}, root);
   return kExitOk;
 }
 

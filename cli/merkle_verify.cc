@@ -24,14 +24,9 @@ struct ConsistencyArgs {
 
 // Prints the verdict and maps it to the exit status.
 int Report(std::string_view command, const Status& verdict, bool json) {
-  if (json) {
-    nlohmann::ordered_json out;
-    out["valid"] = verdict.ok();
-    if (!verdict.ok()) out["reason"] = verdict.message();
-    PrintJsonLine(out);
-  } else if (verdict.ok()) {
-    std::cout << "valid" << std::endl;
-  }
+  nlohmann::ordered_json out{{"valid", verdict.ok()}};
+  if (!verdict.ok()) out["reason"] = verdict.message();
+  if (json || verdict.ok()) PrintResult(json, out, "valid");
   if (!verdict.ok()) {
     PrintError(std::string(command) + ": invalid", verdict);
     return kExitInvalid;

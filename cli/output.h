@@ -15,6 +15,11 @@ namespace imeisync::cli {
 // with U+FFFD rather than aborting the output.
 void PrintJsonLine(const nlohmann::ordered_json& obj);
 
+// Prints `obj` as a JSON line when `json`, else `text` and a newline: the
+// two forms of every command that reports one result.
+void PrintResult(bool json, const nlohmann::ordered_json& obj,
+                 std::string_view text);
+
 // Prints "imeisync: <context>: <message>" on stderr.
 void PrintError(std::string_view context, const Status& status);
 

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <string>
 
+#include "base/big_endian.h"
+
 namespace imeisync::node {
 namespace {
 
@@ -85,9 +87,7 @@ EncodedEntry EncodeEntry(const Entry& e) {
   out[kActionAt] = static_cast<uint8_t>(e.action);
   out[kReasonAt] = static_cast<uint8_t>(e.reason);
   std::copy(e.tag.begin(), e.tag.end(), out.begin() + kTagAt);
-  for (size_t i = 0; i < 8; ++i) {
-    out[kIssuedAtAt + i] = static_cast<uint8_t>(e.issued_at_ms >> (56 - 8 * i));
-  }
+  StoreU64(out.data() + kIssuedAtAt, e.issued_at_ms);
   return out;
 }
 
@@ -114,10 +114,7 @@ Result<Entry> DecodeEntry(ByteView bytes) {
   e.action = static_cast<Action>(bytes[kActionAt]);
   e.reason = static_cast<Reason>(bytes[kReasonAt]);
   std::copy(bytes.begin() + kTagAt, bytes.begin() + kIssuedAtAt, e.tag.begin());
-  e.issued_at_ms = 0;
-  for (size_t i = 0; i < 8; ++i) {
-    e.issued_at_ms = (e.issued_at_ms << 8) | bytes[kIssuedAtAt + i];
-  }
+  e.issued_at_ms = LoadU64(bytes.subspan(kIssuedAtAt));
   if (e.issued_at_ms > kMaxIssuedAtMs) {
     return InvalidArgument("entry bytes 35-42: issued_at_ms " +
                            std::to_string(e.issued_at_ms) + " exceeds 2^63-1");

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cassert>
 
+#include "base/big_endian.h"
 #include "node/merkle/log_hash.h"
 
 namespace imeisync::node::merkle {
@@ -53,8 +54,7 @@ Hash32 CompactRange::Root() const {
 
 Bytes CompactRange::Encode() const {
   Bytes out(8 + 32 * hashes_.size());
-  for (int i = 0; i < 8; ++i)
-    out[i] = static_cast<uint8_t>(size_ >> (56 - 8 * i));
+  StoreU64(out.data(), size_);
   for (size_t i = 0; i < hashes_.size(); ++i) {
     std::copy(hashes_[i].begin(), hashes_[i].end(), out.begin() + 8 + 32 * i);
   }
@@ -66,8 +66,7 @@ Result<CompactRange> CompactRange::Decode(ByteView bytes) {
     return InvalidArgument("compact range of " + std::to_string(bytes.size()) +
                            " bytes is not 8 + 32k");
   }
-  uint64_t size = 0;
-  for (int i = 0; i < 8; ++i) size = size << 8 | bytes[i];
+  const uint64_t size = LoadU64(bytes);
   std::vector<Hash32> hashes((bytes.size() - 8) / 32);
   for (size_t i = 0; i < hashes.size(); ++i) {
     std::copy_n(bytes.begin() + 8 + 32 * i, 32, hashes[i].begin());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "base/big_endian.h"
 #include "node/merkle/log_nodes.h"
 
 namespace imeisync::node::merkle {
@@ -64,8 +65,7 @@ Bytes LogTree::RangeKey() const {
 Bytes LogTree::ChunkKey(uint64_t chunk) const {
   Bytes k = prefix_;
   k.push_back('c');
-  for (int i = 0; i < 8; ++i)
-    k.push_back(static_cast<uint8_t>(chunk >> (56 - 8 * i)));
+  AppendU64(k, chunk);
   return k;
 }
 

@@ -5,19 +5,10 @@
 #include <cassert>
 #include <string>
 
+#include "base/big_endian.h"
+
 namespace imeisync::node::merkle {
 namespace {
-
-void PutU64(Bytes& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    out.push_back(static_cast<uint8_t>(v >> (56 - 8 * i)));
-}
-
-uint64_t GetU64(ByteView b) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | b[i];
-  return v;
-}
 
 Hash32 Get32(ByteView b) {
   Hash32 h;
@@ -64,6 +55,14 @@ StateChild StateChild::Leaf(const StatePair& pair) {
   c.kind = ChildKind::kLeaf;
   c.leaf = pair;
   c.hash = StateLeafHash(pair.first, pair.second);
+  return c;
+}
+
+StateChild StateChild::Node(const Hash32& hash, uint64_t version) {
+  StateChild c;
+  c.kind = ChildKind::kInternal;
+  c.hash = hash;
+  c.version = version;
   return c;
 }
 
@@ -120,7 +119,7 @@ Bytes StateNode::Encode() const {
       Append(out, c.leaf.second);
     } else if (c.kind == ChildKind::kInternal) {
       Append(out, c.hash);
-      PutU64(out, c.version);
+      AppendU64(out, c.version);
     }
   }
   return out;
@@ -154,9 +153,8 @@ Result<StateNode> StateNode::Decode(ByteView bytes) {
           {Get32(bytes.subspan(at)), Get32(bytes.subspan(at + 32))});
       at += 64;
     } else {
-      node.child[i].kind = ChildKind::kInternal;
-      node.child[i].hash = Get32(bytes.subspan(at));
-      node.child[i].version = GetU64(bytes.subspan(at + 32));
+      node.child[i] = StateChild::Node(Get32(bytes.subspan(at)),
+                                       LoadU64(bytes.subspan(at + 32)));
       at += 40;
     }
   }
@@ -170,7 +168,7 @@ Bytes EncodeStateRoot(const StateChild& root) {
     Append(out, root.leaf.second);
   } else if (root.kind == ChildKind::kInternal) {
     Append(out, root.hash);
-    PutU64(out, root.version);
+    AppendU64(out, root.version);
   }
   return out;
 }
@@ -187,11 +185,8 @@ Result<StateChild> DecodeStateRoot(ByteView bytes) {
   }
   if (bytes.size() == 41 &&
       bytes[0] == static_cast<uint8_t>(ChildKind::kInternal)) {
-    StateChild c;
-    c.kind = ChildKind::kInternal;
-    c.hash = Get32(bytes.subspan(1));
-    c.version = GetU64(bytes.subspan(33));
-    return c;
+    return StateChild::Node(Get32(bytes.subspan(1)),
+                            LoadU64(bytes.subspan(33)));
   }
   return InvalidArgument("state root record of " +
                          std::to_string(bytes.size()) +

@@ -41,6 +41,7 @@ struct StateChild {
   StatePair leaf{};               // kLeaf: the pair
 
   static StateChild Leaf(const StatePair& pair);
+  static StateChild Node(const Hash32& hash, uint64_t version);
 };
 
 struct StateNode {

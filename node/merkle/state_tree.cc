@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/big_endian.h"
+
 namespace imeisync::node::merkle {
 namespace {
 
@@ -10,20 +12,9 @@ constexpr uint8_t kRootTag = 'r';
 constexpr uint8_t kNodeTag = 'n';
 constexpr uint8_t kStaleTag = 's';
 
-void PutU64(Bytes& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    out.push_back(static_cast<uint8_t>(v >> (56 - 8 * i)));
-}
-
-uint64_t GetU64(ByteView b) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | b[i];
-  return v;
-}
-
 Bytes RootKey(uint64_t version) {
   Bytes k{kRootTag};
-  PutU64(k, version);
+  AppendU64(k, version);
   return k;
 }
 
@@ -31,7 +22,7 @@ Bytes RootKey(uint64_t version) {
 Bytes NodeKey(uint64_t version, const NibblePrefix& prefix) {
   Bytes k{kNodeTag};
   k.reserve(10 + 32);
-  PutU64(k, version);
+  AppendU64(k, version);
   k.push_back(static_cast<uint8_t>(prefix.depth));
   k.insert(k.end(), prefix.bytes.begin(),
            prefix.bytes.begin() + (prefix.depth + 1) / 2);
@@ -41,7 +32,7 @@ Bytes NodeKey(uint64_t version, const NibblePrefix& prefix) {
 Bytes StaleKey(uint64_t stale_since, const Bytes& node_key) {
   Bytes k{kStaleTag};
   k.reserve(9 + node_key.size());
-  PutU64(k, stale_since);
+  AppendU64(k, stale_since);
   k.insert(k.end(), node_key.begin(), node_key.end());
   return k;
 }
@@ -63,7 +54,7 @@ Result<uint64_t> StateTree::Version(const store::Txn& txn) const {
   }
   if (v->size() != 8)
     return DataLoss("state tree version record is not 8 bytes");
-  return GetU64(*v);
+  return LoadU64(*v);
 }
 
 Result<StateChild> StateTree::RootChild(const store::Txn& txn,
@@ -249,11 +240,7 @@ Result<StateChild> StateTree::Build(store::WriteTxn& txn, uint64_t version,
   }
   IMEISYNC_RETURN_IF_ERROR(
       txn.Put(db_, NodeKey(version, prefix), node.Encode()));
-  StateChild out;
-  out.kind = ChildKind::kInternal;
-  out.hash = node.Hash();
-  out.version = version;
-  return out;
+  return StateChild::Node(node.Hash(), version);
 }
 
 Result<StateChild> StateTree::UpdateAt(store::WriteTxn& txn, uint64_t version,
@@ -299,11 +286,7 @@ Result<StateChild> StateTree::UpdateAt(store::WriteTxn& txn, uint64_t version,
   if (count == 1 && only.kind == ChildKind::kLeaf) return only;  // collapse
   IMEISYNC_RETURN_IF_ERROR(
       txn.Put(db_, NodeKey(version, prefix), node.Encode()));
-  StateChild out;
-  out.kind = ChildKind::kInternal;
-  out.hash = node.Hash();
-  out.version = version;
-  return out;
+  return StateChild::Node(node.Hash(), version);
 }
 
 Result<Hash32> StateTree::Update(store::WriteTxn& txn,
@@ -331,7 +314,7 @@ Result<Hash32> StateTree::Update(store::WriteTxn& txn,
   IMEISYNC_RETURN_IF_ERROR(
       txn.Put(db_, RootKey(next), EncodeStateRoot(updated)));
   Bytes meta;
-  PutU64(meta, next);
+  AppendU64(meta, next);
   IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, Bytes{kMetaTag}, meta));
   return updated.hash;
 }
@@ -348,7 +331,7 @@ Result<uint64_t> StateTree::Prune(store::WriteTxn& txn, uint64_t keep_from,
       if (k.empty() || k[0] != kStaleTag) break;
       if (k.size() < 9)
         return DataLoss("stale-node record shorter than 9 bytes");
-      if (GetU64(k.subspan(1)) > keep_from) break;
+      if (LoadU64(k.subspan(1)) > keep_from) break;
       doomed.emplace_back(k.begin(), k.end());
     }
     IMEISYNC_RETURN_IF_ERROR(cursor.status());
@@ -356,7 +339,7 @@ Result<uint64_t> StateTree::Prune(store::WriteTxn& txn, uint64_t keep_from,
          cursor.Next()) {
       ByteView k = cursor.key();
       if (k.size() != 9 || k[0] != kRootTag ||
-          GetU64(k.subspan(1)) >= keep_from)
+          LoadU64(k.subspan(1)) >= keep_from)
         break;
       doomed.emplace_back(k.begin(), k.end());
     }
