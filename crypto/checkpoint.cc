@@ -1,0 +1,69 @@
+#include "crypto/checkpoint.h"
+
+#include <algorithm>
+
+#include "base/base64.h"
+
+namespace imeisync::crypto {
+
+std::string FormatCheckpointText(const Checkpoint& c) {
+  std::string out = c.origin + "\n" + std::to_string(c.size) + "\n" +
+                    Base64Encode(c.root) + "\n";
+  for (const std::string& e : c.extensions) out += e + "\n";
+  return out;
+}
+
+Result<Checkpoint> ParseCheckpointText(std::string_view text) {
+  if (text.empty() || text.back() != '\n') {
+    return InvalidArgument("checkpoint text does not end in a newline");
+  }
+  std::vector<std::string_view> lines;
+  for (std::string_view rest = text; !rest.empty();) {
+    const size_t eol = rest.find('\n');
+    lines.push_back(rest.substr(0, eol));
+    rest.remove_prefix(eol + 1);
+  }
+  if (lines.size() < 3) {
+    return InvalidArgument("checkpoint has " + std::to_string(lines.size()) +
+                           " lines; origin, size and root are required");
+  }
+  Checkpoint c;
+  if (lines[0].empty())
+    return InvalidArgument("checkpoint line 1: empty origin");
+  c.origin = std::string(lines[0]);
+
+  const std::string_view size = lines[1];
+  const bool digits =
+      !size.empty() && std::all_of(size.begin(), size.end(), [](char ch) {
+        return ch >= '0' && ch <= '9';
+      });
+  if (!digits || (size.size() > 1 && size[0] == '0') || size.size() > 19) {
+    return InvalidArgument("checkpoint line 2: size \"" +
+                           std::string(size.substr(0, 40)) +
+                           "\" is not a decimal without leading zeros");
+  }
+  c.size = std::stoull(std::string(size));
+  if (c.size > 0x7FFFFFFFFFFFFFFFull) {
+    return InvalidArgument("checkpoint line 2: size exceeds 2^63-1");
+  }
+
+  auto root = Base64Decode(lines[2]);
+  if (!root.ok()) return root.status().WithContext("checkpoint line 3: root");
+  if (root->size() != 32) {
+    return InvalidArgument("checkpoint line 3: root is " +
+                           std::to_string(root->size()) +
+                           " bytes, expected 32");
+  }
+  std::copy(root->begin(), root->end(), c.root.begin());
+
+  for (size_t i = 3; i < lines.size(); ++i) {
+    if (lines[i].empty()) {
+      return InvalidArgument("checkpoint line " + std::to_string(i + 1) +
+                             ": extension lines must be non-empty");
+    }
+    c.extensions.emplace_back(lines[i]);
+  }
+  return c;
+}
+
+}  // namespace imeisync::crypto
