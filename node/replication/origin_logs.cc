@@ -1,0 +1,268 @@
+#include "node/replication/origin_logs.h"
+
+#include "base/big_endian.h"
+#include "node/merkle/compact_range.h"
+#include "node/merkle/log_hash.h"
+#include "node/merkle/log_tree.h"
+
+namespace imeisync::node::replication {
+namespace {
+
+Result<Bytes> OriginPrefix(std::string_view origin) {
+  if (origin.empty() || origin.size() > 255) {
+    return InvalidArgument("origin must be 1 to 255 bytes, got " +
+                           std::to_string(origin.size()));
+  }
+  Bytes p(1 + origin.size());
+  p[0] = static_cast<uint8_t>(origin.size());
+  std::copy(origin.begin(), origin.end(), p.begin() + 1);
+  return p;
+}
+
+Bytes EntryKey(const Bytes& prefix, uint64_t index) {
+  Bytes k = prefix;
+  AppendU64(k, index);
+  return k;
+}
+
+void AppendNote(Bytes& out, std::string_view note) {
+  const auto n = static_cast<uint32_t>(note.size());
+  for (int i = 0; i < 4; ++i)
+    out.push_back(static_cast<uint8_t>(n >> (24 - 8 * i)));
+  out.insert(out.end(), note.begin(), note.end());
+}
+
+Result<std::string> TakeNote(ByteView& in) {
+  if (in.size() < 4) return DataLoss("evidence record truncated");
+  const uint32_t n = uint32_t{in[0]} << 24 | uint32_t{in[1]} << 16 |
+                     uint32_t{in[2]} << 8 | in[3];
+  if (in.size() < 4 + size_t{n}) return DataLoss("evidence record truncated");
+  std::string note(AsChars(in.subspan(4, n)));
+  in = in.subspan(4 + n);
+  return note;
+}
+
+std::string Sizes(uint64_t a, uint64_t b) {
+  return std::to_string(a) + " vs " + std::to_string(b);
+}
+
+}  // namespace
+
+Result<OriginLogs> OriginLogs::Open(const store::Env& env) {
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db entries,
+                            env.Database(kOriginLogDatabases[0]));
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db tree,
+                            env.Database(kOriginLogDatabases[1]));
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db checkpoints,
+                            env.Database(kOriginLogDatabases[2]));
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db evidence,
+                            env.Database(kOriginLogDatabases[3]));
+  return OriginLogs(entries, tree, checkpoints, evidence);
+}
+
+Result<LogHead> OriginLogs::Head(const store::Txn& txn,
+                                 std::string_view origin) const {
+  IMEISYNC_RETURN_IF_ERROR(OriginPrefix(origin).status());
+  merkle::LogTree tree(tree_, std::string(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(merkle::CompactRange range, tree.Range(txn));
+  return LogHead{range.size(), range.Root()};
+}
+
+Result<std::string> OriginLogs::CheckpointNote(const store::Txn& txn,
+                                               std::string_view origin) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(origin));
+  auto v = txn.Get(checkpoints_, prefix);
+  if (!v.ok()) {
+    if (v.status().code() == StatusCode::kNotFound) {
+      return NotFound("no verified checkpoint of origin " +
+                      std::string(origin));
+    }
+    return v.status();
+  }
+  return std::string(AsChars(*v));
+}
+
+Result<std::vector<std::pair<std::string, LogHead>>> OriginLogs::Frontier(
+    const store::Txn& txn) const {
+  std::vector<std::string> origins;
+  {
+    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor,
+                              txn.NewCursor(checkpoints_));
+    for (cursor.SeekToFirst(); cursor.Valid(); cursor.Next()) {
+      ByteView k = cursor.key();
+      if (k.empty() || k.size() != 1u + k[0])
+        return DataLoss("malformed checkpoint key");
+      origins.emplace_back(AsChars(k.subspan(1)));
+    }
+    IMEISYNC_RETURN_IF_ERROR(cursor.status());
+  }
+  std::vector<std::pair<std::string, LogHead>> out;
+  for (std::string& origin : origins) {
+    IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
+    out.emplace_back(std::move(origin), head);
+  }
+  return out;
+}
+
+Result<std::vector<Entry>> OriginLogs::Read(const store::Txn& txn,
+                                            std::string_view origin,
+                                            uint64_t begin,
+                                            uint64_t end) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
+  if (begin > end || end > head.size) {
+    return InvalidArgument("entries [" + std::to_string(begin) + ", " +
+                           std::to_string(end) + ") are outside the log of " +
+                           std::string(origin) + " (size " +
+                           std::to_string(head.size) + ")");
+  }
+  std::vector<Entry> out;
+  out.reserve(end - begin);
+  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(entries_));
+  cursor.Seek(EntryKey(prefix, begin));
+  for (uint64_t i = begin; i < end; ++i, cursor.Next()) {
+    if (!cursor.Valid() || cursor.key().size() != prefix.size() + 8 ||
+        LoadU64(cursor.key().subspan(prefix.size())) != i) {
+      IMEISYNC_RETURN_IF_ERROR(cursor.status());
+      return DataLoss("entry " + std::to_string(i) + " of " +
+                      std::string(origin) + " is missing");
+    }
+    auto e = DecodeEntry(cursor.value());
+    if (!e.ok()) {
+      return DataLoss("stored entry " + std::to_string(i) + " of " +
+                      std::string(origin) + ": " + e.status().message());
+    }
+    out.push_back(*e);
+  }
+  return out;
+}
+
+Result<LogHead> OriginLogs::Append(store::WriteTxn& txn,
+                                   std::string_view origin,
+                                   std::span<const Entry> entries) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(bool frozen, Frozen(txn, origin));
+  if (frozen)
+    return FailedPrecondition("origin " + std::string(origin) + " is frozen");
+  merkle::LogTree tree(tree_, std::string(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t size, tree.Size(txn));
+  std::vector<Hash32> leaves;
+  leaves.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const EncodedEntry encoded = EncodeEntry(entries[i]);
+    leaves.push_back(merkle::LogLeafHash(encoded));
+    IMEISYNC_RETURN_IF_ERROR(
+        txn.Put(entries_, EntryKey(prefix, size + i), encoded));
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 root, tree.Append(txn, leaves));
+  return LogHead{size + entries.size(), root};
+}
+
+Status OriginLogs::RecordCheckpoint(store::WriteTxn& txn,
+                                    const VerifiedCheckpoint& cp) const {
+  const crypto::Checkpoint& c = cp.checkpoint;
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(c.origin));
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, c.origin));
+  if (head.size != c.size || head.root != c.root) {
+    return FailedPrecondition(
+        "checkpoint of " + c.origin + " at size " + std::to_string(c.size) +
+        " does not match the log (size " + std::to_string(head.size) + ")");
+  }
+  return txn.Put(checkpoints_, prefix, AsBytes(cp.note));
+}
+
+Result<ApplyOutcome> OriginLogs::Apply(store::WriteTxn& txn,
+                                       const VerifiedCheckpoint& cp,
+                                       std::span<const Entry> entries) const {
+  const crypto::Checkpoint& c = cp.checkpoint;
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(c.origin));
+  IMEISYNC_ASSIGN_OR_RETURN(bool frozen, Frozen(txn, c.origin));
+  if (frozen) {
+    return FailedPrecondition(
+        "origin " + c.origin +
+        " is frozen: equivocation evidence is recorded against it");
+  }
+  merkle::LogTree tree(tree_, c.origin);
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t size, tree.Size(txn));
+  if (c.size <= size) {
+    if (!entries.empty()) {
+      return InvalidArgument("checkpoint of " + c.origin +
+                             " adds nothing (size " + Sizes(c.size, size) +
+                             ") but " + std::to_string(entries.size()) +
+                             " entries came with it");
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(Hash32 ours, tree.RootAt(txn, c.size));
+    if (ours == c.root) return ApplyOutcome::kAlreadyHave;
+    auto stored = CheckpointNote(txn, c.origin);
+    IMEISYNC_RETURN_IF_ERROR(stored.status());
+    IMEISYNC_RETURN_IF_ERROR(StoreEvidence(txn, c.origin, *stored, cp.note));
+    return ApplyOutcome::kEquivocation;
+  }
+  if (entries.size() != c.size - size) {
+    return InvalidArgument(
+        "checkpoint of " + c.origin + " at size " + std::to_string(c.size) +
+        " needs " + std::to_string(c.size - size) + " new entries after " +
+        std::to_string(size) + ", got " + std::to_string(entries.size()));
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Append(txn, c.origin, entries));
+  if (head.root != c.root) {
+    return DataLoss("entries " + std::to_string(size) + ".." +
+                    std::to_string(c.size) + " of " + c.origin +
+                    " do not hash to the signed root");
+  }
+  IMEISYNC_RETURN_IF_ERROR(txn.Put(checkpoints_, prefix, AsBytes(cp.note)));
+  return ApplyOutcome::kApplied;
+}
+
+Status OriginLogs::StoreEvidence(store::WriteTxn& txn, std::string_view origin,
+                                 std::string first,
+                                 const std::string& second) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(origin));
+  uint64_t seq = 0;
+  {
+    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(evidence_));
+    for (cursor.Seek(prefix); cursor.Valid(); cursor.Next()) {
+      ByteView k = cursor.key();
+      if (k.size() != prefix.size() + 8 ||
+          !std::equal(prefix.begin(), prefix.end(), k.begin()))
+        break;
+      seq = LoadU64(k.subspan(prefix.size())) + 1;
+    }
+    IMEISYNC_RETURN_IF_ERROR(cursor.status());
+  }
+  Bytes value;
+  AppendNote(value, first);
+  AppendNote(value, second);
+  return txn.Put(evidence_, EntryKey(prefix, seq), value);
+}
+
+Result<bool> OriginLogs::Frozen(const store::Txn& txn,
+                                std::string_view origin) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(evidence_));
+  cursor.Seek(prefix);
+  IMEISYNC_RETURN_IF_ERROR(cursor.status());
+  return cursor.Valid() && cursor.key().size() == prefix.size() + 8 &&
+         std::equal(prefix.begin(), prefix.end(), cursor.key().begin());
+}
+
+Result<std::vector<Evidence>> OriginLogs::AllEvidence(
+    const store::Txn& txn) const {
+  std::vector<Evidence> out;
+  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(evidence_));
+  for (cursor.SeekToFirst(); cursor.Valid(); cursor.Next()) {
+    ByteView k = cursor.key();
+    if (k.empty() || k.size() != 1u + k[0] + 8)
+      return DataLoss("malformed evidence key");
+    Evidence e;
+    e.origin = std::string(AsChars(k.subspan(1, k[0])));
+    ByteView v = cursor.value();
+    IMEISYNC_ASSIGN_OR_RETURN(e.first_note, TakeNote(v));
+    IMEISYNC_ASSIGN_OR_RETURN(e.second_note, TakeNote(v));
+    out.push_back(std::move(e));
+  }
+  IMEISYNC_RETURN_IF_ERROR(cursor.status());
+  return out;
+}
+
+}  // namespace imeisync::node::replication

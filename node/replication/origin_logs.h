@@ -1,0 +1,122 @@
+// A node's copy of every origin's log: the entries, their RFC 9162 tree, the
+// latest verified signed checkpoint of each origin, and evidence of
+// equivocation. The replica side of "Entries, logs, replication" in
+// ../shared/DESIGN.md, without the network.
+//
+// Databases (names in kOriginLogDatabases), keyed by origin-prefix =
+// len(1) || origin:
+//   log_entries     origin-prefix index(8)  -> canonical entry (43 bytes)
+//   log_tree        merkle::LogTree records
+//   log_checkpoints origin-prefix           -> latest verified signed note
+//   log_evidence    origin-prefix seq(8)    -> len(4) note len(4) note
+// Every method works inside the caller's transaction: a range is applied,
+// with its entries, tree nodes and checkpoint, or not at all.
+#ifndef IMEISYNC_NODE_REPLICATION_ORIGIN_LOGS_H_
+#define IMEISYNC_NODE_REPLICATION_ORIGIN_LOGS_H_
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/status.h"
+#include "crypto/checkpoint.h"
+#include "node/entry.h"
+#include "node/store/env.h"
+
+namespace imeisync::node::replication {
+
+inline constexpr std::array<const char*, 4> kOriginLogDatabases = {
+    "log_entries", "log_tree", "log_checkpoints", "log_evidence"};
+
+struct LogHead {
+  uint64_t size = 0;
+  Hash32 root{};  // RFC 9162 root; the empty root for size 0
+  friend bool operator==(const LogHead&, const LogHead&) = default;
+};
+
+// A checkpoint whose signature the caller has verified against the origin's
+// key (crypto::VerifyNote), with the signed note it came in.
+struct VerifiedCheckpoint {
+  crypto::Checkpoint checkpoint;
+  std::string note;  // the whole signed note, kept verbatim as evidence
+};
+
+// Two signed checkpoints of one origin that cannot both be true.
+struct Evidence {
+  std::string origin;
+  std::string first_note;   // the one this node had verified before
+  std::string second_note;  // the one that contradicts it
+};
+
+enum class ApplyOutcome {
+  kApplied,       // the new entries and checkpoint are stored
+  kAlreadyHave,   // consistent with what is stored; nothing new
+  kEquivocation,  // evidence stored and the origin frozen; commit to keep it
+};
+
+class OriginLogs {
+ public:
+  // Opens the databases of kOriginLogDatabases. NotFound unless the Env
+  // declared them.
+  static Result<OriginLogs> Open(const store::Env& env);
+
+  // The verified size and root of `origin` (size 0 if unknown).
+  Result<LogHead> Head(const store::Txn& txn, std::string_view origin) const;
+  // Every origin with a verified checkpoint, and its head, in origin order.
+  Result<std::vector<std::pair<std::string, LogHead>>> Frontier(
+      const store::Txn& txn) const;
+  // The latest verified signed note of `origin`, or NotFound.
+  Result<std::string> CheckpointNote(const store::Txn& txn,
+                                     std::string_view origin) const;
+  // Entries [begin, end) of `origin`. InvalidArgument beyond its size.
+  Result<std::vector<Entry>> Read(const store::Txn& txn,
+                                  std::string_view origin, uint64_t begin,
+                                  uint64_t end) const;
+
+  // The origin's own path: appends `entries` to its log and returns the new
+  // head, which the caller signs and records with RecordCheckpoint().
+  Result<LogHead> Append(store::WriteTxn& txn, std::string_view origin,
+                         std::span<const Entry> entries) const;
+  // Stores the origin's own signed checkpoint. FailedPrecondition unless it
+  // matches the log's current head.
+  Status RecordCheckpoint(store::WriteTxn& txn,
+                          const VerifiedCheckpoint& cp) const;
+
+  // The replica's path. `entries` are the origin's entries from Head().size
+  // up to cp.checkpoint.size (empty when the checkpoint is not larger).
+  //   - a frozen origin: FailedPrecondition;
+  //   - a checkpoint no larger than the stored log: kAlreadyHave if its root
+  //     is the stored tree's root at that size, else kEquivocation;
+  //   - a larger one: the entries must number exactly the difference
+  //     (InvalidArgument) and, appended to the stored compact range, hash to
+  //     the signed root (DataLoss otherwise: the caller aborts, nothing is
+  //     applied). Then kApplied.
+  // REQUIRES: the checkpoint's signature has been verified.
+  Result<ApplyOutcome> Apply(store::WriteTxn& txn, const VerifiedCheckpoint& cp,
+                             std::span<const Entry> entries) const;
+
+  // True once evidence against `origin` is stored: its entries are refused.
+  Result<bool> Frozen(const store::Txn& txn, std::string_view origin) const;
+  Result<std::vector<Evidence>> AllEvidence(const store::Txn& txn) const;
+
+ private:
+  OriginLogs(store::Db entries, store::Db tree, store::Db checkpoints,
+             store::Db evidence)
+      : entries_(entries),
+        tree_(tree),
+        checkpoints_(checkpoints),
+        evidence_(evidence) {}
+  Status StoreEvidence(store::WriteTxn& txn, std::string_view origin,
+                       std::string first, const std::string& second) const;
+
+  store::Db entries_, tree_, checkpoints_, evidence_;
+};
+
+}  // namespace imeisync::node::replication
+
+#endif  // IMEISYNC_NODE_REPLICATION_ORIGIN_LOGS_H_

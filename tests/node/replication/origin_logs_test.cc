@@ -1,0 +1,221 @@
+#include "node/replication/origin_logs.h"
+
+#include <boost/test/unit_test.hpp>
+#include <random>
+
+#include "crypto/note.h"
+#include "crypto/sha256.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_seed.h"
+
+namespace imeisync::node::replication {
+namespace {
+
+using testing::TempDir;
+
+constexpr char kOrigin[] = "imeisync/kz/beeline";
+
+std::unique_ptr<store::Env> OpenEnv(const std::string& path) {
+  store::EnvOptions o;
+  o.path = path;
+  o.databases.assign(kOriginLogDatabases.begin(), kOriginLogDatabases.end());
+  o.initial_map_size = size_t{64} << 20;
+  auto env = store::Env::Open(o);
+  BOOST_TEST_REQUIRE(env.ok(), env.status().ToString());
+  return std::move(*env);
+}
+
+std::vector<Entry> RandomEntries(std::mt19937_64& rng, size_t n) {
+  std::vector<Entry> out;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t x = rng();
+    out.push_back({Action::kBlock, Reason::kStolen,
+                   crypto::Sha256(ByteView(reinterpret_cast<uint8_t*>(&x), 8)),
+                   1764000000000 + i});
+  }
+  return out;
+}
+
+// An origin node: appends to its own log and signs checkpoints.
+struct Origin {
+  explicit Origin(const std::string& path)
+      : env(OpenEnv(path)),
+        logs(*OriginLogs::Open(*env)),
+        signer(*crypto::NoteSigner::Create(
+            kOrigin, *crypto::Ed25519PrivateKey::Generate())) {}
+
+  VerifiedCheckpoint Append(const std::vector<Entry>& entries) {
+    VerifiedCheckpoint cp;
+    Status s = env->Update([&](store::WriteTxn& txn) -> Status {
+      IMEISYNC_ASSIGN_OR_RETURN(LogHead head,
+                                logs.Append(txn, kOrigin, entries));
+      cp = Sign(head);
+      return logs.RecordCheckpoint(txn, cp);
+    });
+    BOOST_TEST_REQUIRE(s.ok(), s.ToString());
+    return cp;
+  }
+  VerifiedCheckpoint Sign(const LogHead& head) const {
+    VerifiedCheckpoint cp;
+    cp.checkpoint = {kOrigin, head.size, head.root, {}};
+    crypto::Note note;
+    note.text = crypto::FormatCheckpointText(cp.checkpoint);
+    note.signatures.push_back(signer.Sign(note.text));
+    cp.note = crypto::FormatNote(note);
+    return cp;
+  }
+  std::vector<Entry> Read(uint64_t begin, uint64_t end) {
+    auto txn = *env->BeginRead();
+    return *logs.Read(txn, kOrigin, begin, end);
+  }
+
+  std::unique_ptr<store::Env> env;
+  OriginLogs logs;
+  crypto::NoteSigner signer;
+};
+
+struct Replica {
+  explicit Replica(const std::string& path)
+      : env(OpenEnv(path)), logs(*OriginLogs::Open(*env)) {}
+
+  Result<ApplyOutcome> Apply(const VerifiedCheckpoint& cp,
+                             const std::vector<Entry>& entries) {
+    Result<ApplyOutcome> out = Internal("not run");
+    Status s = env->Update([&](store::WriteTxn& txn) -> Status {
+      out = logs.Apply(txn, cp, entries);
+      return out.status();
+    });
+    return out;
+  }
+  LogHead Head() {
+    auto txn = *env->BeginRead();
+    return *logs.Head(txn, kOrigin);
+  }
+
+  std::unique_ptr<store::Env> env;
+  OriginLogs logs;
+};
+
+BOOST_AUTO_TEST_SUITE(origin_logs)
+
+BOOST_AUTO_TEST_CASE(a_replica_applies_verified_ranges_and_matches_the_origin) {
+  std::mt19937_64 rng(testing::TestSeed("a_replica_applies_verified_ranges"));
+  TempDir od, rd;
+  Origin origin(od.path());
+  Replica replica(rd.path());
+  uint64_t size = 0;
+  for (size_t batch : {1u, 7u, 300u, 64u, 1000u}) {
+    VerifiedCheckpoint cp = origin.Append(RandomEntries(rng, batch));
+    auto outcome = replica.Apply(cp, origin.Read(size, cp.checkpoint.size));
+    BOOST_REQUIRE_MESSAGE(outcome.ok(), outcome.status().message());
+    BOOST_TEST((*outcome == ApplyOutcome::kApplied));
+    size = cp.checkpoint.size;
+    BOOST_TEST(
+        (replica.Head() == LogHead{cp.checkpoint.size, cp.checkpoint.root}));
+  }
+  auto txn = *replica.env->BeginRead();
+  BOOST_TEST(replica.logs.Read(txn, kOrigin, 0, size)->size() == size);
+  BOOST_TEST(
+      (*replica.logs.Read(txn, kOrigin, 0, size) == origin.Read(0, size)));
+  auto frontier = *replica.logs.Frontier(txn);
+  BOOST_REQUIRE(frontier.size() == 1u);
+  BOOST_TEST(frontier[0].first == kOrigin);
+  BOOST_TEST(frontier[0].second.size == size);
+  BOOST_TEST(*replica.logs.CheckpointNote(txn, kOrigin) ==
+             *origin.logs.CheckpointNote(*origin.env->BeginRead(), kOrigin));
+}
+
+BOOST_AUTO_TEST_CASE(
+    entries_that_do_not_hash_to_the_signed_root_apply_nothing) {
+  std::mt19937_64 rng(
+      testing::TestSeed("entries_that_do_not_hash_to_the_signed_root"));
+  TempDir od, rd;
+  Origin origin(od.path());
+  Replica replica(rd.path());
+  VerifiedCheckpoint first = origin.Append(RandomEntries(rng, 10));
+  BOOST_REQUIRE(replica.Apply(first, origin.Read(0, 10)).ok());
+  VerifiedCheckpoint second = origin.Append(RandomEntries(rng, 10));
+  std::vector<Entry> forged = origin.Read(10, 20);
+  forged[3].reason = Reason::kCourtOrder;
+  auto outcome = replica.Apply(second, forged);
+  BOOST_TEST(outcome.status().code() == StatusCode::kDataLoss);
+  BOOST_TEST(
+      outcome.status().message() ==
+      "entries 10..20 of imeisync/kz/beeline do not hash to the signed root");
+  BOOST_TEST(replica.Head().size == 10u);
+  auto missing = replica.Apply(second, origin.Read(10, 19));
+  BOOST_TEST(missing.status().message().find(
+                 "needs 10 new entries after 10, got 9") != std::string::npos);
+  BOOST_TEST(
+      (*replica.Apply(second, origin.Read(10, 20)) == ApplyOutcome::kApplied));
+}
+
+BOOST_AUTO_TEST_CASE(an_older_consistent_checkpoint_is_already_known) {
+  std::mt19937_64 rng(testing::TestSeed("an_older_consistent_checkpoint"));
+  TempDir od, rd;
+  Origin origin(od.path());
+  Replica replica(rd.path());
+  VerifiedCheckpoint old = origin.Append(RandomEntries(rng, 5));
+  VerifiedCheckpoint now = origin.Append(RandomEntries(rng, 5));
+  BOOST_REQUIRE(replica.Apply(now, origin.Read(0, 10)).ok());
+  BOOST_TEST((*replica.Apply(old, {}) == ApplyOutcome::kAlreadyHave));
+  BOOST_TEST((*replica.Apply(now, {}) == ApplyOutcome::kAlreadyHave));
+  auto txn = *replica.env->BeginRead();
+  BOOST_TEST(!*replica.logs.Frozen(txn, kOrigin));
+}
+
+BOOST_AUTO_TEST_CASE(
+    an_equivocating_origin_is_frozen_with_both_notes_as_evidence) {
+  std::mt19937_64 rng(testing::TestSeed("an_equivocating_origin_is_frozen"));
+  TempDir od, fd, rd;
+  Origin origin(od.path());
+  VerifiedCheckpoint honest = origin.Append(RandomEntries(rng, 8));
+  // The same key signs a different history of the same size.
+  Origin fork(fd.path());
+  fork.signer = std::move(origin.signer);
+  VerifiedCheckpoint split = fork.Append(RandomEntries(rng, 8));
+  BOOST_REQUIRE(honest.checkpoint.size == split.checkpoint.size);
+
+  Replica replica(rd.path());
+  BOOST_REQUIRE(replica.Apply(honest, origin.Read(0, 8)).ok());
+  auto outcome = replica.Apply(split, {});
+  BOOST_REQUIRE(outcome.ok());
+  BOOST_TEST((*outcome == ApplyOutcome::kEquivocation));
+  {
+    auto txn = *replica.env->BeginRead();
+    BOOST_TEST(*replica.logs.Frozen(txn, kOrigin));
+    auto evidence = *replica.logs.AllEvidence(txn);
+    BOOST_REQUIRE(evidence.size() == 1u);
+    BOOST_TEST(evidence[0].origin == kOrigin);
+    BOOST_TEST(evidence[0].first_note == honest.note);
+    BOOST_TEST(evidence[0].second_note == split.note);
+  }
+  // Nothing more from that origin, not even its honest continuation.
+  VerifiedCheckpoint more = fork.Append(RandomEntries(rng, 2));
+  BOOST_TEST(replica.Apply(more, fork.Read(8, 10)).status().code() ==
+             StatusCode::kFailedPrecondition);
+  BOOST_TEST(replica.Head().size == 8u);
+}
+
+BOOST_AUTO_TEST_CASE(logs_and_evidence_survive_reopen) {
+  std::mt19937_64 rng(testing::TestSeed("logs_and_evidence_survive_reopen"));
+  TempDir od, rd;
+  Origin origin(od.path());
+  VerifiedCheckpoint cp = origin.Append(RandomEntries(rng, 100));
+  {
+    Replica replica(rd.path());
+    BOOST_REQUIRE(replica.Apply(cp, origin.Read(0, 100)).ok());
+  }
+  Replica reopened(rd.path());
+  BOOST_TEST((reopened.Head() == LogHead{100, cp.checkpoint.root}));
+  auto txn = *reopened.env->BeginRead();
+  BOOST_TEST(
+      (*reopened.logs.Read(txn, kOrigin, 0, 100) == origin.Read(0, 100)));
+  BOOST_TEST(reopened.logs.Read(txn, kOrigin, 99, 101).status().code() ==
+             StatusCode::kInvalidArgument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace imeisync::node::replication
