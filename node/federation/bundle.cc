@@ -1,0 +1,377 @@
+#include "node/federation/bundle.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+
+#include "base/base64.h"
+
+namespace imeisync::node::federation {
+namespace {
+
+constexpr std::pair<Role, std::string_view> kRoles[] = {
+    {Role::kMinistry, "ministry"},
+    {Role::kOperator, "operator"},
+    {Role::kAuditor, "auditor"},
+    {Role::kForeign, "foreign"}};
+
+std::string Where(const toml::node& n, std::string_view path) {
+  return std::string(path) + " (line " + std::to_string(n.source().begin.line) +
+         ")";
+}
+
+Status CheckKeys(const toml::table& t, std::string_view path,
+                 std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : t) {
+    if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
+      return InvalidArgument("bundle: unknown key " + std::string(path) +
+                             (path.empty() ? "" : ".") +
+                             std::string(key.str()) + " (line " +
+                             std::to_string(value.source().begin.line) + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> GetString(const toml::table& t, std::string_view key,
+                              std::string_view path, bool required = true) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) {
+    if (!required) return std::string();
+    return InvalidArgument("bundle: " + std::string(path) + "." +
+                           std::string(key) + " is missing");
+  }
+  auto v = n->value<std::string>();
+  if (!v)
+    return InvalidArgument(
+        "bundle: " + Where(*n, std::string(path) + "." + std::string(key)) +
+        " must be a string");
+  return *v;
+}
+
+Result<uint64_t> GetUint(const toml::table& t, std::string_view key,
+                         std::string_view path,
+                         std::optional<uint64_t> fallback = std::nullopt) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) {
+    if (fallback) return *fallback;
+    return InvalidArgument("bundle: " + std::string(path) + "." +
+                           std::string(key) + " is missing");
+  }
+  auto v = n->value_exact<int64_t>();
+  if (!v || *v < 0) {
+    return InvalidArgument(
+        "bundle: " + Where(*n, std::string(path) + "." + std::string(key)) +
+        " must be a non-negative integer");
+  }
+  return static_cast<uint64_t>(*v);
+}
+
+Result<crypto::Ed25519PublicKey> GetKey(const toml::table& t,
+                                        std::string_view key,
+                                        std::string_view path) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::string text, GetString(t, key, path));
+  auto raw = Base64Decode(text);
+  if (!raw.ok())
+    return raw.status().WithContext("bundle: " + std::string(path) + "." +
+                                    std::string(key));
+  auto k = crypto::Ed25519PublicKey::FromRaw(*raw);
+  if (!k.ok())
+    return k.status().WithContext("bundle: " + std::string(path) + "." +
+                                  std::string(key));
+  return k;
+}
+
+template <class T>
+Result<std::set<T>> GetNames(const toml::table& t, std::string_view key,
+                             std::string_view path,
+                             std::optional<T> (*parse)(std::string_view)) {
+  std::set<T> out;
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return out;
+  const toml::array* arr = n->as_array();
+  const std::string where = std::string(path) + "." + std::string(key);
+  if (arr == nullptr)
+    return InvalidArgument("bundle: " + Where(*n, where) + " must be an array");
+  for (const toml::node& item : *arr) {
+    auto s = item.value<std::string>();
+    auto v = s ? parse(*s) : std::nullopt;
+    if (!v) {
+      return InvalidArgument("bundle: " + Where(item, where) +
+                             ": unknown name \"" +
+                             (s ? *s : std::string("<not a string>")) + "\"");
+    }
+    out.insert(*v);
+  }
+  return out;
+}
+
+template <class T>
+std::string NameList(const std::set<T>& items, std::string_view (*name)(T)) {
+  std::string out = "[";
+  for (T item : items) {
+    if (out.size() > 1) out += ", ";
+    out += "\"" + std::string(name(item)) + "\"";
+  }
+  return out + "]";
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string KeyText(const crypto::Ed25519PublicKey& k) {
+  return Base64Encode(k.raw());
+}
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  for (const auto& [r, name] : kRoles) {
+    if (r == role) return name;
+  }
+  return "unknown";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (const auto& [r, n] : kRoles) {
+    if (n == name) return r;
+  }
+  return std::nullopt;
+}
+
+bool IsValidNodeId(std::string_view id) {
+  return !id.empty() && id.size() <= 32 &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+         });
+}
+
+Policy DefaultPolicy() {
+  Policy p;
+  p.roles[Role::kMinistry] = {
+      {Action::kBlock, Action::kClear, Action::kRegister, Action::kDeregister,
+       Action::kAllow},
+      {Reason::kStolen, Reason::kLost, Reason::kUnregistered,
+       Reason::kCounterfeit, Reason::kDuplicate, Reason::kCourtOrder,
+       Reason::kRegistry}};
+  p.roles[Role::kOperator] = {{Action::kBlock, Action::kClear},
+                              {Reason::kStolen, Reason::kLost}};
+  p.roles[Role::kForeign] = {{Action::kBlock, Action::kClear},
+                             {Reason::kForeignStolen}};
+  p.enforced = {Reason::kStolen,      Reason::kLost,      Reason::kUnregistered,
+                Reason::kCounterfeit, Reason::kDuplicate, Reason::kCourtOrder};
+  p.grey_only = {Reason::kForeignStolen};
+  return p;
+}
+
+bool Allows(const Policy& policy, Role role, Action action, Reason reason) {
+  auto it = policy.roles.find(role);
+  return it != policy.roles.end() && it->second.actions.count(action) != 0 &&
+         it->second.reasons.count(reason) != 0;
+}
+
+const Member* Bundle::FindMember(std::string_view id) const {
+  for (const Member& m : members) {
+    if (m.id == id) return &m;
+  }
+  return nullptr;
+}
+
+Result<Bundle> ParseBundle(std::string_view text) {
+  toml::table root;
+  try {
+    root = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("bundle: TOML syntax error at line " +
+                           std::to_string(e.source().begin.line) + ": " +
+                           std::string(e.description()));
+  }
+  IMEISYNC_RETURN_IF_ERROR(
+      CheckKeys(root, "",
+                {"version", "federation", "mode", "epoch", "federation_key",
+                 "ca_certificate", "member", "policy"}));
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version,
+                            GetUint(root, "version", "bundle"));
+  if (version == 0)
+    return InvalidArgument("bundle: version must be at least 1");
+  IMEISYNC_ASSIGN_OR_RETURN(std::string federation,
+                            GetString(root, "federation", "bundle"));
+  if (!IsValidNodeId(federation)) {
+    return InvalidArgument("bundle: federation id \"" + federation +
+                           "\" is not [a-z0-9-]{1,32}");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(std::string mode_name,
+                            GetString(root, "mode", "bundle"));
+  TagMode mode;
+  if (mode_name == "salted") {
+    mode = TagMode::kSalted;
+  } else if (mode_name == "oprf") {
+    mode = TagMode::kOprf;
+  } else {
+    return InvalidArgument("bundle: mode \"" + mode_name +
+                           "\" is neither salted nor oprf");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t epoch, GetUint(root, "epoch", "bundle"));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PublicKey key,
+                            GetKey(root, "federation_key", "bundle"));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string ca,
+                            GetString(root, "ca_certificate", "bundle", false));
+  Bundle b{version,        std::move(federation), mode, epoch,
+           std::move(key), std::move(ca),         {},   {}};
+
+  if (const toml::node* members = root.get("member")) {
+    const toml::array* arr = members->as_array();
+    if (arr == nullptr || !arr->is_array_of_tables()) {
+      return InvalidArgument("bundle: " + Where(*members, "member") +
+                             " must be [[member]] tables");
+    }
+    for (const toml::node& item : *arr) {
+      const toml::table& t = *item.as_table();
+      const std::string path =
+          "member[" + std::to_string(b.members.size()) + "]";
+      IMEISYNC_RETURN_IF_ERROR(
+          CheckKeys(t, path, {"id", "role", "key", "endpoint"}));
+      IMEISYNC_ASSIGN_OR_RETURN(std::string id, GetString(t, "id", path));
+      if (!IsValidNodeId(id)) {
+        return InvalidArgument("bundle: " + Where(item, path) + ": id \"" + id +
+                               "\" is not [a-z0-9-]{1,32}");
+      }
+      if (b.FindMember(id) != nullptr) {
+        return InvalidArgument("bundle: " + Where(item, path) +
+                               ": member id \"" + id + "\" appears twice");
+      }
+      IMEISYNC_ASSIGN_OR_RETURN(std::string role_name,
+                                GetString(t, "role", path));
+      auto role = ParseRole(role_name);
+      if (!role) {
+        return InvalidArgument("bundle: " + Where(item, path) +
+                               ": unknown role \"" + role_name + "\"");
+      }
+      IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PublicKey member_key,
+                                GetKey(t, "key", path));
+      IMEISYNC_ASSIGN_OR_RETURN(std::string endpoint,
+                                GetString(t, "endpoint", path, false));
+      b.members.push_back(
+          {std::move(id), *role, std::move(member_key), std::move(endpoint)});
+    }
+  }
+
+  const toml::table* policy = root["policy"].as_table();
+  if (policy == nullptr) return InvalidArgument("bundle: [policy] is missing");
+  IMEISYNC_RETURN_IF_ERROR(
+      CheckKeys(*policy, "policy",
+                {"enforced", "grey_only", "registration_required", "grace_days",
+                 "roles"}));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      b.policy.enforced, GetNames(*policy, "enforced", "policy", ParseReason));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      b.policy.grey_only,
+      GetNames(*policy, "grey_only", "policy", ParseReason));
+  if (const toml::node* n = policy->get("registration_required")) {
+    auto v = n->value_exact<bool>();
+    if (!v)
+      return InvalidArgument(
+          "bundle: " + Where(*n, "policy.registration_required") +
+          " must be true or false");
+    b.policy.registration_required = *v;
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t grace,
+                            GetUint(*policy, "grace_days", "policy", 0));
+  if (grace > 3650)
+    return InvalidArgument("bundle: policy.grace_days above 3650");
+  b.policy.grace_days = static_cast<uint32_t>(grace);
+  if (const toml::node* roles_node = policy->get("roles")) {
+    const toml::table* roles = roles_node->as_table();
+    if (roles == nullptr)
+      return InvalidArgument("bundle: " + Where(*roles_node, "policy.roles") +
+                             " must be a table");
+    for (const auto& [name, value] : *roles) {
+      const std::string path = "policy.roles." + std::string(name.str());
+      auto role = ParseRole(name.str());
+      if (!role || !value.is_table()) {
+        return InvalidArgument("bundle: " + Where(value, path) +
+                               " is not a role table");
+      }
+      const toml::table& t = *value.as_table();
+      IMEISYNC_RETURN_IF_ERROR(CheckKeys(t, path, {"actions", "reasons"}));
+      RolePolicy rp;
+      IMEISYNC_ASSIGN_OR_RETURN(rp.actions,
+                                GetNames(t, "actions", path, ParseAction));
+      IMEISYNC_ASSIGN_OR_RETURN(rp.reasons,
+                                GetNames(t, "reasons", path, ParseReason));
+      b.policy.roles[*role] = std::move(rp);
+    }
+  }
+  return b;
+}
+
+std::string FormatBundle(const Bundle& b) {
+  std::string out;
+  out += "# imeisync federation bundle. Signed: see bundle.toml.sig.\n";
+  out += "version = " + std::to_string(b.version) + "\n";
+  out += "federation = " + Quote(b.federation) + "\n";
+  out += std::string("mode = ") +
+         (b.mode == TagMode::kSalted ? "\"salted\"" : "\"oprf\"") + "\n";
+  out += "epoch = " + std::to_string(b.epoch) + "\n";
+  out += "federation_key = " + Quote(KeyText(b.federation_key)) + "\n";
+  if (!b.ca_certificate.empty())
+    out += "ca_certificate = '''\n" + b.ca_certificate + "'''\n";
+  for (const Member& m : b.members) {
+    out += "\n[[member]]\n";
+    out += "id = " + Quote(m.id) + "\n";
+    out += "role = " + Quote(RoleName(m.role)) + "\n";
+    out += "key = " + Quote(KeyText(m.key)) + "\n";
+    if (!m.endpoint.empty()) out += "endpoint = " + Quote(m.endpoint) + "\n";
+  }
+  out += "\n[policy]\n";
+  out += "enforced = " + NameList(b.policy.enforced, ReasonName) + "\n";
+  out += "grey_only = " + NameList(b.policy.grey_only, ReasonName) + "\n";
+  out += std::string("registration_required = ") +
+         (b.policy.registration_required ? "true" : "false") + "\n";
+  out += "grace_days = " + std::to_string(b.policy.grace_days) + "\n";
+  for (const auto& [role, rp] : b.policy.roles) {
+    out += "\n[policy.roles." + std::string(RoleName(role)) + "]\n";
+    out += "actions = " + NameList(rp.actions, ActionName) + "\n";
+    out += "reasons = " + NameList(rp.reasons, ReasonName) + "\n";
+  }
+  return out;
+}
+
+std::string SignBundle(std::string_view toml_text,
+                       const crypto::Ed25519PrivateKey& key) {
+  return Base64Encode(key.Sign(AsBytes(toml_text))) + "\n";
+}
+
+Status VerifyBundleSignature(std::string_view toml_text,
+                             std::string_view signature,
+                             const crypto::Ed25519PublicKey& key) {
+  if (signature.ends_with('\n')) signature.remove_suffix(1);
+  auto raw = Base64Decode(signature);
+  if (!raw.ok()) return raw.status().WithContext("bundle signature");
+  Status s = key.Verify(AsBytes(toml_text), *raw);
+  if (!s.ok()) return s.WithContext("bundle signature");
+  return Status::Ok();
+}
+
+Status CheckSuccessor(const Bundle& current, const Bundle& candidate) {
+  if (candidate.federation != current.federation) {
+    return FailedPrecondition(
+        "bundle is for federation \"" + candidate.federation +
+        "\", this node belongs to \"" + current.federation + "\"");
+  }
+  if (candidate.version <= current.version) {
+    return FailedPrecondition("bundle version " +
+                              std::to_string(candidate.version) +
+                              " is not newer than the current version " +
+                              std::to_string(current.version));
+  }
+  return Status::Ok();
+}
+
+}  // namespace imeisync::node::federation

@@ -1,0 +1,103 @@
+// The federation bundle: who the members are, what each role may issue, and
+// how verdicts treat each reason. A TOML file (bundle.toml) plus a detached
+// Ed25519 signature by the federation key (bundle.toml.sig, base64).
+// docs/formats.md "Federation bundle" has the schema.
+//
+// A node trusts the federation key of the bundle it already holds: a new
+// bundle is accepted only if that key signed it and its version is higher.
+#ifndef IMEISYNC_NODE_FEDERATION_BUNDLE_H_
+#define IMEISYNC_NODE_FEDERATION_BUNDLE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "crypto/ed25519.h"
+#include "node/entry.h"
+
+namespace imeisync::node::federation {
+
+enum class Role { kMinistry, kOperator, kAuditor, kForeign };
+enum class TagMode { kSalted, kOprf };
+
+std::string_view RoleName(Role role);  // "ministry", ...
+std::optional<Role> ParseRole(std::string_view name);
+
+// A node id: [a-z0-9-]{1,32}.
+bool IsValidNodeId(std::string_view id);
+
+struct Member {
+  std::string id;
+  Role role;
+  crypto::Ed25519PublicKey key;  // signs its log's checkpoints
+  std::string endpoint;  // "host:port" of its peer listener; may be empty
+};
+
+struct RolePolicy {
+  std::set<Action> actions;
+  std::set<Reason> reasons;
+};
+
+struct Policy {
+  std::map<Role, RolePolicy> roles;  // a role absent here may issue nothing
+  std::set<Reason> enforced;         // an active BLOCK for these: BLACKLISTED
+  std::set<Reason> grey_only;        // an active BLOCK for these: GREYLISTED
+  bool registration_required = false;
+  uint32_t grace_days = 0;
+};
+
+// The policy of a new federation (DESIGN.md "Users"): operators report and
+// clear STOLEN and LOST; the ministry keeps the registry, blocks for
+// regulatory reasons and may override; auditors issue nothing; foreign
+// links submit FOREIGN_STOLEN, which only greylists.
+Policy DefaultPolicy();
+
+// Whether `role` may issue `action` for `reason`.
+bool Allows(const Policy& policy, Role role, Action action, Reason reason);
+
+struct Bundle {
+  uint64_t version = 1;  // strictly increasing; a node refuses older ones
+  std::string federation;
+  TagMode mode = TagMode::kSalted;
+  uint64_t epoch = 1;
+  crypto::Ed25519PublicKey federation_key;  // verifies the next bundle
+  std::string ca_certificate;               // PEM; may be empty in tests
+  std::vector<Member> members;
+  Policy policy;
+
+  const Member* FindMember(std::string_view id) const;
+};
+
+// Parses bundle.toml strictly. InvalidArgument naming the key (and its line)
+// for: TOML syntax errors, a missing or mistyped field, an unknown key (a
+// typo must not silently drop a policy), an invalid id, role, action,
+// reason or key, or a duplicate member id.
+Result<Bundle> ParseBundle(std::string_view toml_text);
+
+// The canonical TOML text of `bundle`; ParseBundle(FormatBundle(b)) == b.
+std::string FormatBundle(const Bundle& bundle);
+
+// The detached signature over the exact bytes of bundle.toml: base64 of the
+// 64-byte Ed25519 signature, with a trailing newline.
+std::string SignBundle(std::string_view toml_text,
+                       const crypto::Ed25519PrivateKey& key);
+
+// OK if `signature` (bundle.toml.sig contents) is `key`'s signature over
+// `toml_text`. InvalidArgument saying why otherwise.
+Status VerifyBundleSignature(std::string_view toml_text,
+                             std::string_view signature,
+                             const crypto::Ed25519PublicKey& key);
+
+// Decides whether `candidate` (already parsed, signature checked against
+// `current`'s federation key) may replace `current`. FailedPrecondition for
+// an older or equal version or another federation id.
+Status CheckSuccessor(const Bundle& current, const Bundle& candidate);
+
+}  // namespace imeisync::node::federation
+
+#endif  // IMEISYNC_NODE_FEDERATION_BUNDLE_H_
