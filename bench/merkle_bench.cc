@@ -37,7 +37,7 @@ std::unique_ptr<store::Env> OpenFresh(const std::string& name) {
   std::filesystem::remove_all(dir);
   store::EnvOptions o;
   o.path = dir;
-  o.databases = {"log", "state"};
+  o.databases = {"log", "state_nodes", "state_meta"};
   o.initial_map_size = size_t{4} << 30;
   auto env = store::Env::Open(o);
   if (!env.ok()) {
@@ -76,7 +76,8 @@ BENCHMARK(BM_LogAppendEntries)
 // and the update benchmark.
 struct Fixture {
   Fixture() : env(OpenFresh("imeisync-bench-state")), rng(7) {
-    tree = std::make_unique<StateTree>(*env->Database("state"));
+    tree = std::make_unique<StateTree>(*env->Database("state_nodes"),
+                                       *env->Database("state_meta"));
     log = std::make_unique<LogTree>(*env->Database("log"), "o");
     for (size_t done = 0; done < kStateKeys; done += 100000) {
       std::vector<StateOp> ops;

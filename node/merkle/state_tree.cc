@@ -7,33 +7,24 @@
 namespace imeisync::node::merkle {
 namespace {
 
-constexpr uint8_t kMetaTag = 'm';
+constexpr uint8_t kVersionTag = 'm';
 constexpr uint8_t kRootTag = 'r';
-constexpr uint8_t kNodeTag = 'n';
 constexpr uint8_t kStaleTag = 's';
 
-Bytes RootKey(uint64_t version) {
-  Bytes k{kRootTag};
+Bytes MetaKey(uint8_t tag, uint64_t version) {
+  Bytes k{tag};
   AppendU64(k, version);
   return k;
 }
 
-// 'n' version(8) depth(1) ceil(depth/2) prefix bytes.
+// version(8) depth(1) ceil(depth/2) prefix bytes.
 Bytes NodeKey(uint64_t version, const NibblePrefix& prefix) {
-  Bytes k{kNodeTag};
-  k.reserve(10 + 32);
+  Bytes k;
+  k.reserve(9 + 32);
   AppendU64(k, version);
   k.push_back(static_cast<uint8_t>(prefix.depth));
   k.insert(k.end(), prefix.bytes.begin(),
            prefix.bytes.begin() + (prefix.depth + 1) / 2);
-  return k;
-}
-
-Bytes StaleKey(uint64_t stale_since, const Bytes& node_key) {
-  Bytes k{kStaleTag};
-  k.reserve(9 + node_key.size());
-  AppendU64(k, stale_since);
-  k.insert(k.end(), node_key.begin(), node_key.end());
   return k;
 }
 
@@ -47,7 +38,7 @@ std::string PrefixText(const NibblePrefix& p) {
 }  // namespace
 
 Result<uint64_t> StateTree::Version(const store::Txn& txn) const {
-  auto v = txn.Get(db_, Bytes{kMetaTag});
+  auto v = txn.Get(meta_, Bytes{kVersionTag});
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) return uint64_t{0};
     return v.status();
@@ -60,7 +51,7 @@ Result<uint64_t> StateTree::Version(const store::Txn& txn) const {
 Result<StateChild> StateTree::RootChild(const store::Txn& txn,
                                         uint64_t version) const {
   if (version == 0) return StateChild{};
-  auto v = txn.Get(db_, RootKey(version));
+  auto v = txn.Get(meta_, MetaKey(kRootTag, version));
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) {
       return NotFound("state tree version " + std::to_string(version) +
@@ -75,7 +66,7 @@ Result<StateChild> StateTree::RootChild(const store::Txn& txn,
 
 Result<StateNode> StateTree::LoadNode(const store::Txn& txn, uint64_t version,
                                       const NibblePrefix& prefix) const {
-  auto v = txn.Get(db_, NodeKey(version, prefix));
+  auto v = txn.Get(nodes_, NodeKey(version, prefix));
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) {
       return DataLoss("state node of version " + std::to_string(version) +
@@ -222,9 +213,9 @@ Result<StateProof> StateTree::ProveAt(const store::Txn& txn, const Hash32& key,
   }
 }
 
-Result<StateChild> StateTree::Build(store::WriteTxn& txn, uint64_t version,
-                                    const NibblePrefix& prefix,
-                                    std::vector<StatePair> pairs) const {
+StateChild StateTree::Build(Pending& out, uint64_t version,
+                            const NibblePrefix& prefix,
+                            std::vector<StatePair> pairs) const {
   if (pairs.empty()) return StateChild{};
   if (pairs.size() == 1) return StateChild::Leaf(pairs[0]);
   StateNode node;
@@ -233,17 +224,16 @@ Result<StateChild> StateTree::Build(store::WriteTxn& txn, uint64_t version,
     auto group_end = std::find_if(it, pairs.end(), [&](const StatePair& p) {
       return KeyNibble(p.first, prefix.depth) != nibble;
     });
-    IMEISYNC_ASSIGN_OR_RETURN(node.child[nibble],
-                              Build(txn, version, prefix.Child(nibble),
-                                    std::vector<StatePair>(it, group_end)));
+    node.child[nibble] = Build(out, version, prefix.Child(nibble),
+                               std::vector<StatePair>(it, group_end));
     it = group_end;
   }
-  IMEISYNC_RETURN_IF_ERROR(
-      txn.Put(db_, NodeKey(version, prefix), node.Encode()));
+  out.nodes.emplace_back(NodeKey(version, prefix), node.Encode());
   return StateChild::Node(node.Hash(), version);
 }
 
-Result<StateChild> StateTree::UpdateAt(store::WriteTxn& txn, uint64_t version,
+Result<StateChild> StateTree::UpdateAt(const store::Txn& txn, Pending& out,
+                                       uint64_t version,
                                        const NibblePrefix& prefix,
                                        const StateChild& existing, OpIter begin,
                                        OpIter end) const {
@@ -262,21 +252,22 @@ Result<StateChild> StateTree::UpdateAt(store::WriteTxn& txn, uint64_t version,
       pairs.insert(std::lower_bound(pairs.begin(), pairs.end(), existing.leaf),
                    existing.leaf);
     }
-    return Build(txn, version, prefix, std::move(pairs));
+    return Build(out, version, prefix, std::move(pairs));
   }
 
   IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
                             LoadNode(txn, existing.version, prefix));
-  // The old node is replaced whatever happens below; index it for Prune().
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(
-      db_, StaleKey(version, NodeKey(existing.version, prefix)), ByteView()));
+  // The old node is replaced whatever happens below; list it for Prune().
+  const Bytes old_key = NodeKey(existing.version, prefix);
+  out.stale.push_back(static_cast<uint8_t>(old_key.size()));
+  out.stale.insert(out.stale.end(), old_key.begin(), old_key.end());
   for (auto it = begin; it != end;) {
     const int nibble = KeyNibble(it->key, prefix.depth);
     auto group_end = std::find_if(it, end, [&](const StateOp& op) {
       return KeyNibble(op.key, prefix.depth) != nibble;
     });
     IMEISYNC_ASSIGN_OR_RETURN(node.child[nibble],
-                              UpdateAt(txn, version, prefix.Child(nibble),
+                              UpdateAt(txn, out, version, prefix.Child(nibble),
                                        node.child[nibble], it, group_end));
     it = group_end;
   }
@@ -284,8 +275,7 @@ Result<StateChild> StateTree::UpdateAt(store::WriteTxn& txn, uint64_t version,
   if (count == 0) return StateChild{};
   const StateChild& only = node.child[node.First(0, 16)];
   if (count == 1 && only.kind == ChildKind::kLeaf) return only;  // collapse
-  IMEISYNC_RETURN_IF_ERROR(
-      txn.Put(db_, NodeKey(version, prefix), node.Encode()));
+  out.nodes.emplace_back(NodeKey(version, prefix), node.Encode());
   return StateChild::Node(node.Hash(), version);
 }
 
@@ -308,50 +298,70 @@ Result<Hash32> StateTree::Update(store::WriteTxn& txn,
   IMEISYNC_ASSIGN_OR_RETURN(StateChild root, RootChild(txn, version));
   if (unique.empty()) return root.hash;
   const uint64_t next = version + 1;
-  IMEISYNC_ASSIGN_OR_RETURN(
-      StateChild updated,
-      UpdateAt(txn, next, NibblePrefix{}, root, unique.begin(), unique.end()));
+  Pending out;
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild updated,
+                            UpdateAt(txn, out, next, NibblePrefix{}, root,
+                                     unique.begin(), unique.end()));
+  // The new version's keys sort after every stored node's: append them in
+  // order, which skips the B-tree search and fills pages completely.
+  std::sort(out.nodes.begin(), out.nodes.end());
+  for (const auto& [key, value] : out.nodes) {
+    IMEISYNC_RETURN_IF_ERROR(txn.Append(nodes_, key, value));
+  }
+  if (!out.stale.empty()) {
+    IMEISYNC_RETURN_IF_ERROR(
+        txn.Put(meta_, MetaKey(kStaleTag, next), out.stale));
+  }
   IMEISYNC_RETURN_IF_ERROR(
-      txn.Put(db_, RootKey(next), EncodeStateRoot(updated)));
-  Bytes meta;
-  AppendU64(meta, next);
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, Bytes{kMetaTag}, meta));
+      txn.Put(meta_, MetaKey(kRootTag, next), EncodeStateRoot(updated)));
+  Bytes latest;
+  AppendU64(latest, next);
+  IMEISYNC_RETURN_IF_ERROR(txn.Put(meta_, Bytes{kVersionTag}, latest));
   return updated.hash;
 }
 
 Result<uint64_t> StateTree::Prune(store::WriteTxn& txn, uint64_t keep_from,
                                   uint64_t limit) const {
-  // A node marked stale at version s serves only versions below s.
-  std::vector<Bytes> doomed;
+  // A node listed as stale by version s serves only versions below s.
+  std::vector<Bytes> lists;
+  std::vector<Bytes> doomed_nodes;
+  std::vector<Bytes> doomed_roots;
   {
-    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(db_));
-    for (cursor.Seek(Bytes{kStaleTag}); cursor.Valid() && doomed.size() < limit;
-         cursor.Next()) {
+    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(meta_));
+    for (cursor.Seek(Bytes{kStaleTag});
+         cursor.Valid() && doomed_nodes.size() < limit; cursor.Next()) {
       ByteView k = cursor.key();
-      if (k.empty() || k[0] != kStaleTag) break;
-      if (k.size() < 9)
-        return DataLoss("stale-node record shorter than 9 bytes");
-      if (LoadU64(k.subspan(1)) > keep_from) break;
-      doomed.emplace_back(k.begin(), k.end());
+      if (k.size() != 9 || k[0] != kStaleTag ||
+          LoadU64(k.subspan(1)) > keep_from)
+        break;
+      lists.emplace_back(k.begin(), k.end());
+      for (ByteView v = cursor.value(); !v.empty();) {
+        if (v[0] + size_t{1} > v.size())
+          return DataLoss("stale-node list truncated");
+        doomed_nodes.emplace_back(v.begin() + 1, v.begin() + 1 + v[0]);
+        v = v.subspan(1 + v[0]);
+      }
     }
     IMEISYNC_RETURN_IF_ERROR(cursor.status());
-    for (cursor.Seek(Bytes{kRootTag}); cursor.Valid() && doomed.size() < limit;
-         cursor.Next()) {
+    for (cursor.Seek(Bytes{kRootTag});
+         cursor.Valid() && doomed_roots.size() < limit; cursor.Next()) {
       ByteView k = cursor.key();
       if (k.size() != 9 || k[0] != kRootTag ||
           LoadU64(k.subspan(1)) >= keep_from)
         break;
-      doomed.emplace_back(k.begin(), k.end());
+      doomed_roots.emplace_back(k.begin(), k.end());
     }
     IMEISYNC_RETURN_IF_ERROR(cursor.status());
   }
-  for (const Bytes& k : doomed) {
-    if (k[0] == kStaleTag) {
-      IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, ByteView(k).subspan(9)));
-    }
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(db_, k));
-  }
-  return static_cast<uint64_t>(doomed.size());
+  // Deleting in key order keeps each page touched once.
+  std::sort(doomed_nodes.begin(), doomed_nodes.end());
+  for (const Bytes& k : doomed_nodes)
+    IMEISYNC_RETURN_IF_ERROR(txn.Delete(nodes_, k));
+  for (const Bytes& k : lists) IMEISYNC_RETURN_IF_ERROR(txn.Delete(meta_, k));
+  for (const Bytes& k : doomed_roots)
+    IMEISYNC_RETURN_IF_ERROR(txn.Delete(meta_, k));
+  return static_cast<uint64_t>(doomed_nodes.size() + lists.size() +
+                               doomed_roots.size());
 }
 
 }  // namespace imeisync::node::merkle

@@ -5,17 +5,17 @@
 //
 // Every Update() writes a new version. Nodes are never rewritten in place:
 // an update writes the nodes on the changed paths under the new version,
-// whose keys all sort after every earlier version's, so a batch lands on
-// fresh, contiguous pages instead of dirtying a page per random key. The
-// nodes it replaced are indexed as stale and deleted by Prune(), which the
-// owner runs off the hot path. Until pruned, past versions stay readable:
-// roots and proofs at any retained version.
+// whose keys sort after every earlier version's, so a batch is appended on
+// fresh, full pages instead of dirtying a page per random key. The nodes it
+// replaced are listed as stale and deleted by Prune(), which the owner runs
+// off the hot path. Until pruned, past versions stay readable: roots and
+// proofs at any retained version.
 //
-// One database, owned by the caller's Env (docs/formats.md "State storage"):
-//   'm'                          -> latest version (8 bytes BE)
-//   'r' version(8)               -> that version's root
-//   'n' version(8) prefix-key    -> StateNode::Encode()
-//   's' stale-since(8) node-key  -> "" (node replaced at stale-since)
+// Two databases, owned by the caller's Env (docs/formats.md "State storage"):
+//   nodes: version(8) depth(1) prefix -> StateNode::Encode()
+//   meta:  'm'            -> latest version (8 bytes BE)
+//          'r' version(8) -> that version's root
+//          's' version(8) -> the node keys that version replaced
 // All methods run inside the caller's transaction, so a batch of state
 // changes commits atomically with whatever else that transaction writes.
 #ifndef IMEISYNC_NODE_MERKLE_STATE_TREE_H_
@@ -49,7 +49,7 @@ struct SubtreeView {
 
 class StateTree {
  public:
-  explicit StateTree(store::Db db) : db_(db) {}
+  StateTree(store::Db nodes, store::Db meta) : nodes_(nodes), meta_(meta) {}
 
   // Applies `ops` (in any order; for a key given twice the later op wins;
   // removing an absent key is a no-op) as version Version() + 1 and returns
@@ -79,30 +79,37 @@ class StateTree {
   Result<std::vector<StatePair>> LeavesUnder(const store::Txn& txn,
                                              const NibblePrefix& prefix) const;
 
-  // Deletes up to `limit` nodes that no version >= `keep_from` uses, and the
-  // roots of versions below it. Returns how many records it deleted; 0 means
-  // nothing is left to prune below `keep_from`. Run it in its own, small
-  // transactions so it never delays an update for long.
+  // Deletes the nodes that no version >= `keep_from` uses, and the roots of
+  // versions below it, stopping once about `limit` records are deleted (a
+  // version's stale list is deleted whole). Returns how many records it
+  // deleted; 0 means nothing is left to prune below `keep_from`. Run it in
+  // its own, small transactions so it never delays an update for long.
   Result<uint64_t> Prune(store::WriteTxn& txn, uint64_t keep_from,
                          uint64_t limit) const;
 
  private:
   using OpIter = std::vector<StateOp>::const_iterator;
+  // What an update writes, held until the end so that the nodes can be
+  // appended in key order.
+  struct Pending {
+    std::vector<std::pair<Bytes, Bytes>> nodes;
+    Bytes stale;  // len(1) node-key, repeated
+  };
 
   Result<StateChild> RootChild(const store::Txn& txn, uint64_t version) const;
   Result<StateNode> LoadNode(const store::Txn& txn, uint64_t version,
                              const NibblePrefix& prefix) const;
-  Result<StateChild> UpdateAt(store::WriteTxn& txn, uint64_t version,
-                              const NibblePrefix& prefix,
+  Result<StateChild> UpdateAt(const store::Txn& txn, Pending& out,
+                              uint64_t version, const NibblePrefix& prefix,
                               const StateChild& existing, OpIter begin,
                               OpIter end) const;
-  Result<StateChild> Build(store::WriteTxn& txn, uint64_t version,
-                           const NibblePrefix& prefix,
-                           std::vector<StatePair> pairs) const;
+  StateChild Build(Pending& out, uint64_t version, const NibblePrefix& prefix,
+                   std::vector<StatePair> pairs) const;
   Status CollectLeaves(const store::Txn& txn, const NibblePrefix& prefix,
                        const StateChild& at, std::vector<StatePair>& out) const;
 
-  store::Db db_;
+  store::Db nodes_;
+  store::Db meta_;
 };
 
 }  // namespace imeisync::node::merkle

@@ -57,6 +57,15 @@ Status WriteTxn::Insert(Db db, ByteView key, ByteView value) {
   return PutWithFlags(db, key, value, MDB_NOOVERWRITE);
 }
 
+Status WriteTxn::Append(Db db, ByteView key, ByteView value) {
+  Status s = PutWithFlags(db, key, value, MDB_APPEND);
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return InvalidArgument(
+        "append: key is not greater than every key in the database");
+  }
+  return s;
+}
+
 Status WriteTxn::Delete(Db db, ByteView key) {
   MDB_val k = Val(key);
   int rc = mdb_del(txn_, db.dbi_, &k, nullptr);

@@ -78,6 +78,10 @@ class WriteTxn : public Txn {
   Status Put(Db db, ByteView key, ByteView value);
   // Like Put(), but AlreadyExists if `key` is present (nothing changes).
   Status Insert(Db db, ByteView key, ByteView value);
+  // Like Put() for a key greater than every key in `db` (MDB_APPEND): no
+  // search, and pages fill completely. InvalidArgument if the key is not
+  // the greatest.
+  Status Append(Db db, ByteView key, ByteView value);
   // Removes `key`. OK whether or not it was present.
   Status Delete(Db db, ByteView key);
 

@@ -24,12 +24,13 @@ struct TreeEnv {
   explicit TreeEnv(const std::string& path) {
     store::EnvOptions o;
     o.path = path;
-    o.databases = {"state"};
+    o.databases = {"state_nodes", "state_meta"};
     o.initial_map_size = size_t{64} << 20;
     auto opened = store::Env::Open(o);
     BOOST_TEST_REQUIRE(opened.ok(), opened.status().ToString());
     env = std::move(*opened);
-    tree = std::make_unique<StateTree>(*env->Database("state"));
+    tree = std::make_unique<StateTree>(*env->Database("state_nodes"),
+                                       *env->Database("state_meta"));
   }
   Hash32 Apply(const std::vector<StateOp>& ops) {
     Hash32 root;
@@ -62,10 +63,18 @@ struct TreeEnv {
       if (n == 0) break;
     }
   }
-  // Records in the state database whose key starts with `tag`.
-  size_t Count(uint8_t tag) {
+  // Stored node records.
+  size_t CountNodes() {
     auto txn = *env->BeginRead();
-    auto cursor = *txn.NewCursor(*env->Database("state"));
+    auto cursor = *txn.NewCursor(*env->Database("state_nodes"));
+    size_t n = 0;
+    for (cursor.SeekToFirst(); cursor.Valid(); cursor.Next()) ++n;
+    return n;
+  }
+  // Meta records whose key starts with `tag` ('r' roots, 's' stale lists).
+  size_t CountMeta(uint8_t tag) {
+    auto txn = *env->BeginRead();
+    auto cursor = *txn.NewCursor(*env->Database("state_meta"));
     size_t n = 0;
     for (cursor.Seek(Bytes{tag}); cursor.Valid() && cursor.key()[0] == tag;
          cursor.Next())
@@ -203,9 +212,9 @@ BOOST_AUTO_TEST_CASE(
   // Once old versions are pruned, the stored nodes are those of a tree
   // built in one go: no node leaks.
   t.PruneAll();
-  BOOST_TEST(t.Count('n') == fresh.Count('n'));
-  BOOST_TEST(t.Count('s') == 0u);
-  BOOST_TEST(t.Count('r') == 1u);
+  BOOST_TEST(t.CountNodes() == fresh.CountNodes());
+  BOOST_TEST(t.CountMeta('s') == 0u);
+  BOOST_TEST(t.CountMeta('r') == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(deleting_everything_leaves_an_empty_store) {
@@ -220,8 +229,8 @@ BOOST_AUTO_TEST_CASE(deleting_everything_leaves_an_empty_store) {
   for (auto& [k, v] : set) dels.push_back({k, std::nullopt});
   BOOST_TEST(t.Apply(dels) == kEmptyStateHash);
   t.PruneAll();
-  BOOST_TEST(t.Count('n') == 0u);  // no orphaned node remains
-  BOOST_TEST(t.Count('s') == 0u);
+  BOOST_TEST(t.CountNodes() == 0u);  // no orphaned node remains
+  BOOST_TEST(t.CountMeta('s') == 0u);
   auto txn = *t.env->BeginRead();
   BOOST_TEST(!t.tree->Get(txn, set.begin()->first)->has_value());
 }
@@ -485,12 +494,12 @@ BOOST_AUTO_TEST_CASE(a_corrupt_node_is_data_loss) {
   Hash32 a{}, b{};
   b[0] = 0xff;
   t.Apply({{a, a}, {b, b}});
-  store::Db db = *t.env->Database("state");
+  store::Db db = *t.env->Database("state_nodes");
   Bytes node_key;
   {
     auto txn = *t.env->BeginRead();
     auto cursor = *txn.NewCursor(db);
-    cursor.Seek(Bytes{'n'});
+    cursor.SeekToFirst();
     BOOST_REQUIRE(cursor.Valid());
     node_key.assign(cursor.key().begin(), cursor.key().end());
   }
