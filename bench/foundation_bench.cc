@@ -147,7 +147,8 @@ BENCHMARK(BM_LmdbCommitBatch)
     ->Arg(1)
     ->Arg(1000)
     ->Arg(10000)
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace imeisync
