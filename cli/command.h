@@ -20,6 +20,7 @@ using RunFn = std::function<int()>;
 void AddImeiCommand(CLI::App& app, RunFn* run);
 void AddTagCommand(CLI::App& app, RunFn* run);
 void AddMerkleCommand(CLI::App& app, RunFn* run);
+void AddFederationCommand(CLI::App& app, RunFn* run);
 
 }  // namespace imeisync::cli
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   imeisync::cli::AddImeiCommand(app, &run);
   imeisync::cli::AddTagCommand(app, &run);
   imeisync::cli::AddMerkleCommand(app, &run);
+  imeisync::cli::AddFederationCommand(app, &run);
 
   try {
     app.parse(argc, argv);

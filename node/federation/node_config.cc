@@ -1,0 +1,158 @@
+#include "node/federation/node_config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+
+#include "base/file_util.h"
+#include "node/federation/bundle.h"
+
+namespace imeisync::node::federation {
+namespace {
+
+std::string Resolve(const std::string& base, const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  return base + "/" + path;
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+bool IsHostPort(std::string_view a) {
+  const size_t colon = a.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == a.size())
+    return false;
+  std::string_view host = a.substr(0, colon), port = a.substr(colon + 1);
+  if (host.front() == '[' && host.back() != ']') return false;
+  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      })) {
+    return false;
+  }
+  const int p = std::stoi(std::string(port));
+  return p >= 1 && p <= 65535;
+}
+
+Result<NodeConfig> ParseNodeConfig(std::string_view text,
+                                   const std::string& base_dir) {
+  toml::table t;
+  try {
+    t = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("node.toml: TOML syntax error at line " +
+                           std::to_string(e.source().begin.line) + ": " +
+                           std::string(e.description()));
+  }
+  static constexpr std::string_view kKeys[] = {
+      "id",      "data_dir", "bundle", "signing_key",  "tls_key", "tls_cert",
+      "ca_cert", "salt",     "listen", "admin_socket", "peers"};
+  for (const auto& [key, value] : t) {
+    if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) ==
+        std::end(kKeys)) {
+      return InvalidArgument("node.toml: unknown key " +
+                             std::string(key.str()) + " (line " +
+                             std::to_string(value.source().begin.line) + ")");
+    }
+  }
+  auto get = [&](std::string_view key, bool required) -> Result<std::string> {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      if (required)
+        return InvalidArgument("node.toml: " + std::string(key) +
+                               " is missing");
+      return std::string();
+    }
+    auto v = n->value<std::string>();
+    if (!v) {
+      return InvalidArgument("node.toml: " + std::string(key) + " (line " +
+                             std::to_string(n->source().begin.line) +
+                             ") must be a string");
+    }
+    return *v;
+  };
+  NodeConfig c;
+  IMEISYNC_ASSIGN_OR_RETURN(c.id, get("id", true));
+  if (!IsValidNodeId(c.id)) {
+    return InvalidArgument("node.toml: id \"" + c.id +
+                           "\" is not [a-z0-9-]{1,32}");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(std::string data_dir, get("data_dir", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string bundle, get("bundle", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string signing_key, get("signing_key", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string tls_key, get("tls_key", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string tls_cert, get("tls_cert", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string ca_cert, get("ca_cert", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string salt, get("salt", false));
+  IMEISYNC_ASSIGN_OR_RETURN(c.listen, get("listen", false));
+  if (!c.listen.empty() && !IsHostPort(c.listen)) {
+    return InvalidArgument("node.toml: listen \"" + c.listen +
+                           "\" is not host:port");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(std::string admin, get("admin_socket", true));
+  c.data_dir = Resolve(base_dir, data_dir);
+  c.bundle = Resolve(base_dir, bundle);
+  c.signing_key = Resolve(base_dir, signing_key);
+  c.tls_key = Resolve(base_dir, tls_key);
+  c.tls_cert = Resolve(base_dir, tls_cert);
+  c.ca_cert = Resolve(base_dir, ca_cert);
+  c.salt = Resolve(base_dir, salt);
+  c.admin_socket = Resolve(base_dir, admin);
+  if (const toml::node* peers = t.get("peers")) {
+    const toml::array* arr = peers->as_array();
+    if (arr == nullptr)
+      return InvalidArgument("node.toml: peers must be an array of member ids");
+    for (const toml::node& p : *arr) {
+      auto id = p.value<std::string>();
+      if (!id || !IsValidNodeId(*id)) {
+        return InvalidArgument("node.toml: peers (line " +
+                               std::to_string(p.source().begin.line) +
+                               ") holds something that is not a member id");
+      }
+      c.peers.push_back(*id);
+    }
+  }
+  return c;
+}
+
+Result<NodeConfig> LoadNodeConfig(const std::string& path) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1 << 20));
+  const size_t slash = path.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : path.substr(0, slash);
+  auto config = ParseNodeConfig(text, dir);
+  if (!config.ok()) return config.status().WithContext(path);
+  return config;
+}
+
+std::string FormatNodeConfig(const NodeConfig& c) {
+  std::string out =
+      "# imeisync node configuration. Paths are relative to this file.\n";
+  out += "id = " + Quote(c.id) + "\n";
+  out += "data_dir = " + Quote(c.data_dir) + "\n";
+  out += "bundle = " + Quote(c.bundle) + "\n";
+  out += "signing_key = " + Quote(c.signing_key) + "\n";
+  out += "tls_key = " + Quote(c.tls_key) + "\n";
+  out += "tls_cert = " + Quote(c.tls_cert) + "\n";
+  out += "ca_cert = " + Quote(c.ca_cert) + "\n";
+  if (!c.salt.empty()) out += "salt = " + Quote(c.salt) + "\n";
+  out += "listen = " + Quote(c.listen) + "\n";
+  out += "admin_socket = " + Quote(c.admin_socket) + "\n";
+  out +=
+      "# Member ids to sync with; empty means every other member with an "
+      "endpoint.\n";
+  out += "peers = [";
+  for (size_t i = 0; i < c.peers.size(); ++i)
+    out += (i ? ", " : "") + Quote(c.peers[i]);
+  out += "]\n";
+  return out;
+}
+
+}  // namespace imeisync::node::federation
