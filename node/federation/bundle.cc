@@ -1,10 +1,9 @@
 #include "node/federation/bundle.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 
 #include "base/base64.h"
+#include "node/federation/toml_text.h"
 
 namespace imeisync::node::federation {
 namespace {
@@ -116,15 +115,6 @@ std::string NameList(const std::set<T>& items, std::string_view (*name)(T)) {
   return out + "]";
 }
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string KeyText(const crypto::Ed25519PublicKey& k) {
   return Base64Encode(k.raw());
 }
@@ -184,14 +174,7 @@ const Member* Bundle::FindMember(std::string_view id) const {
 }
 
 Result<Bundle> ParseBundle(std::string_view text) {
-  toml::table root;
-  try {
-    root = toml::parse(text);
-  } catch (const toml::parse_error& e) {
-    return InvalidArgument("bundle: TOML syntax error at line " +
-                           std::to_string(e.source().begin.line) + ": " +
-                           std::string(e.description()));
-  }
+  IMEISYNC_ASSIGN_OR_RETURN(toml::table root, ParseToml(text, "bundle"));
   IMEISYNC_RETURN_IF_ERROR(
       CheckKeys(root, "",
                 {"version", "federation", "mode", "epoch", "federation_key",
@@ -315,19 +298,20 @@ std::string FormatBundle(const Bundle& b) {
   std::string out;
   out += "# imeisync federation bundle. Signed: see bundle.toml.sig.\n";
   out += "version = " + std::to_string(b.version) + "\n";
-  out += "federation = " + Quote(b.federation) + "\n";
+  out += "federation = " + TomlQuote(b.federation) + "\n";
   out += std::string("mode = ") +
          (b.mode == TagMode::kSalted ? "\"salted\"" : "\"oprf\"") + "\n";
   out += "epoch = " + std::to_string(b.epoch) + "\n";
-  out += "federation_key = " + Quote(KeyText(b.federation_key)) + "\n";
+  out += "federation_key = " + TomlQuote(KeyText(b.federation_key)) + "\n";
   if (!b.ca_certificate.empty())
     out += "ca_certificate = '''\n" + b.ca_certificate + "'''\n";
   for (const Member& m : b.members) {
     out += "\n[[member]]\n";
-    out += "id = " + Quote(m.id) + "\n";
-    out += "role = " + Quote(RoleName(m.role)) + "\n";
-    out += "key = " + Quote(KeyText(m.key)) + "\n";
-    if (!m.endpoint.empty()) out += "endpoint = " + Quote(m.endpoint) + "\n";
+    out += "id = " + TomlQuote(m.id) + "\n";
+    out += "role = " + TomlQuote(RoleName(m.role)) + "\n";
+    out += "key = " + TomlQuote(KeyText(m.key)) + "\n";
+    if (!m.endpoint.empty())
+      out += "endpoint = " + TomlQuote(m.endpoint) + "\n";
   }
   out += "\n[policy]\n";
   out += "enforced = " + NameList(b.policy.enforced, ReasonName) + "\n";

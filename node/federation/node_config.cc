@@ -1,11 +1,10 @@
 #include "node/federation/node_config.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 
 #include "base/file_util.h"
 #include "node/federation/bundle.h"
+#include "node/federation/toml_text.h"
 
 namespace imeisync::node::federation {
 namespace {
@@ -13,15 +12,6 @@ namespace {
 std::string Resolve(const std::string& base, const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
   return base + "/" + path;
-}
-
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -43,14 +33,7 @@ bool IsHostPort(std::string_view a) {
 
 Result<NodeConfig> ParseNodeConfig(std::string_view text,
                                    const std::string& base_dir) {
-  toml::table t;
-  try {
-    t = toml::parse(text);
-  } catch (const toml::parse_error& e) {
-    return InvalidArgument("node.toml: TOML syntax error at line " +
-                           std::to_string(e.source().begin.line) + ": " +
-                           std::string(e.description()));
-  }
+  IMEISYNC_ASSIGN_OR_RETURN(toml::table t, ParseToml(text, "node.toml"));
   static constexpr std::string_view kKeys[] = {
       "id",      "data_dir", "bundle", "signing_key",  "tls_key", "tls_cert",
       "ca_cert", "salt",     "listen", "admin_socket", "peers"};
@@ -135,22 +118,22 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
 std::string FormatNodeConfig(const NodeConfig& c) {
   std::string out =
       "# imeisync node configuration. Paths are relative to this file.\n";
-  out += "id = " + Quote(c.id) + "\n";
-  out += "data_dir = " + Quote(c.data_dir) + "\n";
-  out += "bundle = " + Quote(c.bundle) + "\n";
-  out += "signing_key = " + Quote(c.signing_key) + "\n";
-  out += "tls_key = " + Quote(c.tls_key) + "\n";
-  out += "tls_cert = " + Quote(c.tls_cert) + "\n";
-  out += "ca_cert = " + Quote(c.ca_cert) + "\n";
-  if (!c.salt.empty()) out += "salt = " + Quote(c.salt) + "\n";
-  out += "listen = " + Quote(c.listen) + "\n";
-  out += "admin_socket = " + Quote(c.admin_socket) + "\n";
+  out += "id = " + TomlQuote(c.id) + "\n";
+  out += "data_dir = " + TomlQuote(c.data_dir) + "\n";
+  out += "bundle = " + TomlQuote(c.bundle) + "\n";
+  out += "signing_key = " + TomlQuote(c.signing_key) + "\n";
+  out += "tls_key = " + TomlQuote(c.tls_key) + "\n";
+  out += "tls_cert = " + TomlQuote(c.tls_cert) + "\n";
+  out += "ca_cert = " + TomlQuote(c.ca_cert) + "\n";
+  if (!c.salt.empty()) out += "salt = " + TomlQuote(c.salt) + "\n";
+  out += "listen = " + TomlQuote(c.listen) + "\n";
+  out += "admin_socket = " + TomlQuote(c.admin_socket) + "\n";
   out +=
       "# Member ids to sync with; empty means every other member with an "
       "endpoint.\n";
   out += "peers = [";
   for (size_t i = 0; i < c.peers.size(); ++i)
-    out += (i ? ", " : "") + Quote(c.peers[i]);
+    out += (i ? ", " : "") + TomlQuote(c.peers[i]);
   out += "]\n";
   return out;
 }
