@@ -322,6 +322,9 @@ Result<Hash32> StateTree::Update(store::WriteTxn& txn,
 
 Result<uint64_t> StateTree::Prune(store::WriteTxn& txn, uint64_t keep_from,
                                   uint64_t limit) const {
+  // The latest version is never pruned, whatever the caller asks.
+  IMEISYNC_ASSIGN_OR_RETURN(const uint64_t latest, Version(txn));
+  keep_from = std::min(keep_from, latest);
   // A node listed as stale by version s serves only versions below s.
   std::vector<Bytes> lists;
   std::vector<Bytes> doomed_nodes;

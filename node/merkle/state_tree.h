@@ -82,8 +82,10 @@ class StateTree {
   // Deletes the nodes that no version >= `keep_from` uses, and the roots of
   // versions below it, stopping once about `limit` records are deleted (a
   // version's stale list is deleted whole). Returns how many records it
-  // deleted; 0 means nothing is left to prune below `keep_from`. Run it in
-  // its own, small transactions so it never delays an update for long.
+  // deleted; 0 means nothing is left to prune below `keep_from`. A
+  // `keep_from` past the latest version means the latest: it is never
+  // pruned. Run it in its own, small transactions so it never delays an
+  // update for long.
   Result<uint64_t> Prune(store::WriteTxn& txn, uint64_t keep_from,
                          uint64_t limit) const;
 

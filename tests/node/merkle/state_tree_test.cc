@@ -488,6 +488,35 @@ BOOST_AUTO_TEST_CASE(past_versions_stay_provable_until_pruned) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(pruning_past_the_latest_version_keeps_the_latest) {
+  std::mt19937_64 rng(
+      testing::TestSeed("pruning_past_the_latest_version_keeps_the_latest"));
+  TempDir dir;
+  TreeEnv t(dir.path());
+  Set set;
+  for (int v = 0; v < 3; ++v) {
+    std::vector<StateOp> batch;
+    for (int i = 0; i < 100; ++i) {
+      batch.push_back({RandomKey(rng), RandomHash(rng)});
+      set[batch.back().key] = *batch.back().value;
+    }
+    t.Apply(batch);
+  }
+  const Hash32 root = t.Root();
+  BOOST_REQUIRE(t.env
+                    ->Update([&](store::WriteTxn& txn) {
+                      return t.tree->Prune(txn, 1000, 1000000).status();
+                    })
+                    .ok());
+  BOOST_TEST(t.Root() == root);
+  auto txn = *t.env->BeginRead();
+  for (auto& [k, v] : set) {
+    auto proven = VerifyStateProof(root, k, *t.tree->Prove(txn, k));
+    BOOST_REQUIRE(proven.ok());
+    BOOST_REQUIRE(**proven == v);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_corrupt_node_is_data_loss) {
   TempDir dir;
   TreeEnv t(dir.path());
