@@ -78,8 +78,9 @@ Result<std::unique_ptr<Env>> Env::Open(const EnvOptions& options) {
   Status s = out->Update([&](WriteTxn& txn) -> Status {
     for (const std::string& name : options.databases) {
       MDB_dbi dbi;
-      int r = mdb_dbi_open(txn.txn_, name.c_str(), MDB_CREATE, &dbi);
-      if (r != 0) return LmdbStatus(r, "open database '" + name + "'");
+      const int r = mdb_dbi_open(txn.txn_, name.c_str(), MDB_CREATE, &dbi);
+      // Through Check(), so a full map is grown and the opening retried.
+      if (r != 0) return txn.Check(r, ("open database '" + name + "'").c_str());
       out->dbs_[name] = dbi;
     }
     return Status::Ok();
@@ -141,55 +142,62 @@ Status Env::Resize(size_t new_size) {
   return LmdbStatus(rc, "resize LMDB map of " + path_);
 }
 
-Result<MDB_txn*> Env::BeginRaw(unsigned flags) {
-  for (int attempt = 0;; ++attempt) {
-    MDB_txn* txn = nullptr;
-    int rc = mdb_txn_begin(env_, nullptr, flags, &txn);
-    if (rc == 0) return txn;
-    if (rc != MDB_MAP_RESIZED || attempt >= 3) {
-      return LmdbStatus(rc, "begin transaction on " + path_);
-    }
-    // Another process grew the map: adopt its size. Our own accounting
-    // entry must not block the resize we are about to do.
-    ExitTxn(std::this_thread::get_id());
-    Status s = Resize(0);
-    EnterTxn(std::this_thread::get_id());
-    IMEISYNC_RETURN_IF_ERROR(s);
-  }
+int Env::BeginRaw(unsigned flags, MDB_txn** txn) {
+  *txn = nullptr;
+  return mdb_txn_begin(env_, nullptr, flags, txn);
 }
 
 Result<ReadTxn> Env::BeginRead() {
-  auto owner = std::this_thread::get_id();
-  EnterTxn(owner);
-  auto txn = BeginRaw(MDB_RDONLY);
-  if (!txn.ok()) {
+  const auto owner = std::this_thread::get_id();
+  for (int attempt = 0;; ++attempt) {
+    EnterTxn(owner);
+    MDB_txn* txn = nullptr;
+    const int rc = BeginRaw(MDB_RDONLY, &txn);
+    if (rc == 0) return ReadTxn(this, txn, owner);
     ExitTxn(owner);
-    return txn.status();
+    if (rc != MDB_MAP_RESIZED || attempt >= 3) {
+      return LmdbStatus(rc, "begin transaction on " + path_);
+    }
+    // Another process grew the map: adopt its size, then retry.
+    IMEISYNC_RETURN_IF_ERROR(Resize(0));
   }
-  return ReadTxn(this, *txn, owner);
 }
 
 Status Env::Update(const std::function<Status(WriteTxn&)>& fn) {
-  std::lock_guard<std::mutex> writer(write_mu_);
-  auto owner = std::this_thread::get_id();
-  for (;;) {
+  const auto owner = std::this_thread::get_id();
+  std::unique_lock<std::mutex> writer(write_mu_);
+  // Resizing waits for every transaction of the process to end, including
+  // those of threads queued on write_mu_; so it never runs with write_mu_
+  // held. The loop then starts over.
+  auto resize_unlocked = [&](size_t new_size) {
+    writer.unlock();
+    Status s = Resize(new_size);
+    writer.lock();
+    return s;
+  };
+  for (int resized = 0;; ++resized) {
     EnterTxn(owner);
-    auto raw = BeginRaw(0);
-    if (!raw.ok()) {
+    MDB_txn* raw = nullptr;
+    const int begin_rc = BeginRaw(0, &raw);
+    if (begin_rc != 0) {
       ExitTxn(owner);
-      return raw.status();
+      if (begin_rc != MDB_MAP_RESIZED || resized >= 64) {
+        return LmdbStatus(begin_rc, "begin transaction on " + path_);
+      }
+      IMEISYNC_RETURN_IF_ERROR(resize_unlocked(0));
+      continue;
     }
-    WriteTxn txn(this, *raw);
+    WriteTxn txn(this, raw);
     Status s = fn(txn);
     bool map_full = txn.map_full_;
     if (s.ok() && !map_full) {
-      int rc = mdb_txn_commit(*raw);
+      const int rc = mdb_txn_commit(raw);
       ExitTxn(owner);
       if (rc == 0) return Status::Ok();
       if (rc != MDB_MAP_FULL) return LmdbStatus(rc, "commit on " + path_);
       map_full = true;
     } else {
-      mdb_txn_abort(*raw);
+      mdb_txn_abort(raw);
       ExitTxn(owner);
       if (!map_full) return s;
     }
@@ -200,8 +208,8 @@ Status Env::Update(const std::function<Status(WriteTxn&)>& fn) {
                                " is full at its limit of " +
                                std::to_string(max_map_size_) + " bytes");
     }
-    size_t grown = std::min(info.me_mapsize * 2, max_map_size_);
-    IMEISYNC_RETURN_IF_ERROR(Resize(grown));
+    IMEISYNC_RETURN_IF_ERROR(
+        resize_unlocked(std::min(info.me_mapsize * 2, max_map_size_)));
   }
 }
 

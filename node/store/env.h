@@ -93,7 +93,8 @@ class Env {
   void ExitTxn(std::thread::id owner);
   // Sets the map to `new_size` bytes (0: adopt the size another process set).
   Status Resize(size_t new_size);
-  Result<MDB_txn*> BeginRaw(unsigned flags);
+  // mdb_txn_begin; the caller handles MDB_MAP_RESIZED.
+  int BeginRaw(unsigned flags, MDB_txn** txn);
 
   MDB_env* env_;
   std::string path_;

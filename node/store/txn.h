@@ -51,7 +51,9 @@ class Txn {
 
 // A consistent snapshot: it sees the database as of its start, whatever
 // writers commit meanwhile. It aborts (releases the snapshot) when
-// destroyed. It may move between threads (MDB_NOTLS).
+// destroyed. It must end on the thread that began it: Env counts open
+// transactions per thread so that growing the map never waits on the
+// growing thread's own snapshot.
 //
 // A long-lived ReadTxn pins old pages (the file cannot reuse them) and
 // delays map growth until it ends; hold one per request, not per process.

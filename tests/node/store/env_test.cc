@@ -3,7 +3,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -219,6 +222,52 @@ BOOST_AUTO_TEST_CASE(growth_refuses_to_deadlock_on_this_threads_snapshot) {
   BOOST_TEST(s.code() == StatusCode::kFailedPrecondition);
   BOOST_TEST(snapshot.Get(db, AsBytes("k0")).status().code() ==
              StatusCode::kNotFound);
+}
+
+// A writer growing the map waits for other threads' snapshots; a thread
+// that holds a snapshot and writes meanwhile must not deadlock with it.
+BOOST_AUTO_TEST_CASE(
+    growth_does_not_deadlock_with_a_snapshot_holder_that_writes) {
+  TempDir dir;
+  auto env = OpenOrDie(Options(dir.path(), size_t{1} << 20));
+  Db db = *env->Database("entries");
+  auto snapshot = std::make_unique<ReadTxn>(*env->BeginRead());
+  std::atomic<bool> big_done{false};
+  std::thread grower([&] {
+    Status s = env->Update([&](WriteTxn& txn) -> Status {
+      for (int i = 0; i < 4000; ++i) {
+        IMEISYNC_RETURN_IF_ERROR(txn.Put(db, AsBytes("big" + std::to_string(i)),
+                                         AsBytes(std::string(1000, 'v'))));
+      }
+      return Status::Ok();
+    });
+    BOOST_CHECK(s.ok());
+    big_done = true;
+  });
+  // Let the grower fill the map and wait for our snapshot to end; then
+  // write from this, the snapshot's, thread. A watchdog turns a deadlock
+  // into a failure instead of a hung test.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto small_done = std::make_shared<std::atomic<bool>>(false);
+  std::thread([small_done] {
+    for (int i = 0; i < 300 && !*small_done; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!*small_done) {
+      std::fprintf(
+          stderr,
+          "deadlock: a snapshot holder could not write during map growth\n");
+      std::abort();
+    }
+  }).detach();
+  BOOST_TEST(PutString(*env, db, "small", "v").ok());
+  *small_done = true;
+  BOOST_TEST(!big_done);  // still waiting for the snapshot
+  snapshot.reset();
+  grower.join();
+  BOOST_TEST(big_done);
+  BOOST_TEST(GetString(*env, db, "small") == "v");
+  BOOST_TEST(GetString(*env, db, "big3999") == std::string(1000, 'v'));
 }
 
 BOOST_AUTO_TEST_CASE(growth_stops_at_the_configured_maximum) {
