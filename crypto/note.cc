@@ -1,5 +1,6 @@
 #include "crypto/note.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/base64.h"
@@ -252,7 +253,11 @@ Result<std::vector<std::string>> VerifyNote(
         return InvalidArgument("note signature by " + sig.key_name +
                                " does not verify");
       }
-      verified.push_back(sig.key_name);
+      // A key that signed twice still counts once.
+      if (std::find(verified.begin(), verified.end(), sig.key_name) ==
+          verified.end()) {
+        verified.push_back(sig.key_name);
+      }
     }
   }
   if (verified.empty()) {

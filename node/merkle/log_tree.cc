@@ -137,7 +137,12 @@ Result<Hash32> LogTree::RootAt(const store::Txn& txn, uint64_t size) const {
 }
 
 Result<Hash32> LogTree::LeafHash(const store::Txn& txn, uint64_t index) const {
-  IMEISYNC_RETURN_IF_ERROR(CheckSize(txn, index + 1));
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t size, Size(txn));
+  if (index >= size) {
+    return InvalidArgument("log " + origin_ + " has " + std::to_string(size) +
+                           " leaves; index " + std::to_string(index) +
+                           " is beyond it");
+  }
   TxnLogNodes nodes(*this, txn);
   return nodes.Node(0, index);
 }

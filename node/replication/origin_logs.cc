@@ -1,5 +1,7 @@
 #include "node/replication/origin_logs.h"
 
+#include <algorithm>
+
 #include "base/big_endian.h"
 #include "node/merkle/compact_range.h"
 #include "node/merkle/log_hash.h"
@@ -122,6 +124,7 @@ Result<std::vector<Entry>> OriginLogs::Read(const store::Txn& txn,
   cursor.Seek(EntryKey(prefix, begin));
   for (uint64_t i = begin; i < end; ++i, cursor.Next()) {
     if (!cursor.Valid() || cursor.key().size() != prefix.size() + 8 ||
+        !std::equal(prefix.begin(), prefix.end(), cursor.key().begin()) ||
         LoadU64(cursor.key().subspan(prefix.size())) != i) {
       IMEISYNC_RETURN_IF_ERROR(cursor.status());
       return DataLoss("entry " + std::to_string(i) + " of " +

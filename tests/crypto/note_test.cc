@@ -85,6 +85,10 @@ BOOST_AUTO_TEST_CASE(sign_and_verify_round_trip_with_unknown_signers_ignored) {
   BOOST_REQUIRE(names.ok());
   BOOST_TEST(names->size() == 1u);
   BOOST_TEST(names->at(0) == "imeisync/kz/ministry");
+  // The same signature twice still counts as one signer (quorums count keys).
+  Note twice = *parsed;
+  twice.signatures.push_back(twice.signatures.back());
+  BOOST_TEST(VerifyNote(twice, trusted)->size() == 1u);
   // The vkey form round-trips.
   auto again = NoteVerifier::FromVkey(trusted[0].Vkey());
   BOOST_REQUIRE(again.ok());

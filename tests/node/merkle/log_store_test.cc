@@ -108,6 +108,11 @@ BOOST_AUTO_TEST_CASE(requests_beyond_the_log_are_invalid_arguments) {
   BOOST_TEST(log.ConsistencyProof(txn, 2, 5).status().code() ==
              StatusCode::kInvalidArgument);
   BOOST_TEST(*log.RootAt(txn, 0) == EmptyLogRoot());
+  BOOST_TEST(log.LeafHash(txn, 3).status().code() ==
+             StatusCode::kInvalidArgument);
+  // An index at the top of the range must not wrap around the size check.
+  BOOST_TEST(log.LeafHash(txn, UINT64_MAX).status().code() ==
+             StatusCode::kInvalidArgument);
 }
 
 BOOST_AUTO_TEST_CASE(an_aborted_append_leaves_the_log_unchanged) {

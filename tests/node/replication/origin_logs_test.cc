@@ -215,6 +215,34 @@ BOOST_AUTO_TEST_CASE(logs_and_evidence_survive_reopen) {
              StatusCode::kInvalidArgument);
 }
 
+BOOST_AUTO_TEST_CASE(a_missing_entry_is_data_loss_not_another_origins_entry) {
+  TempDir dir;
+  auto env = OpenEnv(dir.path());
+  OriginLogs logs = *OriginLogs::Open(*env);
+  // Two origins with names of equal length, one entry each.
+  const std::string a = "imeisync/kz/aaaaaa", b = "imeisync/kz/bbbbbb";
+  std::vector<Entry> ea = {{Action::kBlock, Reason::kStolen, Hash32{1}, 1}};
+  std::vector<Entry> eb = {{Action::kBlock, Reason::kLost, Hash32{2}, 2}};
+  BOOST_REQUIRE(env->Update([&](store::WriteTxn& txn) -> Status {
+                     IMEISYNC_RETURN_IF_ERROR(logs.Append(txn, a, ea).status());
+                     return logs.Append(txn, b, eb).status();
+                   })
+                    .ok());
+  // Lose a's only entry, as a damaged disk might.
+  Bytes key(1 + a.size() + 8, 0);  // len origin index(8) = 0
+  key[0] = static_cast<uint8_t>(a.size());
+  std::copy(a.begin(), a.end(), key.begin() + 1);
+  BOOST_REQUIRE(env->Update([&](store::WriteTxn& txn) {
+                     return txn.Delete(*env->Database("log_entries"), key);
+                   })
+                    .ok());
+  auto txn = *env->BeginRead();
+  auto read = logs.Read(txn, a, 0, 1);
+  BOOST_TEST(read.status().code() == StatusCode::kDataLoss);
+  BOOST_TEST(read.status().message() ==
+             "entry 0 of imeisync/kz/aaaaaa is missing");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
