@@ -27,23 +27,6 @@ Bytes EntryKey(const Bytes& prefix, uint64_t index) {
   return k;
 }
 
-void AppendNote(Bytes& out, std::string_view note) {
-  const auto n = static_cast<uint32_t>(note.size());
-  for (int i = 0; i < 4; ++i)
-    out.push_back(static_cast<uint8_t>(n >> (24 - 8 * i)));
-  out.insert(out.end(), note.begin(), note.end());
-}
-
-Result<std::string> TakeNote(ByteView& in) {
-  if (in.size() < 4) return DataLoss("evidence record truncated");
-  const uint32_t n = uint32_t{in[0]} << 24 | uint32_t{in[1]} << 16 |
-                     uint32_t{in[2]} << 8 | in[3];
-  if (in.size() < 4 + size_t{n}) return DataLoss("evidence record truncated");
-  std::string note(AsChars(in.subspan(4, n)));
-  in = in.subspan(4 + n);
-  return note;
-}
-
 std::string Sizes(uint64_t a, uint64_t b) {
   return std::to_string(a) + " vs " + std::to_string(b);
 }
@@ -196,9 +179,20 @@ Result<ApplyOutcome> OriginLogs::Apply(store::WriteTxn& txn,
     }
     IMEISYNC_ASSIGN_OR_RETURN(Hash32 ours, tree.RootAt(txn, c.size));
     if (ours == c.root) return ApplyOutcome::kAlreadyHave;
-    auto stored = CheckpointNote(txn, c.origin);
-    IMEISYNC_RETURN_IF_ERROR(stored.status());
-    IMEISYNC_RETURN_IF_ERROR(StoreEvidence(txn, c.origin, *stored, cp.note));
+    Evidence evidence;
+    evidence.origin = c.origin;
+    IMEISYNC_ASSIGN_OR_RETURN(evidence.first_note,
+                              CheckpointNote(txn, c.origin));
+    evidence.second_note = cp.note;
+    if (c.size < size) {
+      // What the stored, signed tree says the prefix is, and the proof.
+      evidence.prefix_root = ours;
+      if (c.size > 0) {
+        IMEISYNC_ASSIGN_OR_RETURN(evidence.proof,
+                                  tree.ConsistencyProof(txn, c.size, size));
+      }
+    }
+    IMEISYNC_RETURN_IF_ERROR(StoreEvidence(txn, evidence));
     return ApplyOutcome::kEquivocation;
   }
   if (entries.size() != c.size - size) {
@@ -217,26 +211,23 @@ Result<ApplyOutcome> OriginLogs::Apply(store::WriteTxn& txn,
   return ApplyOutcome::kApplied;
 }
 
-Status OriginLogs::StoreEvidence(store::WriteTxn& txn, std::string_view origin,
-                                 std::string first,
-                                 const std::string& second) const {
-  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(origin));
+Status OriginLogs::StoreEvidence(store::WriteTxn& txn,
+                                 const Evidence& evidence) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(evidence.origin));
   uint64_t seq = 0;
   {
     IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(evidence_));
     for (cursor.Seek(prefix); cursor.Valid(); cursor.Next()) {
       ByteView k = cursor.key();
       if (k.size() != prefix.size() + 8 ||
-          !std::equal(prefix.begin(), prefix.end(), k.begin()))
+          !std::equal(prefix.begin(), prefix.end(), k.begin())) {
         break;
+      }
       seq = LoadU64(k.subspan(prefix.size())) + 1;
     }
     IMEISYNC_RETURN_IF_ERROR(cursor.status());
   }
-  Bytes value;
-  AppendNote(value, first);
-  AppendNote(value, second);
-  return txn.Put(evidence_, EntryKey(prefix, seq), value);
+  return txn.Put(evidence_, EntryKey(prefix, seq), evidence.Encode());
 }
 
 Result<bool> OriginLogs::Frozen(const store::Txn& txn,
@@ -257,11 +248,9 @@ Result<std::vector<Evidence>> OriginLogs::AllEvidence(
     ByteView k = cursor.key();
     if (k.empty() || k.size() != 1u + k[0] + 8)
       return DataLoss("malformed evidence key");
-    Evidence e;
-    e.origin = std::string(AsChars(k.subspan(1, k[0])));
-    ByteView v = cursor.value();
-    IMEISYNC_ASSIGN_OR_RETURN(e.first_note, TakeNote(v));
-    IMEISYNC_ASSIGN_OR_RETURN(e.second_note, TakeNote(v));
+    IMEISYNC_ASSIGN_OR_RETURN(
+        Evidence e,
+        Evidence::Decode(AsChars(k.subspan(1, k[0])), cursor.value()));
     out.push_back(std::move(e));
   }
   IMEISYNC_RETURN_IF_ERROR(cursor.status());

@@ -8,7 +8,7 @@
 //   log_entries     origin-prefix index(8)  -> canonical entry (43 bytes)
 //   log_tree        merkle::LogTree records
 //   log_checkpoints origin-prefix           -> latest verified signed note
-//   log_evidence    origin-prefix seq(8)    -> len(4) note len(4) note
+//   log_evidence    origin-prefix seq(8)    -> Evidence::Encode()
 // Every method works inside the caller's transaction: a range is applied,
 // with its entries, tree nodes and checkpoint, or not at all.
 #ifndef IMEISYNC_NODE_REPLICATION_ORIGIN_LOGS_H_
@@ -26,6 +26,7 @@
 #include "base/status.h"
 #include "crypto/checkpoint.h"
 #include "node/entry.h"
+#include "node/replication/evidence.h"
 #include "node/store/env.h"
 
 namespace imeisync::node::replication {
@@ -44,13 +45,6 @@ struct LogHead {
 struct VerifiedCheckpoint {
   crypto::Checkpoint checkpoint;
   std::string note;  // the whole signed note, kept verbatim as evidence
-};
-
-// Two signed checkpoints of one origin that cannot both be true.
-struct Evidence {
-  std::string origin;
-  std::string first_note;   // the one this node had verified before
-  std::string second_note;  // the one that contradicts it
 };
 
 enum class ApplyOutcome {
@@ -91,7 +85,8 @@ class OriginLogs {
   // up to cp.checkpoint.size (empty when the checkpoint is not larger).
   //   - a frozen origin: FailedPrecondition;
   //   - a checkpoint no larger than the stored log: kAlreadyHave if its root
-  //     is the stored tree's root at that size, else kEquivocation;
+  //     is the stored tree's root at that size, else kEquivocation, with
+  //     evidence that CheckEvidence() accepts;
   //   - a larger one: the entries must number exactly the difference
   //     (InvalidArgument) and, appended to the stored compact range, hash to
   //     the signed root (DataLoss otherwise: the caller aborts, nothing is
@@ -111,8 +106,7 @@ class OriginLogs {
         tree_(tree),
         checkpoints_(checkpoints),
         evidence_(evidence) {}
-  Status StoreEvidence(store::WriteTxn& txn, std::string_view origin,
-                       std::string first, const std::string& second) const;
+  Status StoreEvidence(store::WriteTxn& txn, const Evidence& evidence) const;
 
   store::Db entries_, tree_, checkpoints_, evidence_;
 };

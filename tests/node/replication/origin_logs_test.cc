@@ -189,12 +189,54 @@ BOOST_AUTO_TEST_CASE(
     BOOST_TEST(evidence[0].origin == kOrigin);
     BOOST_TEST(evidence[0].first_note == honest.note);
     BOOST_TEST(evidence[0].second_note == split.note);
+    // Anyone with the origin's key can check it.
+    auto key = *fork.signer.Verifier();
+    BOOST_TEST(CheckEvidence(evidence[0], key).ok());
+    auto stranger = *crypto::NoteSigner::Create(
+        kOrigin, *crypto::Ed25519PrivateKey::Generate());
+    BOOST_TEST(!CheckEvidence(evidence[0], *stranger.Verifier()).ok());
   }
   // Nothing more from that origin, not even its honest continuation.
   VerifiedCheckpoint more = fork.Append(RandomEntries(rng, 2));
   BOOST_TEST(replica.Apply(more, fork.Read(8, 10)).status().code() ==
              StatusCode::kFailedPrecondition);
   BOOST_TEST(replica.Head().size == 8u);
+}
+
+BOOST_AUTO_TEST_CASE(
+    a_contradicting_smaller_checkpoint_comes_with_a_checkable_proof) {
+  std::mt19937_64 rng(testing::TestSeed("a_contradicting_smaller_checkpoint"));
+  TempDir od, fd, rd;
+  Origin origin(od.path());
+  const auto prefix = RandomEntries(rng, 5);
+  origin.Append(prefix);
+  VerifiedCheckpoint honest = origin.Append(RandomEntries(rng, 7));  // size 12
+  // The same key signs a size-9 history that rewrote entry 6.
+  Origin fork(fd.path());
+  fork.signer = std::move(origin.signer);
+  fork.Append(prefix);
+  VerifiedCheckpoint split = fork.Append(RandomEntries(rng, 4));  // size 9
+  Replica replica(rd.path());
+  BOOST_REQUIRE(replica.Apply(honest, origin.Read(0, 12)).ok());
+  BOOST_TEST((*replica.Apply(split, {}) == ApplyOutcome::kEquivocation));
+  auto txn = *replica.env->BeginRead();
+  auto evidence = *replica.logs.AllEvidence(txn);
+  BOOST_REQUIRE(evidence.size() == 1u);
+  BOOST_REQUIRE(evidence[0].prefix_root.has_value());
+  BOOST_TEST(!evidence[0].proof.empty());
+  auto key = *fork.signer.Verifier();
+  Status ok = CheckEvidence(evidence[0], key);
+  BOOST_TEST(ok.ok(), ok.ToString());
+  // A tampered proof no longer proves anything.
+  Evidence bad = evidence[0];
+  bad.proof[0][0] ^= 1;
+  BOOST_TEST(CheckEvidence(bad, key).message().find(
+                 "evidence consistency proof") == 0u);
+  // Two consistent checkpoints are no evidence.
+  Evidence consistent = evidence[0];
+  consistent.second_note =
+      *origin.logs.CheckpointNote(*origin.env->BeginRead(), kOrigin);
+  BOOST_TEST(!CheckEvidence(consistent, key).ok());
 }
 
 BOOST_AUTO_TEST_CASE(logs_and_evidence_survive_reopen) {
