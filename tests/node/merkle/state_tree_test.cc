@@ -50,13 +50,15 @@ struct TreeEnv {
     return *tree->Version(txn);
   }
   // Prunes every version before the latest, in transactions of 1,000.
-  void PruneAll() {
-    const uint64_t keep = Version();
+  void PruneAll() { PruneBefore(Version(), 1000); }
+  // Prunes every version before `keep`, in transactions of about `limit`
+  // records.
+  void PruneBefore(uint64_t keep, uint64_t limit) {
     for (;;) {
       uint64_t n = 0;
       BOOST_REQUIRE(env->Update([&](store::WriteTxn& txn) -> Status {
                          IMEISYNC_ASSIGN_OR_RETURN(
-                             n, tree->Prune(txn, keep, 1000));
+                             n, tree->Prune(txn, keep, limit));
                          return Status::Ok();
                        })
                         .ok());
@@ -461,17 +463,7 @@ BOOST_AUTO_TEST_CASE(past_versions_stay_provable_until_pruned) {
     BOOST_TEST(t.tree->RootAt(txn, 6).status().code() == StatusCode::kNotFound);
   }
   // Keep versions 4 and 5 only.
-  for (;;) {
-    uint64_t n = 0;
-    BOOST_REQUIRE(t.env
-                      ->Update([&](store::WriteTxn& txn) -> Status {
-                        IMEISYNC_ASSIGN_OR_RETURN(n,
-                                                  t.tree->Prune(txn, 4, 100));
-                        return Status::Ok();
-                      })
-                      .ok());
-    if (n == 0) break;
-  }
+  t.PruneBefore(4, 100);
   auto txn = *t.env->BeginRead();
   BOOST_TEST(t.tree->RootAt(txn, 3).status().code() == StatusCode::kNotFound);
   BOOST_TEST(
