@@ -5,6 +5,7 @@
 #include "base/big_endian.h"
 #include "node/merkle/compact_range.h"
 #include "node/merkle/log_hash.h"
+#include "node/merkle/log_proof.h"
 #include "node/merkle/log_tree.h"
 
 namespace imeisync::node::replication {
@@ -123,6 +124,21 @@ Result<std::vector<Entry>> OriginLogs::Read(const store::Txn& txn,
   return out;
 }
 
+Result<std::vector<Hash32>> OriginLogs::ConsistencyProof(
+    const store::Txn& txn, std::string_view origin, uint64_t first,
+    uint64_t second) const {
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
+  if (first == 0 || first > second || second > head.size) {
+    return InvalidArgument("no consistency proof from size " +
+                           std::to_string(first) + " to " +
+                           std::to_string(second) + " in the log of " +
+                           std::string(origin) + " (size " +
+                           std::to_string(head.size) + ")");
+  }
+  merkle::LogTree tree(tree_, std::string(origin));
+  return tree.ConsistencyProof(txn, first, second);
+}
+
 Result<LogHead> OriginLogs::Append(store::WriteTxn& txn,
                                    std::string_view origin,
                                    std::span<const Entry> entries) const {
@@ -209,6 +225,30 @@ Result<ApplyOutcome> OriginLogs::Apply(store::WriteTxn& txn,
   }
   IMEISYNC_RETURN_IF_ERROR(txn.Put(checkpoints_, prefix, AsBytes(cp.note)));
   return ApplyOutcome::kApplied;
+}
+
+Result<LogHead> OriginLogs::ApplyPrefix(store::WriteTxn& txn,
+                                        const VerifiedCheckpoint& cp,
+                                        std::span<const Entry> entries,
+                                        std::span<const Hash32> proof) const {
+  const crypto::Checkpoint& c = cp.checkpoint;
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead before, Head(txn, c.origin));
+  const uint64_t size = before.size + entries.size();
+  if (entries.empty() || size >= c.size) {
+    return InvalidArgument("a piece of " + c.origin + " must end before " +
+                           "the checkpoint's size " + std::to_string(c.size) +
+                           ", but ends at " + std::to_string(size));
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Append(txn, c.origin, entries));
+  Status consistent =
+      merkle::VerifyConsistency(head.size, c.size, head.root, c.root, proof);
+  if (!consistent.ok()) {
+    return DataLoss("entries " + std::to_string(before.size) + ".." +
+                    std::to_string(head.size) + " of " + c.origin +
+                    " are not a prefix of the signed log of size " +
+                    std::to_string(c.size) + ": " + consistent.message());
+  }
+  return head;
 }
 
 Status OriginLogs::StoreEvidence(store::WriteTxn& txn,

@@ -72,6 +72,13 @@ class OriginLogs {
                                   std::string_view origin, uint64_t begin,
                                   uint64_t end) const;
 
+  // The RFC 9162 consistency proof from size `first` to `second` of
+  // `origin`. InvalidArgument unless 0 < first <= second <= Head().size.
+  Result<std::vector<Hash32>> ConsistencyProof(const store::Txn& txn,
+                                               std::string_view origin,
+                                               uint64_t first,
+                                               uint64_t second) const;
+
   // The origin's own path: appends `entries` to its log and returns the new
   // head, which the caller signs and records with RecordCheckpoint().
   Result<LogHead> Append(store::WriteTxn& txn, std::string_view origin,
@@ -94,6 +101,18 @@ class OriginLogs {
   // REQUIRES: the checkpoint's signature has been verified.
   Result<ApplyOutcome> Apply(store::WriteTxn& txn, const VerifiedCheckpoint& cp,
                              std::span<const Entry> entries) const;
+
+  // The replica's path for a long range, one piece at a time: appends
+  // `entries` after Head().size, giving size s, and checks that the tree of
+  // size s is a prefix of the signed one: `proof` must be the RFC 9162
+  // consistency proof from s to cp.checkpoint.size. DataLoss (abort) if it
+  // is not; FailedPrecondition for a frozen origin; InvalidArgument unless
+  // 0 < s < cp.checkpoint.size. The checkpoint itself is recorded by the
+  // Apply() that brings the last piece.
+  // REQUIRES: the checkpoint's signature has been verified.
+  Result<LogHead> ApplyPrefix(store::WriteTxn& txn, const VerifiedCheckpoint& cp,
+                              std::span<const Entry> entries,
+                              std::span<const Hash32> proof) const;
 
   // True once evidence against `origin` is stored: its entries are refused.
   Result<bool> Frozen(const store::Txn& txn, std::string_view origin) const;

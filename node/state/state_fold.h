@@ -73,6 +73,10 @@ class StateFold {
   Result<std::vector<Register>> RegistersOf(const store::Txn& txn,
                                             const Hash32& tag) const;
   Result<Hash32> Root(const store::Txn& txn) const { return tree_.Root(txn); }
+  // How many registers the state holds.
+  Result<uint64_t> RegisterCount(const store::Txn& txn) const {
+    return txn.Count(registers_);
+  }
   // Rejected entries per (origin, reason).
   Result<std::map<std::pair<std::string, Reason>, uint64_t>> Rejections(
       const store::Txn& txn) const;

@@ -24,6 +24,13 @@ Result<Cursor> Txn::NewCursor(Db db) const {
   return Cursor(c);
 }
 
+Result<uint64_t> Txn::Count(Db db) const {
+  MDB_stat stat;
+  int rc = mdb_stat(txn_, db.dbi_, &stat);
+  if (rc != 0) return LmdbStatus(rc, "stat");
+  return uint64_t{stat.ms_entries};
+}
+
 ReadTxn::ReadTxn(ReadTxn&& other) noexcept
     : Txn(other.env_, other.txn_), owner_(other.owner_) {
   other.txn_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include <lmdb.h>
 
+#include <cstdint>
 #include <thread>
 
 #include "base/bytes.h"
@@ -41,6 +42,9 @@ class Txn {
   // A cursor over `db`, not yet positioned. It must be destroyed before the
   // transaction ends.
   Result<Cursor> NewCursor(Db db) const;
+
+  // The number of records in `db` (mdb_stat; O(1)).
+  Result<uint64_t> Count(Db db) const;
 
  protected:
   Txn(Env* env, MDB_txn* txn) : env_(env), txn_(txn) {}

@@ -1,0 +1,355 @@
+#include "node/core/node.h"
+
+#include <chrono>
+
+#include "base/file_util.h"
+#include "crypto/checkpoint.h"
+#include "crypto/ed25519.h"
+#include "node/core/origin_name.h"
+#include "node/imei.h"
+
+namespace imeisync::node::core {
+namespace {
+
+constexpr size_t kMaxBundleBytes = 4 << 20;
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+Result<std::shared_ptr<const SignedBundle>> ParseSigned(
+    std::string toml, std::string signature,
+    const crypto::Ed25519PublicKey* trusted_key) {
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Bundle bundle,
+                            federation::ParseBundle(toml));
+  const crypto::Ed25519PublicKey& key =
+      trusted_key ? *trusted_key : bundle.federation_key;
+  IMEISYNC_RETURN_IF_ERROR(
+      federation::VerifyBundleSignature(toml, signature, key));
+  return std::make_shared<const SignedBundle>(SignedBundle{
+      std::move(toml), std::move(signature), std::move(bundle)});
+}
+
+std::vector<std::string> StoreDatabases() {
+  std::vector<std::string> dbs;
+  for (const char* d : replication::kOriginLogDatabases) dbs.push_back(d);
+  for (const char* d : state::kStateDatabases) dbs.push_back(d);
+  return dbs;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::string toml, ReadFile(config.bundle, kMaxBundleBytes));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string sig, ReadFile(config.bundle + ".sig", 1024));
+  auto bundle = ParseSigned(std::move(toml), std::move(sig), nullptr);
+  if (!bundle.ok()) {
+    return Status(bundle.status().code(),
+                  config.bundle + ": " + bundle.status().message());
+  }
+  const federation::Member* self = (*bundle)->bundle.FindMember(config.id);
+  if (self == nullptr) {
+    return FailedPrecondition("node " + config.id + " is not a member of " +
+                              config.bundle + " (version " +
+                              std::to_string((*bundle)->bundle.version) + ")");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey key,
+                            crypto::Ed25519PrivateKey::LoadPem(config.signing_key));
+  if (key.public_key().raw() != self->key.raw()) {
+    return FailedPrecondition(config.signing_key +
+                              " is not the key the bundle lists for " +
+                              config.id);
+  }
+  const std::string origin =
+      OriginName((*bundle)->bundle.federation, config.id);
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
+                            crypto::NoteSigner::Create(origin, std::move(key)));
+  std::optional<crypto::Salt> salt;
+  if (!config.salt.empty()) {
+    IMEISYNC_ASSIGN_OR_RETURN(crypto::Salt s,
+                              crypto::Salt::LoadFile(config.salt));
+    salt.emplace(std::move(s));
+  }
+  store::EnvOptions options;
+  options.path = config.data_dir;
+  options.databases = StoreDatabases();
+  IMEISYNC_ASSIGN_OR_RETURN(std::unique_ptr<store::Env> env,
+                            store::Env::Open(options));
+  IMEISYNC_ASSIGN_OR_RETURN(replication::OriginLogs logs,
+                            replication::OriginLogs::Open(*env));
+  IMEISYNC_ASSIGN_OR_RETURN(state::StateFold fold,
+                            state::StateFold::Open(*env));
+  return std::unique_ptr<Node>(new Node(config, std::move(env), logs, fold,
+                                        std::move(signer), std::move(salt),
+                                        *std::move(bundle)));
+}
+
+Node::Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,
+           replication::OriginLogs logs, state::StateFold fold,
+           crypto::NoteSigner signer, std::optional<crypto::Salt> salt,
+           std::shared_ptr<const SignedBundle> bundle)
+    : config_(std::move(config)),
+      env_(std::move(env)),
+      logs_(logs),
+      fold_(fold),
+      signer_(std::move(signer)),
+      salt_(std::move(salt)),
+      origin_(signer_.name()),
+      bundle_(std::move(bundle)) {}
+
+std::shared_ptr<const SignedBundle> Node::bundle() const {
+  std::lock_guard lock(bundle_mu_);
+  return bundle_;
+}
+
+federation::Role Node::role() const {
+  auto b = bundle();
+  const federation::Member* self = b->bundle.FindMember(config_.id);
+  // A newer bundle without this node: it keeps the least power.
+  return self ? self->role : federation::Role::kAuditor;
+}
+
+Result<uint64_t> Node::OfferBundle(std::string_view toml,
+                                   std::string_view signature) {
+  std::lock_guard lock(bundle_mu_);
+  IMEISYNC_ASSIGN_OR_RETURN(
+      std::shared_ptr<const SignedBundle> candidate,
+      ParseSigned(std::string(toml), std::string(signature),
+                  &bundle_->bundle.federation_key));
+  IMEISYNC_RETURN_IF_ERROR(
+      federation::CheckSuccessor(bundle_->bundle, candidate->bundle));
+  // Signature first, so that a crash between the writes leaves a bundle
+  // whose new signature fails to verify rather than an old signature over
+  // a new text that could be mistaken for valid; Open() then reports it.
+  IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(config_.bundle + ".sig",
+                                           AsBytes(candidate->signature), 0644,
+                                           Overwrite::kYes));
+  IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(
+      config_.bundle, AsBytes(candidate->toml), 0644, Overwrite::kYes));
+  bundle_ = candidate;
+  return bundle_->bundle.version;
+}
+
+Result<SubmitResult> Node::Submit(Action action, Reason reason,
+                                  std::span<const std::string> imeis,
+                                  uint64_t issued_at_ms) {
+  if (imeis.empty()) return InvalidArgument("no IMEI given");
+  auto b = bundle();
+  const federation::Role my_role = role();
+  if (!federation::Allows(b->bundle.policy, my_role, action, reason)) {
+    return PermissionDenied(
+        "the bundle's policy (version " + std::to_string(b->bundle.version) +
+        ") does not allow a " + std::string(federation::RoleName(my_role)) +
+        " to issue " + std::string(ActionName(action)) + " " +
+        std::string(ReasonName(reason)));
+  }
+  if (!salt_) {
+    return FailedPrecondition("node " + config_.id +
+                              " has no salt in node.toml: it cannot tag "
+                              "devices");
+  }
+  if (issued_at_ms == 0) issued_at_ms = NowMs();
+  std::vector<Entry> entries;
+  entries.reserve(imeis.size());
+  crypto::Tagger tagger(*salt_);
+  for (size_t i = 0; i < imeis.size(); ++i) {
+    auto imei = Imei::Parse(imeis[i]);
+    if (!imei.ok()) {
+      return InvalidArgument("IMEI " + std::to_string(i + 1) + " of " +
+                             std::to_string(imeis.size()) + " (\"" +
+                             imeis[i].substr(0, 40) +
+                             "\"): " + imei.status().message() +
+                             "; nothing was submitted");
+    }
+    entries.push_back(
+        Entry{action, reason, tagger.Tag(imei->imei14()), issued_at_ms});
+  }
+  SubmitResult result;
+  result.origin = origin_;
+  result.count = entries.size();
+  Status written = (env_->Update([&](store::WriteTxn& txn) -> Status {
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
+                              logs_.Head(txn, origin_));
+    result.first_index = before.size;
+    IMEISYNC_RETURN_IF_ERROR(logs_.Append(txn, origin_, entries).status());
+    return fold_
+        .Fold(txn, b->bundle.policy, my_role, origin_, before.size, entries)
+        .status();
+  }));
+  if (!written.ok()) return written;
+  return result;
+}
+
+Result<uint64_t> Node::SignedSize() {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+  auto note = logs_.CheckpointNote(txn, origin_);
+  if (!note.ok()) {
+    if (note.status().code() == StatusCode::kNotFound) return uint64_t{0};
+    return note.status();
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note parsed, crypto::ParseNote(*note));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
+                            crypto::ParseCheckpointText(parsed.text));
+  return c.size;
+}
+
+Result<std::optional<std::string>> Node::SignCheckpoint() {
+  std::lock_guard lock(sign_mu_);
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t signed_size, SignedSize());
+  std::optional<std::string> out;
+  Status written = (env_->Update([&](store::WriteTxn& txn) -> Status {
+    out.reset();
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
+                              logs_.Head(txn, origin_));
+    if (head.size == 0 || head.size <= signed_size) return Status::Ok();
+    crypto::Checkpoint c{origin_, head.size, head.root, {}};
+    crypto::Note note;
+    note.text = crypto::FormatCheckpointText(c);
+    note.signatures.push_back(signer_.Sign(note.text));
+    replication::VerifiedCheckpoint cp{c, crypto::FormatNote(note)};
+    IMEISYNC_RETURN_IF_ERROR(logs_.RecordCheckpoint(txn, cp));
+    out = cp.note;
+    return Status::Ok();
+  }));
+  if (!written.ok()) return written;
+  return out;
+}
+
+Result<federation::Member> Node::OriginMember(std::string_view origin) const {
+  auto b = bundle();
+  IMEISYNC_ASSIGN_OR_RETURN(std::string id,
+                            OriginNode(b->bundle.federation, origin));
+  const federation::Member* m = b->bundle.FindMember(id);
+  if (m == nullptr) {
+    return InvalidArgument("origin " + std::string(origin) +
+                           " names no member of bundle version " +
+                           std::to_string(b->bundle.version));
+  }
+  return *m;
+}
+
+Result<replication::VerifiedCheckpoint> Node::VerifyCheckpoint(
+    std::string_view note) const {
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note parsed, crypto::ParseNote(note));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
+                            crypto::ParseCheckpointText(parsed.text));
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member, OriginMember(c.origin));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteVerifier verifier,
+                            crypto::NoteVerifier::Create(c.origin, member.key));
+  auto verified = crypto::VerifyNote(parsed, std::span(&verifier, 1));
+  if (!verified.ok()) {
+    return InvalidArgument("checkpoint of " + c.origin + " at size " +
+                           std::to_string(c.size) +
+                           ": " + verified.status().message());
+  }
+  return replication::VerifiedCheckpoint{std::move(c), std::string(note)};
+}
+
+Result<uint64_t> Node::FoldNew(store::WriteTxn& txn, std::string_view origin,
+                               uint64_t first_index,
+                               std::span<const Entry> entries) const {
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member, OriginMember(origin));
+  auto b = bundle();
+  IMEISYNC_ASSIGN_OR_RETURN(
+      state::FoldResult r,
+      fold_.Fold(txn, b->bundle.policy, member.role, origin, first_index,
+                 entries));
+  return r.rejected;
+}
+
+Result<replication::ApplyOutcome> Node::ApplyRange(
+    const replication::VerifiedCheckpoint& cp, std::span<const Entry> entries) {
+  replication::ApplyOutcome outcome{};
+  Status written = (env_->Update([&](store::WriteTxn& txn) -> Status {
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
+                              logs_.Head(txn, cp.checkpoint.origin));
+    IMEISYNC_ASSIGN_OR_RETURN(outcome, logs_.Apply(txn, cp, entries));
+    if (outcome == replication::ApplyOutcome::kApplied) {
+      IMEISYNC_RETURN_IF_ERROR(
+          FoldNew(txn, cp.checkpoint.origin, before.size, entries).status());
+    }
+    return Status::Ok();
+  }));
+  if (!written.ok()) return written;
+  return outcome;
+}
+
+Result<replication::LogHead> Node::ApplyPiece(
+    const replication::VerifiedCheckpoint& cp, std::span<const Entry> entries,
+    std::span<const Hash32> proof) {
+  replication::LogHead head;
+  Status written = (env_->Update([&](store::WriteTxn& txn) -> Status {
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
+                              logs_.Head(txn, cp.checkpoint.origin));
+    IMEISYNC_ASSIGN_OR_RETURN(head, logs_.ApplyPrefix(txn, cp, entries, proof));
+    return FoldNew(txn, cp.checkpoint.origin, before.size, entries).status();
+  }));
+  if (!written.ok()) return written;
+  return head;
+}
+
+Result<replication::LogHead> Node::Head(std::string_view origin) {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+  return logs_.Head(txn, origin);
+}
+
+Result<NodeSnapshot> Node::Snapshot() {
+  NodeSnapshot snap;
+  StateHead head;
+  {
+    IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+    IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs_.Frontier(txn));
+    for (auto& [origin, log_head] : frontier) {
+      OriginState o;
+      o.origin = origin;
+      o.head = log_head;
+      IMEISYNC_ASSIGN_OR_RETURN(o.note, logs_.CheckpointNote(txn, origin));
+      IMEISYNC_ASSIGN_OR_RETURN(o.frozen, logs_.Frozen(txn, origin));
+      head.frontier.push_back({origin, log_head.size, log_head.root});
+      snap.origins.push_back(std::move(o));
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(snap.state_root, fold_.Root(txn));
+    IMEISYNC_ASSIGN_OR_RETURN(snap.registers, fold_.RegisterCount(txn));
+  }
+  head.node_origin = origin_;
+  head.time_ms = NowMs();
+  head.state_root = snap.state_root;
+  crypto::Note note;
+  note.text = FormatStateHeadText(head);
+  note.signatures.push_back(signer_.Sign(note.text));
+  snap.state_head_note = crypto::FormatNote(note);
+  return snap;
+}
+
+Result<std::string> Node::CheckpointNote(std::string_view origin) {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+  return logs_.CheckpointNote(txn, origin);
+}
+
+Result<std::vector<Entry>> Node::ReadEntries(std::string_view origin,
+                                             uint64_t begin, uint64_t end) {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+  return logs_.Read(txn, origin, begin, end);
+}
+
+Result<std::vector<Hash32>> Node::ConsistencyProof(std::string_view origin,
+                                                   uint64_t first,
+                                                   uint64_t second) {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+  return logs_.ConsistencyProof(txn, origin, first, second);
+}
+
+Result<std::vector<replication::Evidence>> Node::Evidence() {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+  return logs_.AllEvidence(txn);
+}
+
+Result<std::map<std::pair<std::string, Reason>, uint64_t>> Node::Rejections() {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+  return fold_.Rejections(txn);
+}
+
+}  // namespace imeisync::node::core

@@ -1,0 +1,175 @@
+// One federation member's node without the network: its LMDB environment,
+// every origin log it holds, the folded state, its signed bundle and keys.
+// The rpc layer (node/rpc) turns requests into calls on this class; nothing
+// here knows about protobuf or gRPC.
+//
+// Threads: every method may be called from any thread. Writes are
+// serialised by the LMDB writer lock; each applied batch (entries, log tree,
+// checkpoint, registers, state tree) is one write transaction, so a crash
+// leaves the node at its last commit with nothing half applied.
+#ifndef IMEISYNC_NODE_CORE_NODE_H_
+#define IMEISYNC_NODE_CORE_NODE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/status.h"
+#include "crypto/device_tag.h"
+#include "crypto/note.h"
+#include "node/core/state_head.h"
+#include "node/entry.h"
+#include "node/federation/bundle.h"
+#include "node/federation/node_config.h"
+#include "node/replication/origin_logs.h"
+#include "node/state/state_fold.h"
+#include "node/store/env.h"
+
+namespace imeisync::node::core {
+
+// A bundle as it travels: the exact signed bytes and what they parse to.
+struct SignedBundle {
+  std::string toml;
+  std::string signature;
+  federation::Bundle bundle;
+};
+
+// One origin as this node holds it.
+struct OriginState {
+  std::string origin;
+  replication::LogHead head;  // what is stored and folded
+  std::string note;           // latest verified signed checkpoint (<= head)
+  bool frozen = false;
+};
+
+// One consistent snapshot of what this node holds.
+struct NodeSnapshot {
+  std::vector<OriginState> origins;  // in origin order
+  Hash32 state_root{};
+  uint64_t registers = 0;
+  std::string state_head_note;  // signed note over the two above
+};
+
+struct SubmitResult {
+  std::string origin;
+  uint64_t first_index = 0;
+  uint64_t count = 0;
+};
+
+class Node {
+ public:
+  // Opens the node described by `config`: loads and checks the bundle and
+  // its signature (against the bundle's own federation key: a node trusts
+  // the first bundle it is given), the signing key, the salt, and opens the
+  // LMDB environment. FailedPrecondition if the node is not a member of its
+  // bundle; errors from the loaders name the file.
+  static Result<std::unique_ptr<Node>> Open(
+      const federation::NodeConfig& config);
+
+  const federation::NodeConfig& config() const { return config_; }
+  const std::string& id() const { return config_.id; }
+  const std::string& origin() const { return origin_; }
+  std::shared_ptr<const SignedBundle> bundle() const;
+  // This node's role in the current bundle.
+  federation::Role role() const;
+
+  // Accepts a newer bundle: the signature must verify with the current
+  // bundle's federation key, the version must be higher and the federation
+  // the same (FailedPrecondition otherwise; InvalidArgument for a bad
+  // signature or text). The files beside config().bundle are replaced
+  // atomically. Returns the version now held.
+  Result<uint64_t> OfferBundle(std::string_view toml,
+                               std::string_view signature);
+
+  // --- this node's own log -------------------------------------------------
+
+  // Tags `imeis` and appends one entry per IMEI to this node's log, folding
+  // them into the state in the same transaction. All or nothing:
+  // InvalidArgument naming the first malformed IMEI by position,
+  // PermissionDenied if the policy forbids (action, reason) for this role,
+  // FailedPrecondition if this node has no salt. issued_at_ms 0 = now.
+  // The entries are durable on return but not yet signed: call
+  // SignCheckpoint() (the Checkpointer does, at most every 200 ms).
+  Result<SubmitResult> Submit(Action action, Reason reason,
+                              std::span<const std::string> imeis,
+                              uint64_t issued_at_ms);
+  // Signs and records a checkpoint of this node's log if the log is larger
+  // than the last one signed. Returns the new signed note, or nullopt when
+  // there was nothing new.
+  Result<std::optional<std::string>> SignCheckpoint();
+  // The size of the latest signed checkpoint of this node's own log.
+  Result<uint64_t> SignedSize();
+
+  // --- replication ---------------------------------------------------------
+
+  // Parses `note` as a checkpoint and verifies its signature with the key
+  // of the member the origin names. InvalidArgument for a malformed note,
+  // an origin outside this federation, an unknown member or a bad
+  // signature.
+  Result<replication::VerifiedCheckpoint> VerifyCheckpoint(
+      std::string_view note) const;
+  // Applies `entries` (from Head(origin).size to the checkpoint's size) and
+  // folds them, in one transaction. See OriginLogs::Apply. An equivocation
+  // is committed as evidence and freezes the origin.
+  Result<replication::ApplyOutcome> ApplyRange(
+      const replication::VerifiedCheckpoint& cp,
+      std::span<const Entry> entries);
+  // One piece of a long range, checked by a consistency proof to the
+  // checkpoint; see OriginLogs::ApplyPrefix. Folds in the same transaction.
+  Result<replication::LogHead> ApplyPiece(
+      const replication::VerifiedCheckpoint& cp,
+      std::span<const Entry> entries, std::span<const Hash32> proof);
+
+  // --- reads ---------------------------------------------------------------
+
+  Result<replication::LogHead> Head(std::string_view origin);
+  // Everything held, the state root and a freshly signed state head.
+  Result<NodeSnapshot> Snapshot();
+  // The latest verified signed checkpoint of `origin`, or NotFound.
+  Result<std::string> CheckpointNote(std::string_view origin);
+  Result<std::vector<Entry>> ReadEntries(std::string_view origin,
+                                         uint64_t begin, uint64_t end);
+  Result<std::vector<Hash32>> ConsistencyProof(std::string_view origin,
+                                               uint64_t first, uint64_t second);
+  Result<std::vector<replication::Evidence>> Evidence();
+  Result<std::map<std::pair<std::string, Reason>, uint64_t>> Rejections();
+
+  store::Env& env() { return *env_; }
+  const state::StateFold& fold() const { return fold_; }
+
+ private:
+  Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,
+       replication::OriginLogs logs, state::StateFold fold,
+       crypto::NoteSigner signer, std::optional<crypto::Salt> salt,
+       std::shared_ptr<const SignedBundle> bundle);
+
+  // The member `origin` names and its role, from the current bundle.
+  Result<federation::Member> OriginMember(std::string_view origin) const;
+  Result<uint64_t> FoldNew(store::WriteTxn& txn, std::string_view origin,
+                           uint64_t first_index,
+                           std::span<const Entry> entries) const;
+
+  const federation::NodeConfig config_;
+  std::unique_ptr<store::Env> env_;
+  const replication::OriginLogs logs_;
+  const state::StateFold fold_;
+  const crypto::NoteSigner signer_;
+  const std::optional<crypto::Salt> salt_;
+  std::string origin_;
+
+  mutable std::mutex bundle_mu_;
+  std::shared_ptr<const SignedBundle> bundle_;  // guarded by bundle_mu_
+  std::mutex sign_mu_;  // one SignCheckpoint() at a time
+};
+
+}  // namespace imeisync::node::core
+
+#endif  // IMEISYNC_NODE_CORE_NODE_H_
