@@ -27,6 +27,10 @@ std::string_view StatusCodeName(StatusCode code) {
       return "UNAVAILABLE";
     case StatusCode::kDataLoss:
       return "DATA_LOSS";
+    case StatusCode::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
+    case StatusCode::kUnauthenticated:
+      return "UNAUTHENTICATED";
   }
   return "UNKNOWN";
 }
@@ -81,5 +85,12 @@ Status Unavailable(std::string m) {
   return {StatusCode::kUnavailable, std::move(m)};
 }
 Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
+
+Status DeadlineExceeded(std::string m) {
+  return {StatusCode::kDeadlineExceeded, std::move(m)};
+}
+Status Unauthenticated(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
 
 }  // namespace imeisync

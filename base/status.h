@@ -19,6 +19,7 @@ namespace imeisync {
 enum class StatusCode : int {
   kOk = 0,
   kInvalidArgument = 3,
+  kDeadlineExceeded = 4,
   kNotFound = 5,
   kAlreadyExists = 6,
   kPermissionDenied = 7,
@@ -27,6 +28,7 @@ enum class StatusCode : int {
   kInternal = 13,
   kUnavailable = 14,
   kDataLoss = 15,
+  kUnauthenticated = 16,
 };
 
 // Returns the upper-case gRPC name of `code`, e.g. "INVALID_ARGUMENT".
@@ -71,6 +73,8 @@ Status FailedPrecondition(std::string message);
 Status Internal(std::string message);
 Status Unavailable(std::string message);
 Status DataLoss(std::string message);
+Status DeadlineExceeded(std::string message);
+Status Unauthenticated(std::string message);
 
 // Either a T or a non-OK Status.
 template <class T>

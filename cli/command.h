@@ -21,6 +21,9 @@ void AddImeiCommand(CLI::App& app, RunFn* run);
 void AddTagCommand(CLI::App& app, RunFn* run);
 void AddMerkleCommand(CLI::App& app, RunFn* run);
 void AddFederationCommand(CLI::App& app, RunFn* run);
+void AddFederationPublishCommand(CLI::App& federation, RunFn* run);
+void AddSubmitCommand(CLI::App& app, RunFn* run);
+void AddStatusCommand(CLI::App& app, RunFn* run);
 
 }  // namespace imeisync::cli
 

@@ -108,6 +108,8 @@ void AddFederationCommand(CLI::App& app, RunFn* run) {
   m->add_option("--out", add->out, "node directory to create")->required();
   m->add_flag("--json", add->json, "print the result as JSON");
   m->callback([run, add] { *run = [add] { return RunAddMember(*add); }; });
+
+  AddFederationPublishCommand(*f, run);
 }
 
 }  // namespace imeisync::cli

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   imeisync::cli::AddTagCommand(app, &run);
   imeisync::cli::AddMerkleCommand(app, &run);
   imeisync::cli::AddFederationCommand(app, &run);
+  imeisync::cli::AddSubmitCommand(app, &run);
+  imeisync::cli::AddStatusCommand(app, &run);
 
   try {
     app.parse(argc, argv);

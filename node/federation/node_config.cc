@@ -36,7 +36,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text,
   IMEISYNC_ASSIGN_OR_RETURN(toml::table t, ParseToml(text, "node.toml"));
   static constexpr std::string_view kKeys[] = {
       "id",      "data_dir", "bundle", "signing_key",  "tls_key", "tls_cert",
-      "ca_cert", "salt",     "listen", "admin_socket", "peers"};
+      "ca_cert", "salt",     "listen", "admin_socket", "peers",
+      "sync_interval_ms", "checkpoint_interval_ms"};
   for (const auto& [key, value] : t) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) ==
         std::end(kKeys)) {
@@ -102,6 +103,24 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text,
       c.peers.push_back(*id);
     }
   }
+  auto interval = [&](const char* key, uint32_t lo, uint32_t hi,
+                      uint32_t* out) -> Status {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return Status::Ok();
+    auto v = n->value<int64_t>();
+    if (!v || *v < lo || *v > hi) {
+      return InvalidArgument("node.toml: " + std::string(key) + " (line " +
+                             std::to_string(n->source().begin.line) +
+                             ") must be an integer from " + std::to_string(lo) +
+                             " to " + std::to_string(hi));
+    }
+    *out = static_cast<uint32_t>(*v);
+    return Status::Ok();
+  };
+  IMEISYNC_RETURN_IF_ERROR(
+      interval("sync_interval_ms", 100, 3'600'000, &c.sync_interval_ms));
+  IMEISYNC_RETURN_IF_ERROR(interval("checkpoint_interval_ms", 10, 60'000,
+                                    &c.checkpoint_interval_ms));
   return c;
 }
 
@@ -135,6 +154,9 @@ std::string FormatNodeConfig(const NodeConfig& c) {
   for (size_t i = 0; i < c.peers.size(); ++i)
     out += (i ? ", " : "") + TomlQuote(c.peers[i]);
   out += "]\n";
+  out += "sync_interval_ms = " + std::to_string(c.sync_interval_ms) + "\n";
+  out += "checkpoint_interval_ms = " +
+         std::to_string(c.checkpoint_interval_ms) + "\n";
   return out;
 }
 

@@ -4,6 +4,7 @@
 #ifndef IMEISYNC_NODE_FEDERATION_NODE_CONFIG_H_
 #define IMEISYNC_NODE_FEDERATION_NODE_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,12 @@ struct NodeConfig {
   std::string admin_socket;  // unix socket of the local admin API
   std::vector<std::string>
       peers;  // member ids to sync with; empty = all with endpoints
+  // Milliseconds between full sync rounds with each healthy peer (announces
+  // are pushed at once; rounds are the safety net). 100..3,600,000.
+  uint32_t sync_interval_ms = 5000;
+  // Least milliseconds between two checkpoints of this node's log while
+  // entries arrive. 10..60,000.
+  uint32_t checkpoint_interval_ms = 200;
 };
 
 // Parses node.toml strictly and resolves relative paths against `base_dir`.

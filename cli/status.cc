@@ -1,0 +1,146 @@
+// imeisync status --config node.toml [--json]
+#include <grpcpp/grpcpp.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "base/hex.h"
+#include "cli/admin_client.h"
+#include "cli/command.h"
+#include "cli/output.h"
+#include "node/entry.h"
+
+namespace imeisync::cli {
+namespace {
+
+struct StatusArgs {
+  std::string config;
+  bool json = false;
+};
+
+std::string Hex(const std::string& bytes) { return HexEncode(AsBytes(bytes)); }
+
+nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
+  nlohmann::ordered_json j;
+  j["node_id"] = s.node_id();
+  j["role"] = s.role();
+  j["federation"] = s.federation();
+  j["bundle_version"] = s.bundle_version();
+  nlohmann::ordered_json frontier = nlohmann::ordered_json::object();
+  for (const v1::OriginHead& h : s.frontier()) {
+    frontier[h.origin()] = {
+        {"size", h.size()}, {"root", Hex(h.root())}, {"frozen", h.frozen()}};
+  }
+  j["frontier"] = frontier;
+  j["state_root"] = Hex(s.state_root());
+  j["registers"] = s.registers();
+  nlohmann::ordered_json peers = nlohmann::ordered_json::array();
+  for (const v1::PeerStatus& p : s.peers()) {
+    peers.push_back({{"id", p.id()},
+                     {"endpoint", p.endpoint()},
+                     {"last_sync_ms", p.last_sync_ms()},
+                     {"last_error", p.last_error()},
+                     {"rejected_batches", p.rejected_batches()},
+                     {"entries_applied", p.entries_applied()},
+                     {"bytes_out", p.bytes_out()},
+                     {"bytes_in", p.bytes_in()},
+                     {"calls", p.calls()}});
+  }
+  j["peers"] = peers;
+  nlohmann::ordered_json rejected = nlohmann::ordered_json::array();
+  for (const v1::RejectionCount& r : s.rejected()) {
+    rejected.push_back(
+        {{"origin", r.origin()},
+         {"reason",
+          std::string(node::ReasonName(static_cast<node::Reason>(r.reason())))},
+         {"count", r.count()}});
+  }
+  j["rejected"] = rejected;
+  nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
+  for (const v1::EvidenceSummary& e : s.evidence()) {
+    evidence.push_back({{"origin", e.origin()},
+                        {"first_note", e.first_note()},
+                        {"second_note", e.second_note()}});
+  }
+  j["evidence"] = evidence;
+  nlohmann::ordered_json divergences = nlohmann::ordered_json::array();
+  for (const v1::Divergence& d : s.divergences()) {
+    divergences.push_back({{"peer", d.peer()},
+                           {"at_ms", d.at_ms()},
+                           {"differing_keys", d.differing_keys()},
+                           {"our_root", Hex(d.our_root())},
+                           {"their_root", Hex(d.their_root())}});
+  }
+  j["divergences"] = divergences;
+  j["divergence_count"] = s.divergence_count();
+  j["state_head"] = s.state_head();
+  return j;
+}
+
+std::string ToText(const v1::NodeStatus& s) {
+  std::string out = s.node_id() + " (" + s.role() + ") of federation " +
+                    s.federation() + ", bundle version " +
+                    std::to_string(s.bundle_version()) + "\n";
+  out += "state root " + Hex(s.state_root()) + ", " +
+         std::to_string(s.registers()) + " registers\n";
+  for (const v1::OriginHead& h : s.frontier()) {
+    out += "  log " + h.origin() + ": " + std::to_string(h.size()) +
+           " entries" + (h.frozen() ? " FROZEN (equivocation)" : "") + "\n";
+  }
+  for (const v1::PeerStatus& p : s.peers()) {
+    out += "  peer " + p.id() + " at " + p.endpoint() + ": " +
+           (p.last_error().empty() ? "ok" : "error: " + p.last_error()) +
+           "\n";
+  }
+  for (const v1::RejectionCount& r : s.rejected()) {
+    out += "  rejected " + std::to_string(r.count()) + " " +
+           std::string(
+               node::ReasonName(static_cast<node::Reason>(r.reason()))) +
+           " entries of " + r.origin() + "\n";
+  }
+  for (const v1::EvidenceSummary& e : s.evidence()) {
+    out += "  EVIDENCE of equivocation by " + e.origin() + "\n";
+  }
+  if (s.divergence_count() > 0) {
+    out += "  DIVERGENCES: " + std::to_string(s.divergence_count()) + "\n";
+  }
+  out.pop_back();
+  return out;
+}
+
+int RunStatus(const StatusArgs& a) {
+  auto client = ConnectAdmin(a.config);
+  if (!client.ok()) {
+    PrintError("status", client.status());
+    return kExitUsage;
+  }
+  v1::StatusRequest request;
+  v1::NodeStatus reply;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  grpc::Status s = client->stub->Status(&context, request, &reply);
+  if (!s.ok()) {
+    PrintError("status", Status(static_cast<StatusCode>(s.error_code()),
+                                s.error_message()));
+    return kExitUsage;
+  }
+  PrintResult(a.json, ToJson(reply), ToText(reply));
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddStatusCommand(CLI::App& app, RunFn* run) {
+  CLI::App* c = app.add_subcommand(
+      "status",
+      "Show a running node's frontier, state root, peers, rejected entries, "
+      "evidence and divergences");
+  auto a = std::make_shared<StatusArgs>();
+  c->add_option("--config", a->config, "the node's node.toml")->required();
+  c->add_flag("--json", a->json, "print the status as one JSON object");
+  c->callback([run, a] { *run = [a] { return RunStatus(*a); }; });
+}
+
+}  // namespace imeisync::cli

@@ -1,0 +1,48 @@
+// The local admin API (Admin in proto/imeisync.proto), served only on the
+// node's unix socket: submit, status and bundle publishing.
+#ifndef IMEISYNC_NODE_RPC_ADMIN_SERVICE_H_
+#define IMEISYNC_NODE_RPC_ADMIN_SERVICE_H_
+
+#include <functional>
+
+#include "node/core/checkpointer.h"
+#include "node/core/node.h"
+#include "node/rpc/sync_events.h"
+#include "proto/imeisync.grpc.pb.h"
+
+namespace imeisync::node::rpc {
+
+class AdminService final : public v1::Admin::Service {
+ public:
+  // Fills the parts of a status only the daemon knows: peers and
+  // divergences.
+  using StatusFiller = std::function<void(v1::NodeStatus*)>;
+
+  // Everything must outlive the service.
+  AdminService(core::Node& node, core::Checkpointer& checkpointer,
+               SyncEvents& events, StatusFiller fill_status)
+      : node_(node),
+        checkpointer_(checkpointer),
+        events_(events),
+        fill_status_(std::move(fill_status)) {}
+
+  grpc::Status Submit(grpc::ServerContext* context,
+                      const v1::SubmitRequest* request,
+                      v1::SubmitResponse* response) override;
+  grpc::Status Status(grpc::ServerContext* context,
+                      const v1::StatusRequest* request,
+                      v1::NodeStatus* response) override;
+  grpc::Status PublishBundle(grpc::ServerContext* context,
+                             const v1::SignedBundle* request,
+                             v1::OfferBundleResponse* response) override;
+
+ private:
+  core::Node& node_;
+  core::Checkpointer& checkpointer_;
+  SyncEvents& events_;
+  StatusFiller fill_status_;
+};
+
+}  // namespace imeisync::node::rpc
+
+#endif  // IMEISYNC_NODE_RPC_ADMIN_SERVICE_H_

@@ -1,0 +1,214 @@
+#include "node/rpc/daemon.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "node/rpc/wire.h"
+
+namespace imeisync::node::rpc {
+namespace {
+
+// Longest unix socket path (sun_path holds 108 bytes with the NUL).
+constexpr size_t kMaxSocketPath = 107;
+constexpr int kMaxMessageBytes = 64 << 20;
+
+// Holds an exclusive flock on <data_dir>/imeisyncd.lock for the process's
+// life, so two daemons never share one node's data.
+Result<int> LockDataDir(const std::string& data_dir) {
+  if (mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Unavailable("cannot create data dir " + data_dir + ": " +
+                       std::strerror(errno));
+  }
+  const std::string path = data_dir + "/imeisyncd.lock";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return FailedPrecondition("another imeisyncd is running on " + data_dir +
+                              " (" + path + " is locked)");
+  }
+  return fd;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Daemon>> Daemon::Start(
+    const federation::NodeConfig& config) {
+  std::unique_ptr<Daemon> d(new Daemon());
+  IMEISYNC_ASSIGN_OR_RETURN(d->lock_fd_, LockDataDir(config.data_dir));
+  IMEISYNC_ASSIGN_OR_RETURN(d->node_, core::Node::Open(config));
+  IMEISYNC_ASSIGN_OR_RETURN(d->tls_, LoadTlsMaterial(config));
+  if (config.admin_socket.size() > kMaxSocketPath) {
+    return InvalidArgument("admin_socket " + config.admin_socket + " is " +
+                           std::to_string(config.admin_socket.size()) +
+                           " bytes; unix sockets allow " +
+                           std::to_string(kMaxSocketPath));
+  }
+  Daemon* self = d.get();
+  d->checkpointer_ = std::make_unique<core::Checkpointer>(
+      *d->node_, std::chrono::milliseconds(config.checkpoint_interval_ms),
+      [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
+  d->replication_ = std::make_unique<ReplicationService>(*d->node_, *d);
+  d->state_sync_ = std::make_unique<StateSyncService>(*d->node_);
+  d->admin_ = std::make_unique<AdminService>(
+      *d->node_, *d->checkpointer_, *d,
+      [self](v1::NodeStatus* s) { self->FillStatus(s); });
+
+  if (!config.listen.empty()) {
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort(config.listen, PeerServerCredentials(d->tls_),
+                             &port);
+    builder.RegisterService(d->replication_.get());
+    builder.RegisterService(d->state_sync_.get());
+    builder.SetMaxReceiveMessageSize(4 << 20);
+    // Without this a second process could bind the same port beside us.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    d->peer_server_ = builder.BuildAndStart();
+    if (!d->peer_server_ || port == 0) {
+      return Unavailable("cannot listen on " + config.listen +
+                         " (peer listener): address in use or not local");
+    }
+  }
+  {
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("unix:" + config.admin_socket,
+                             grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(d->admin_.get());
+    builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+    d->admin_server_ = builder.BuildAndStart();
+    if (!d->admin_server_) {
+      return Unavailable("cannot listen on unix socket " +
+                         config.admin_socket + " (admin listener)");
+    }
+    if (chmod(config.admin_socket.c_str(), 0600) != 0) {
+      return Unavailable("cannot chmod 0600 " + config.admin_socket + ": " +
+                         std::strerror(errno));
+    }
+  }
+  IMEISYNC_RETURN_IF_ERROR(d->checkpointer_->Start());
+  d->started_ = true;
+  d->UpdatePeers();
+  auto bundle = d->node_->bundle();
+  spdlog::info(
+      "imeisyncd {} ({}) of federation {} started: bundle version {}, peer "
+      "listener {}, admin socket {}",
+      config.id, federation::RoleName(d->node_->role()),
+      bundle->bundle.federation, bundle->bundle.version,
+      config.listen.empty() ? "off" : config.listen, config.admin_socket);
+  return d;
+}
+
+Daemon::~Daemon() { Shutdown(); }
+
+void Daemon::Shutdown() {
+  std::map<std::string, std::unique_ptr<PeerSync>> peers;
+  {
+    std::lock_guard lock(peers_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    peers.swap(peers_);
+  }
+  for (auto& [id, p] : peers) p->Stop();
+  const auto deadline =
+      std::chrono::system_clock::now() + std::chrono::seconds(2);
+  if (peer_server_) peer_server_->Shutdown(deadline);
+  if (admin_server_) admin_server_->Shutdown(deadline);
+  if (checkpointer_) checkpointer_->Stop();
+  peers.clear();
+  if (started_) spdlog::info("imeisyncd {} stopped", node_->id());
+  if (lock_fd_ >= 0) close(lock_fd_);
+  lock_fd_ = -1;
+}
+
+void Daemon::UpdatePeers() {
+  auto bundle = node_->bundle();
+  const auto& wanted = node_->config().peers;
+  std::lock_guard lock(peers_mu_);
+  if (shut_down_) return;
+  for (const federation::Member& m : bundle->bundle.members) {
+    if (m.id == node_->id() || m.endpoint.empty() || peers_.count(m.id)) {
+      continue;
+    }
+    if (!wanted.empty() &&
+        std::find(wanted.begin(), wanted.end(), m.id) == wanted.end()) {
+      continue;
+    }
+    PeerSyncOptions options;
+    options.id = m.id;
+    options.endpoint = m.endpoint;
+    options.interval =
+        std::chrono::milliseconds(node_->config().sync_interval_ms);
+    auto peer = std::make_unique<PeerSync>(*node_, tls_, options, *this,
+                                           divergences_);
+    peer->Start();
+    spdlog::info("syncing with {} at {}", m.id, m.endpoint);
+    peers_.emplace(m.id, std::move(peer));
+  }
+}
+
+void Daemon::OnAnnounce(const std::string& from,
+                        std::vector<std::string> notes) {
+  std::lock_guard lock(peers_mu_);
+  auto it = peers_.find(from);
+  if (it == peers_.end()) {
+    // Not one of our peers: our own rounds with our peers will bring it.
+    spdlog::debug("announce from {}, which is not a peer here", from);
+    return;
+  }
+  it->second->Wake(std::move(notes));
+}
+
+void Daemon::OnBundleChanged() {
+  UpdatePeers();
+  std::lock_guard lock(peers_mu_);
+  for (auto& [id, p] : peers_) p->RequestRound();
+}
+
+void Daemon::OnNewCheckpoints(const std::string& from,
+                              const std::vector<std::string>& notes) {
+  std::lock_guard lock(peers_mu_);
+  for (auto& [id, p] : peers_) {
+    if (id != from) p->QueueAnnounce(notes);
+  }
+}
+
+void Daemon::FillStatus(v1::NodeStatus* status) {
+  {
+    std::lock_guard lock(peers_mu_);
+    for (auto& [id, p] : peers_) {
+      PeerSyncStatus s = p->status();
+      v1::PeerStatus* out = status->add_peers();
+      out->set_id(s.id);
+      out->set_endpoint(s.endpoint);
+      out->set_last_sync_ms(static_cast<int64_t>(s.last_sync_ms));
+      out->set_last_error(s.last_error);
+      out->set_rejected_batches(s.rejected_batches);
+      out->set_bytes_out(s.bytes_out);
+      out->set_bytes_in(s.bytes_in);
+      out->set_calls(s.calls);
+      out->set_entries_applied(s.entries_applied);
+    }
+  }
+  for (const core::DivergenceRecord& r : divergences_.Records()) {
+    v1::Divergence* d = status->add_divergences();
+    d->set_peer(r.peer);
+    d->set_at_ms(static_cast<int64_t>(r.at_ms));
+    d->set_differing_keys(r.differing_keys);
+    d->set_our_root(HashBytes(r.our_root));
+    d->set_their_root(HashBytes(r.their_root));
+  }
+  status->set_divergence_count(divergences_.Count());
+}
+
+}  // namespace imeisync::node::rpc

@@ -1,0 +1,80 @@
+// imeisyncd: one node with its listeners and loops.
+//   - the peer listener (gRPC over mutual TLS with the federation CA):
+//     Replication and StateSync;
+//   - the admin listener on a unix socket (mode 0600): Admin;
+//   - the checkpointer, and one PeerSync per peer.
+// `main()` only parses arguments, starts a Daemon and waits for a signal.
+#ifndef IMEISYNC_NODE_RPC_DAEMON_H_
+#define IMEISYNC_NODE_RPC_DAEMON_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "node/core/checkpointer.h"
+#include "node/core/divergence_log.h"
+#include "node/core/node.h"
+#include "node/federation/node_config.h"
+#include "node/rpc/admin_service.h"
+#include "node/rpc/peer_sync.h"
+#include "node/rpc/replication_service.h"
+#include "node/rpc/sync_events.h"
+#include "node/rpc/tls.h"
+
+namespace imeisync::node::rpc {
+
+class Daemon final : public SyncEvents {
+ public:
+  // Opens the node and starts everything. Errors, each one line naming the
+  // file or address: a bad config or key (InvalidArgument / NotFound /
+  // FailedPrecondition), another imeisyncd on the same data dir
+  // (FailedPrecondition), a listener that cannot bind (Unavailable).
+  static Result<std::unique_ptr<Daemon>> Start(
+      const federation::NodeConfig& config);
+  ~Daemon() override;  // Shutdown()s
+
+  // Stops the loops, then the listeners (calls in flight get 2 s), then
+  // signs what the log holds unsigned. A write transaction in flight
+  // commits or aborts whole. Idempotent.
+  void Shutdown();
+
+  core::Node& node() { return *node_; }
+
+  // SyncEvents
+  void OnAnnounce(const std::string& from,
+                  std::vector<std::string> notes) override;
+  void OnBundleChanged() override;
+  void OnNewCheckpoints(const std::string& from,
+                        const std::vector<std::string>& notes) override;
+
+ private:
+  Daemon() = default;
+  // Creates PeerSyncs for peers the bundle now names and the config allows.
+  void UpdatePeers();
+  void FillStatus(v1::NodeStatus* status);
+
+  int lock_fd_ = -1;
+  bool started_ = false;  // Start() completed
+  std::unique_ptr<core::Node> node_;
+  TlsMaterial tls_;
+  core::DivergenceLog divergences_;
+  std::unique_ptr<core::Checkpointer> checkpointer_;
+  std::unique_ptr<ReplicationService> replication_;
+  std::unique_ptr<StateSyncService> state_sync_;
+  std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<grpc::Server> peer_server_;
+  std::unique_ptr<grpc::Server> admin_server_;
+
+  std::mutex peers_mu_;
+  std::map<std::string, std::unique_ptr<PeerSync>> peers_;  // peers_mu_
+  bool shut_down_ = false;                                  // peers_mu_
+};
+
+}  // namespace imeisync::node::rpc
+
+#endif  // IMEISYNC_NODE_RPC_DAEMON_H_

@@ -1,0 +1,408 @@
+#include "node/rpc/peer_sync.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+
+#include "base/hex.h"
+#include "node/merkle/state_diff.h"
+#include "node/rpc/grpc_status.h"
+#include "node/rpc/remote_state_view.h"
+#include "node/rpc/wire.h"
+
+namespace imeisync::node::rpc {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+// Differing register keys written to the log per divergence.
+constexpr size_t kLoggedKeys = 20;
+
+}  // namespace
+
+PeerSync::PeerSync(core::Node& node, const TlsMaterial& tls,
+                   PeerSyncOptions options, SyncEvents& events,
+                   core::DivergenceLog& divergences)
+    : node_(node),
+      options_(std::move(options)),
+      events_(events),
+      divergences_(divergences),
+      rng_(std::random_device{}()) {
+  auto channel = PeerChannel(tls, options_.endpoint, options_.id);
+  replication_ = v1::Replication::NewStub(channel);
+  state_sync_ = v1::StateSync::NewStub(channel);
+  status_.id = options_.id;
+  status_.endpoint = options_.endpoint;
+}
+
+PeerSync::~PeerSync() { Stop(); }
+
+void PeerSync::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void PeerSync::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    if (active_) active_->TryCancel();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void PeerSync::Wake(std::vector<std::string> notes) {
+  {
+    std::lock_guard lock(mu_);
+    for (auto& n : notes) incoming_.push_back(std::move(n));
+  }
+  cv_.notify_all();
+}
+
+void PeerSync::QueueAnnounce(const std::vector<std::string>& notes) {
+  {
+    std::lock_guard lock(mu_);
+    outgoing_.insert(outgoing_.end(), notes.begin(), notes.end());
+  }
+  cv_.notify_all();
+}
+
+void PeerSync::RequestRound() {
+  {
+    std::lock_guard lock(mu_);
+    round_requested_ = true;
+  }
+  cv_.notify_all();
+}
+
+PeerSyncStatus PeerSync::status() const {
+  std::lock_guard lock(mu_);
+  return status_;
+}
+
+void PeerSync::Begin(grpc::ClientContext& context,
+                     std::chrono::milliseconds deadline) {
+  context.set_deadline(std::chrono::system_clock::now() + deadline);
+  std::lock_guard lock(mu_);
+  active_ = &context;
+  if (stop_) context.TryCancel();
+}
+
+void PeerSync::End(size_t bytes_out, size_t bytes_in) {
+  std::lock_guard lock(mu_);
+  active_ = nullptr;
+  status_.bytes_out += bytes_out;
+  status_.bytes_in += bytes_in;
+  ++status_.calls;
+}
+
+void PeerSync::Failed(const Status& s, bool rejected) {
+  std::lock_guard lock(mu_);
+  status_.last_error = s.ToString();
+  if (rejected) ++status_.rejected_batches;
+}
+
+void PeerSync::Run() {
+  auto backoff = options_.min_backoff;
+  auto next_round = Clock::now();
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_until(lock, next_round, [&] {
+      return stop_ || round_requested_ || !incoming_.empty() ||
+             !outgoing_.empty();
+    });
+    if (stop_) break;
+    std::vector<std::string> out, in;
+    out.swap(outgoing_);
+    in.swap(incoming_);
+    const bool round = round_requested_ || Clock::now() >= next_round;
+    round_requested_ = false;
+    lock.unlock();
+
+    if (!out.empty()) {
+      if (Status s = SendAnnounce(std::move(out)); !s.ok()) {
+        spdlog::debug("announce to {} failed: {}", options_.id, s.ToString());
+      }
+    }
+    bool pulled_ok = true;
+    for (const std::string& note : in) {
+      if (Status s = Pull(note); !s.ok()) pulled_ok = false;
+    }
+    if (!in.empty() && pulled_ok) {
+      std::lock_guard g(mu_);
+      status_.last_sync_ms = NowMs();
+      status_.last_error.clear();
+    }
+    if (round) {
+      Status s = Round();
+      if (s.ok()) {
+        backoff = options_.min_backoff;
+        next_round = Clock::now() + options_.interval;
+        std::lock_guard g(mu_);
+        status_.last_sync_ms = NowMs();
+        status_.last_error.clear();
+      } else {
+        Failed(s, false);
+        std::uniform_real_distribution<double> jitter(0.5, 1.0);
+        next_round = Clock::now() +
+                     std::chrono::duration_cast<Clock::duration>(
+                         backoff * jitter(rng_));
+        backoff = std::min(backoff * 2, options_.max_backoff);
+        spdlog::debug("sync round with {} failed: {}", options_.id,
+                      s.ToString());
+      }
+    }
+    lock.lock();
+  }
+}
+
+Status PeerSync::SendAnnounce(std::vector<std::string> notes) {
+  v1::AnnounceRequest request;
+  for (std::string& n : notes) request.add_checkpoints()->set_note(std::move(n));
+  v1::AnnounceResponse reply;
+  grpc::ClientContext context;
+  Begin(context, options_.rpc_deadline);
+  grpc::Status s = replication_->Announce(&context, request, &reply);
+  End(request.ByteSizeLong(), reply.ByteSizeLong());
+  return FromGrpc(s);
+}
+
+Status PeerSync::ExchangeBundles() {
+  auto bundle = node_.bundle();
+  v1::HelloRequest hello;
+  hello.set_bundle_version(bundle->bundle.version);
+  v1::HelloResponse reply;
+  {
+    grpc::ClientContext context;
+    Begin(context, options_.rpc_deadline);
+    grpc::Status s = replication_->Hello(&context, hello, &reply);
+    End(hello.ByteSizeLong(), reply.ByteSizeLong());
+    IMEISYNC_RETURN_IF_ERROR(FromGrpc(s));
+  }
+  if (reply.bundle_version() < bundle->bundle.version) {
+    v1::SignedBundle offer;
+    offer.set_toml(bundle->toml);
+    offer.set_signature(bundle->signature);
+    v1::OfferBundleResponse offered;
+    grpc::ClientContext context;
+    Begin(context, options_.rpc_deadline);
+    grpc::Status s = replication_->OfferBundle(&context, offer, &offered);
+    End(offer.ByteSizeLong(), offered.ByteSizeLong());
+    if (!s.ok()) {
+      spdlog::warn("{} refused our bundle version {}: {}", options_.id,
+                   bundle->bundle.version, s.error_message());
+    } else {
+      spdlog::info("{} took our bundle version {}", options_.id,
+                   bundle->bundle.version);
+    }
+  } else if (reply.bundle_version() > bundle->bundle.version) {
+    v1::GetBundleRequest request;
+    v1::SignedBundle theirs;
+    grpc::ClientContext context;
+    Begin(context, options_.rpc_deadline);
+    grpc::Status s = replication_->GetBundle(&context, request, &theirs);
+    End(request.ByteSizeLong(), theirs.ByteSizeLong());
+    IMEISYNC_RETURN_IF_ERROR(FromGrpc(s));
+    auto version = node_.OfferBundle(theirs.toml(), theirs.signature());
+    if (!version.ok()) {
+      spdlog::warn("refused bundle version {} from {}: {}",
+                   reply.bundle_version(), options_.id,
+                   version.status().ToString());
+      Failed(version.status(), true);
+    } else {
+      spdlog::info("installed bundle version {} from {}", *version,
+                   options_.id);
+      events_.OnBundleChanged();
+    }
+  }
+  return Status::Ok();
+}
+
+Status PeerSync::Round() {
+  IMEISYNC_RETURN_IF_ERROR(ExchangeBundles());
+  v1::GetFrontierRequest request;
+  v1::Frontier frontier;
+  {
+    grpc::ClientContext context;
+    Begin(context, options_.rpc_deadline);
+    grpc::Status s = replication_->GetFrontier(&context, request, &frontier);
+    End(request.ByteSizeLong(), frontier.ByteSizeLong());
+    IMEISYNC_RETURN_IF_ERROR(FromGrpc(s));
+  }
+  Status first_error;
+  for (const v1::OriginHead& head : frontier.origins()) {
+    const std::string& note = head.checkpoint().note();
+    if (note.empty() || head.frozen()) continue;
+    if (Status s = Pull(note); !s.ok() && first_error.ok()) first_error = s;
+  }
+  IMEISYNC_RETURN_IF_ERROR(first_error);
+  return CompareState(frontier);
+}
+
+Status PeerSync::Pull(const std::string& note) {
+  auto cp = node_.VerifyCheckpoint(note);
+  if (!cp.ok()) {
+    spdlog::warn("refused a checkpoint from {}: {}", options_.id,
+                 cp.status().ToString());
+    Failed(cp.status(), true);
+    return cp.status();
+  }
+  if (cp->checkpoint.origin == node_.origin()) return Status::Ok();
+  auto head = node_.Head(cp->checkpoint.origin);
+  if (!head.ok()) return head.status();
+  if (cp->checkpoint.size <= head->size) {
+    auto outcome = node_.ApplyRange(*cp, {});
+    if (!outcome.ok()) {
+      if (outcome.status().code() == StatusCode::kFailedPrecondition) {
+        return Status::Ok();  // frozen origin: nothing more is taken
+      }
+      return outcome.status();
+    }
+    if (*outcome == replication::ApplyOutcome::kEquivocation) {
+      spdlog::error(
+          "EQUIVOCATION: {} signed two contradicting checkpoints (one via "
+          "{} at size {}); evidence stored, origin frozen",
+          cp->checkpoint.origin, options_.id, cp->checkpoint.size);
+      Failed(DataLoss("equivocation by " + cp->checkpoint.origin), true);
+    }
+    return Status::Ok();
+  }
+  Status s = PullRange(*cp, head->size);
+  if (!s.ok()) {
+    const bool forged = s.code() == StatusCode::kDataLoss ||
+                        s.code() == StatusCode::kInvalidArgument;
+    if (forged) {
+      spdlog::warn("rejected entries of {} from {}: {}", cp->checkpoint.origin,
+                   options_.id, s.ToString());
+    }
+    Failed(s, forged);
+    return s;
+  }
+  events_.OnNewCheckpoints(options_.id, {note});
+  return Status::Ok();
+}
+
+Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
+                           uint64_t have) {
+  const std::string& origin = cp.checkpoint.origin;
+  v1::GetEntriesRequest request;
+  request.set_origin(origin);
+  request.set_begin(have);
+  request.set_end(cp.checkpoint.size);
+  grpc::ClientContext context;
+  Begin(context, options_.stream_deadline);
+  auto reader = replication_->GetEntries(&context, request);
+  uint64_t at = have;
+  size_t bytes_in = 0;
+  Status failure;
+  v1::EntryChunk chunk;
+  while (failure.ok() && reader->Read(&chunk)) {
+    bytes_in += chunk.ByteSizeLong();
+    if (chunk.first_index() != at) {
+      failure = InvalidArgument("chunk starts at " +
+                                std::to_string(chunk.first_index()) +
+                                ", expected " + std::to_string(at));
+      break;
+    }
+    if (chunk.entries().size() > kMaxChunkBytes || chunk.entries().empty()) {
+      failure = InvalidArgument("chunk of " +
+                                std::to_string(chunk.entries().size()) +
+                                " bytes: must hold 1 entry to 1 MiB");
+      break;
+    }
+    auto entries = UnpackEntries(chunk.entries(), at);
+    if (!entries.ok()) {
+      failure = entries.status();
+      break;
+    }
+    const uint64_t end = at + entries->size();
+    if (end > cp.checkpoint.size) {
+      failure = InvalidArgument("chunk runs past the checkpoint's size " +
+                                std::to_string(cp.checkpoint.size));
+      break;
+    }
+    if (end < cp.checkpoint.size) {
+      std::vector<Hash32> proof;
+      for (const std::string& h : chunk.consistency()) {
+        auto hash = ParseHash(h, "consistency proof hash");
+        if (!hash.ok()) {
+          failure = hash.status();
+          break;
+        }
+        proof.push_back(*hash);
+      }
+      if (!failure.ok()) break;
+      failure = node_.ApplyPiece(cp, *entries, proof).status();
+    } else {
+      auto outcome = node_.ApplyRange(cp, *entries);
+      failure = outcome.status();
+    }
+    if (failure.ok()) {
+      std::lock_guard lock(mu_);
+      status_.entries_applied += entries->size();
+    }
+    at = end;
+  }
+  if (!failure.ok()) context.TryCancel();
+  grpc::Status finished = reader->Finish();
+  End(request.ByteSizeLong(), bytes_in);
+  IMEISYNC_RETURN_IF_ERROR(failure);
+  IMEISYNC_RETURN_IF_ERROR(FromGrpc(finished));
+  if (at != cp.checkpoint.size) {
+    return InvalidArgument("the peer sent entries up to " + std::to_string(at) +
+                           " of " + origin + ", the checkpoint needs " +
+                           std::to_string(cp.checkpoint.size));
+  }
+  return Status::Ok();
+}
+
+Status PeerSync::CompareState(const v1::Frontier& theirs) {
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 their_root,
+                            ParseHash(theirs.state_root(), "state root"));
+  IMEISYNC_ASSIGN_OR_RETURN(core::NodeSnapshot ours, node_.Snapshot());
+  if (ours.origins.size() != static_cast<size_t>(theirs.origins_size())) {
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < ours.origins.size(); ++i) {
+    const v1::OriginHead& t = theirs.origins(static_cast<int>(i));
+    const core::OriginState& o = ours.origins[i];
+    if (t.origin() != o.origin || t.size() != o.head.size ||
+        t.root() != HashBytes(o.head.root)) {
+      return Status::Ok();  // different frontiers: roots may differ
+    }
+  }
+  if (their_root == ours.state_root) return Status::Ok();
+
+  // Equal frontiers, different roots: find the registers that differ.
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_.env().BeginRead());
+  merkle::LocalStateView local(node_.fold().tree(), txn);
+  RemoteStateView remote(*state_sync_, options_.rpc_deadline);
+  auto diff = merkle::DiffStateTrees(local, remote);
+  if (!diff.ok()) return diff.status();
+  core::DivergenceRecord record{options_.id, NowMs(), diff->size(),
+                                ours.state_root, their_root};
+  if (divergences_.Record(record)) {
+    spdlog::error(
+        "DIVERGENCE with {}: equal frontiers ({} origins) but state roots "
+        "{} (ours) and {} (theirs); {} registers differ",
+        options_.id, ours.origins.size(), HexEncode(ours.state_root),
+        HexEncode(their_root), diff->size());
+    for (size_t i = 0; i < diff->size() && i < kLoggedKeys; ++i) {
+      const auto& d = (*diff)[i];
+      spdlog::error("  register {}: ours {} theirs {}", HexEncode(d.key),
+                    d.a ? HexEncode(*d.a) : "absent",
+                    d.b ? HexEncode(*d.b) : "absent");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace imeisync::node::rpc

@@ -1,0 +1,249 @@
+#include "node/rpc/replication_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "node/rpc/grpc_status.h"
+#include "node/rpc/tls.h"
+#include "node/rpc/wire.h"
+
+namespace imeisync::node::rpc {
+namespace {
+
+// At most this many checkpoints in one Announce.
+constexpr int kMaxAnnounced = 1024;
+constexpr size_t kMaxLeaves = 65536;
+
+Result<merkle::NibblePrefix> ParsePrefix(const v1::SubtreeRequest& request) {
+  if (request.depth() > 64) {
+    return InvalidArgument("depth " + std::to_string(request.depth()) +
+                           " is beyond 64 nibbles");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 bytes, ParseHash(request.prefix(), "prefix"));
+  merkle::NibblePrefix p = merkle::NibblePrefix::Of(bytes, request.depth());
+  if (p.bytes != bytes) {
+    return InvalidArgument("prefix has non-zero nibbles beyond depth " +
+                           std::to_string(request.depth()));
+  }
+  return p;
+}
+
+}  // namespace
+
+Result<federation::Member> AuthorizeMember(const grpc::ServerContext& context,
+                                           const core::Node& node) {
+  std::optional<std::string> id = CallerNodeId(context);
+  if (!id) {
+    return Unauthenticated(
+        "the caller presented no certificate with a node id");
+  }
+  auto bundle = node.bundle();
+  const federation::Member* m = bundle->bundle.FindMember(*id);
+  if (m == nullptr) {
+    return PermissionDenied(
+        "caller " + *id + " is not a member of bundle version " +
+        std::to_string(bundle->bundle.version) +
+        " held here; offer a newer bundle with OfferBundle");
+  }
+  return *m;
+}
+
+void ToProto(const core::NodeSnapshot& snapshot, uint64_t bundle_version,
+             v1::Frontier* out) {
+  for (const core::OriginState& o : snapshot.origins) {
+    v1::OriginHead* h = out->add_origins();
+    h->set_origin(o.origin);
+    h->set_size(o.head.size);
+    h->set_root(HashBytes(o.head.root));
+    h->mutable_checkpoint()->set_note(o.note);
+    h->set_frozen(o.frozen);
+  }
+  out->set_state_root(HashBytes(snapshot.state_root));
+  out->set_state_head(snapshot.state_head_note);
+  out->set_bundle_version(bundle_version);
+}
+
+grpc::Status ReplicationService::Hello(grpc::ServerContext* context,
+                                       const v1::HelloRequest* request,
+                                       v1::HelloResponse* response) {
+  if (!CallerNodeId(*context)) {
+    return ToGrpc(Unauthenticated("no certificate with a node id"));
+  }
+  const uint64_t ours = node_.bundle()->bundle.version;
+  response->set_bundle_version(ours);
+  response->set_node_id(node_.id());
+  (void)request;
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicationService::GetBundle(grpc::ServerContext* context,
+                                           const v1::GetBundleRequest*,
+                                           v1::SignedBundle* response) {
+  if (!CallerNodeId(*context)) {
+    return ToGrpc(Unauthenticated("no certificate with a node id"));
+  }
+  auto b = node_.bundle();
+  response->set_toml(b->toml);
+  response->set_signature(b->signature);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicationService::OfferBundle(
+    grpc::ServerContext* context, const v1::SignedBundle* request,
+    v1::OfferBundleResponse* response) {
+  std::optional<std::string> caller = CallerNodeId(*context);
+  if (!caller) return ToGrpc(Unauthenticated("no certificate with a node id"));
+  auto version = node_.OfferBundle(request->toml(), request->signature());
+  if (!version.ok()) {
+    if (version.status().code() != StatusCode::kFailedPrecondition) {
+      spdlog::warn("refused a bundle offered by {}: {}", *caller,
+                   version.status().ToString());
+    }
+    return ToGrpc(version.status());
+  }
+  spdlog::info("installed bundle version {} offered by {}", *version, *caller);
+  response->set_bundle_version(*version);
+  events_.OnBundleChanged();
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
+                                             const v1::GetFrontierRequest*,
+                                             v1::Frontier* response) {
+  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
+    return ToGrpc(m.status());
+  }
+  auto snapshot = node_.Snapshot();
+  if (!snapshot.ok()) return ToGrpc(snapshot.status());
+  ToProto(*snapshot, node_.bundle()->bundle.version, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicationService::GetCheckpoint(
+    grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
+    v1::Checkpoint* response) {
+  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
+    return ToGrpc(m.status());
+  }
+  auto note = node_.CheckpointNote(request->origin());
+  if (!note.ok()) return ToGrpc(note.status());
+  response->set_note(*note);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicationService::GetEntries(
+    grpc::ServerContext* context, const v1::GetEntriesRequest* request,
+    grpc::ServerWriter<v1::EntryChunk>* writer) {
+  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
+    return ToGrpc(m.status());
+  }
+  const std::string& origin = request->origin();
+  auto head = node_.Head(origin);
+  if (!head.ok()) return ToGrpc(head.status());
+  const uint64_t begin = request->begin(), end = request->end();
+  if (begin >= end || end > head->size) {
+    return ToGrpc(InvalidArgument(
+        "entries [" + std::to_string(begin) + ", " + std::to_string(end) +
+        ") of " + origin + ": this node holds " + std::to_string(head->size)));
+  }
+  for (uint64_t at = begin; at < end;) {
+    if (context->IsCancelled()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    }
+    const uint64_t stop = std::min<uint64_t>(end, at + kEntriesPerChunk);
+    auto entries = node_.ReadEntries(origin, at, stop);
+    if (!entries.ok()) return ToGrpc(entries.status());
+    v1::EntryChunk chunk;
+    chunk.set_first_index(at);
+    chunk.set_entries(PackEntries(*entries));
+    if (stop < end) {
+      auto proof = node_.ConsistencyProof(origin, stop, end);
+      if (!proof.ok()) return ToGrpc(proof.status());
+      for (const Hash32& h : *proof) chunk.add_consistency(HashBytes(h));
+    }
+    if (!writer->Write(chunk)) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the reader went away");
+    }
+    at = stop;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicationService::GetConsistency(
+    grpc::ServerContext* context, const v1::GetConsistencyRequest* request,
+    v1::ConsistencyProof* response) {
+  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
+    return ToGrpc(m.status());
+  }
+  auto proof = node_.ConsistencyProof(request->origin(), request->first(),
+                                      request->second());
+  if (!proof.ok()) return ToGrpc(proof.status());
+  for (const Hash32& h : *proof) response->add_hashes(HashBytes(h));
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicationService::Announce(grpc::ServerContext* context,
+                                          const v1::AnnounceRequest* request,
+                                          v1::AnnounceResponse*) {
+  auto member = AuthorizeMember(*context, node_);
+  if (!member.ok()) return ToGrpc(member.status());
+  if (request->checkpoints_size() > kMaxAnnounced) {
+    return ToGrpc(InvalidArgument(
+        std::to_string(request->checkpoints_size()) +
+        " checkpoints in one announce; at most " +
+        std::to_string(kMaxAnnounced)));
+  }
+  std::vector<std::string> notes;
+  for (const v1::Checkpoint& c : request->checkpoints()) notes.push_back(c.note());
+  events_.OnAnnounce(member->id, std::move(notes));
+  return grpc::Status::OK;
+}
+
+grpc::Status StateSyncService::GetSubtree(grpc::ServerContext* context,
+                                          const v1::SubtreeRequest* request,
+                                          v1::Subtree* response) {
+  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
+    return ToGrpc(m.status());
+  }
+  auto prefix = ParsePrefix(*request);
+  if (!prefix.ok()) return ToGrpc(prefix.status());
+  auto txn = node_.env().BeginRead();
+  if (!txn.ok()) return ToGrpc(txn.status());
+  auto view = node_.fold().tree().At(*txn, *prefix);
+  if (!view.ok()) return ToGrpc(view.status());
+  response->set_kind(static_cast<uint32_t>(view->kind));
+  response->set_hash(HashBytes(view->hash));
+  if (view->kind == merkle::ChildKind::kLeaf) {
+    response->set_leaf_key(HashBytes(view->leaf.first));
+    response->set_leaf_value(HashBytes(view->leaf.second));
+  } else if (view->kind == merkle::ChildKind::kInternal) {
+    Bytes node = view->node.Encode();
+    response->set_node(std::string(AsChars(node)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status StateSyncService::GetLeaves(grpc::ServerContext* context,
+                                         const v1::SubtreeRequest* request,
+                                         v1::Leaves* response) {
+  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
+    return ToGrpc(m.status());
+  }
+  auto prefix = ParsePrefix(*request);
+  if (!prefix.ok()) return ToGrpc(prefix.status());
+  auto txn = node_.env().BeginRead();
+  if (!txn.ok()) return ToGrpc(txn.status());
+  auto leaves = node_.fold().tree().LeavesUnder(*txn, *prefix);
+  if (!leaves.ok()) return ToGrpc(leaves.status());
+  if (leaves->size() > kMaxLeaves) {
+    return ToGrpc(ResourceExhausted(
+        std::to_string(leaves->size()) + " pairs under the prefix; at most " +
+        std::to_string(kMaxLeaves) + " per call, descend further"));
+  }
+  for (const merkle::StatePair& p : *leaves) {
+    response->add_keys(HashBytes(p.first));
+    response->add_values(HashBytes(p.second));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace imeisync::node::rpc
