@@ -3,6 +3,7 @@
 // cannot start (one line on stderr saying why).
 #include <grpc/support/log.h>
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  // Logs go to stderr; stdout carries only the "ready" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("imeisyncd"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   gpr_set_log_function(GrpcLog);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
