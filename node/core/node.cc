@@ -142,7 +142,7 @@ Result<SubmitResult> Node::Submit(Action action, Reason reason,
   if (!federation::Allows(b->bundle.policy, my_role, action, reason)) {
     return PermissionDenied(
         "the bundle's policy (version " + std::to_string(b->bundle.version) +
-        ") does not allow a " + std::string(federation::RoleName(my_role)) +
+        ") does not allow role " + std::string(federation::RoleName(my_role)) +
         " to issue " + std::string(ActionName(action)) + " " +
         std::string(ReasonName(reason)));
   }
