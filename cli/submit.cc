@@ -1,6 +1,8 @@
 // imeisync submit --config node.toml ACTION --reason R IMEI...
 #include <grpcpp/grpcpp.h>
 
+#include <fstream>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ struct SubmitArgs {
   std::string action;
   std::string reason;
   std::vector<std::string> imeis;
+  std::string from;  // file of IMEIs, one per line; "-" = stdin
   int64_t issued_at_ms = 0;
   bool json = false;
 };
@@ -36,6 +39,26 @@ int RunSubmit(const SubmitArgs& a) {
                                          "\""));
     return kExitUsage;
   }
+  std::vector<std::string> imeis = a.imeis;
+  if (!a.from.empty()) {
+    std::ifstream file;
+    if (a.from != "-") {
+      file.open(a.from);
+      if (!file) {
+        PrintError("submit", NotFound("cannot open " + a.from));
+        return kExitUsage;
+      }
+    }
+    std::istream& in = a.from == "-" ? std::cin : file;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) imeis.push_back(line);
+    }
+  }
+  if (imeis.empty()) {
+    PrintError("submit", InvalidArgument("no IMEI given (arguments or --from)"));
+    return kExitUsage;
+  }
   auto client = ConnectAdmin(a.config);
   if (!client.ok()) {
     PrintError("submit", client.status());
@@ -45,7 +68,7 @@ int RunSubmit(const SubmitArgs& a) {
   request.set_action(static_cast<v1::Action>(*action));
   request.set_reason(static_cast<v1::Reason>(*reason));
   request.set_issued_at_ms(a.issued_at_ms);
-  for (const std::string& imei : a.imeis) request.add_imeis(imei);
+  for (const std::string& imei : imeis) request.add_imeis(imei);
   v1::SubmitResponse reply;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
@@ -91,7 +114,10 @@ void AddSubmitCommand(CLI::App& app, RunFn* run) {
       ->required();
   c->add_option("--issued-at-ms", a->issued_at_ms,
                 "issue time, Unix ms (default: the node's clock)");
-  c->add_option("IMEI", a->imeis, "IMEIs, in any accepted form")->required();
+  c->add_option("IMEI", a->imeis, "IMEIs, in any accepted form");
+  c->add_option("--from", a->from,
+                "also read IMEIs from this file, one per line; - for stdin "
+                "(all of them go in one submit, up to 1,000,000)");
   c->add_flag("--json", a->json, "print the result as JSON");
   c->callback([run, a] { *run = [a] { return RunSubmit(*a); }; });
 }

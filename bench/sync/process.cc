@@ -203,16 +203,18 @@ void DaemonProcess::Stop() {
   stdout_fd_ = -1;
 }
 
-uint64_t DaemonProcess::PeakRssBytes() const {
+uint64_t DaemonProcess::PeakRssBytes() const { return StatusBytes("VmHWM:"); }
+
+uint64_t DaemonProcess::StatusBytes(const std::string& field) const {
   const std::string path = "/proc/" + std::to_string(pid_) + "/status";
   std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      return std::stoull(line.substr(6)) * 1024;  // the line says "<n> kB"
+    if (line.rfind(field, 0) == 0) {
+      return std::stoull(line.substr(field.size())) * 1024;  // "<n> kB"
     }
   }
-  Fail("no VmHWM line in " + path + " (has the daemon exited?)");
+  Fail("no " + field + " line in " + path + " (has the daemon exited?)");
 }
 
 }  // namespace imeisync::bench

@@ -70,10 +70,17 @@ class DaemonProcess {
   Clock::time_point ready() const { return ready_; }      // "ready" line read
   // Peak resident set (VmHWM) so far, in bytes. REQUIRES: still running.
   uint64_t PeakRssBytes() const;
+  // Resident now, in bytes: anonymous memory (heap, stacks, LMDB's dirty
+  // pages) and file pages (mostly the LMDB map, which the kernel can drop).
+  // REQUIRES: still running.
+  uint64_t RssAnonBytes() const { return StatusBytes("RssAnon:"); }
+  uint64_t RssFileBytes() const { return StatusBytes("RssFile:"); }
 
  private:
   DaemonProcess() = default;
   void WaitReady(std::chrono::seconds timeout);
+  // A "<field> <n> kB" line of /proc/<pid>/status, in bytes.
+  uint64_t StatusBytes(const std::string& field) const;
 
   pid_t pid_ = -1;
   int stdout_fd_ = -1;  // read end of the daemon's stdout pipe

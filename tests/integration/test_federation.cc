@@ -147,6 +147,17 @@ CommandResult TestFederation::Submit(const std::string& id,
   return Cli(args);
 }
 
+CommandResult TestFederation::SubmitStdin(const std::string& id,
+                                          const std::string& action,
+                                          const std::string& reason,
+                                          const std::vector<std::string>& imeis) {
+  std::string input;
+  for (const std::string& imei : imeis) input += imei + "\n";
+  return Cli({"submit", "--config", Config(id), action, "--reason", reason,
+              "--from", "-", "--json"},
+             input);
+}
+
 nlohmann::json TestFederation::Status(const std::string& id) {
   auto r = Cli({"status", "--config", Config(id), "--json"}, "", 30);
   if (r.exit_code != 0) return nullptr;

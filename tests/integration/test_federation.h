@@ -51,6 +51,11 @@ class TestFederation {
   CommandResult Submit(const std::string& id, const std::string& action,
                        const std::string& reason,
                        const std::vector<std::string>& imeis);
+  // The same with the IMEIs on stdin (`--from -`), for lists too long for
+  // a command line.
+  CommandResult SubmitStdin(const std::string& id, const std::string& action,
+                            const std::string& reason,
+                            const std::vector<std::string>& imeis);
   // `imeisync status --json`, parsed; a null json if the command failed.
   nlohmann::json Status(const std::string& id);
 
