@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -30,6 +29,7 @@
 #include "bench/sync/bench_error.h"
 #include "bench/sync/federation_dirs.h"
 #include "bench/sync/imei_sequence.h"
+#include "bench/sync/member.h"
 #include "bench/sync/process.h"
 #include "bench/sync/tcp_bytes.h"
 
@@ -41,9 +41,9 @@ using std::chrono::milliseconds;
 
 constexpr uint32_t kQuietSyncIntervalMs = 3'600'000;
 constexpr milliseconds kLongWait{300'000};
-// node.toml's default checkpoint_interval_ms: the checkpointer signs at most
-// once per interval, so single-entry samples are spaced further apart than
-// this to measure an unpaced path.
+// The checkpointer signs at most once per checkpoint_interval_ms (200 ms in
+// node.toml), so samples are spaced further apart than that: each then
+// measures an unpaced Submit, not one queued behind the previous signature.
 constexpr milliseconds kSampleSpacing{250};
 constexpr int kPropagationSamples = 20;
 constexpr uint64_t kEntryBytes = 43;  // canonical entry on the wire
@@ -52,36 +52,6 @@ constexpr uint64_t kIncrementalSizes[] = {10, 1'000, 100'000};
 struct Options {
   uint64_t n = 1'000'000;
   uint64_t seed = 0;
-};
-
-// One member: its directory, and its daemon and admin connection while it
-// runs. The destructor stops the daemon.
-class Member {
- public:
-  Member(NodeDir dir, std::string log_path)
-      : dir_(std::move(dir)), log_path_(std::move(log_path)) {}
-
-  void Start() {
-    std::cerr << "sync_bench: starting " << dir_.id << "\n";
-    process_ = DaemonProcess::Start(IMEISYNC_DAEMON, dir_.config, log_path_);
-    admin_ = std::make_unique<AdminConnection>(dir_.admin_socket);
-  }
-  void Stop() {
-    admin_.reset();
-    process_.reset();
-  }
-
-  const NodeDir& dir() const { return dir_; }
-  // REQUIRES: started.
-  DaemonProcess& process() { return *process_; }
-  AdminConnection& admin() { return *admin_; }
-  v1::NodeStatus Status() { return admin_->Status(); }
-
- private:
-  NodeDir dir_;
-  std::string log_path_;
-  std::unique_ptr<DaemonProcess> process_;
-  std::unique_ptr<AdminConnection> admin_;
 };
 
 double Rate(uint64_t count, double seconds) {
@@ -126,66 +96,78 @@ json Fill(Member& a, ImeiSequence& imeis, uint64_t n, std::string* origin) {
           {"entries_per_s", Rate(n, seconds)}};
 }
 
-// Waits until `follower` holds every entry of `origin` that `leader` holds
-// and has the same state root, calling `each_poll` (if set) on every poll.
-// Returns when that was first seen.
-Clock::time_point WaitCaughtUp(Member& follower, Member& leader,
-                               const std::string& origin, milliseconds poll,
-                               const std::function<void()>& each_poll = {}) {
-  const v1::NodeStatus target = leader.Status();
-  const uint64_t size = OriginSize(target, origin);
-  return WaitFor(follower.dir().id + " to hold " + std::to_string(size) +
-                     " entries of " + origin + " and " + leader.dir().id +
-                     "'s state root",
-                 kLongWait, poll, [&] {
-                   if (each_poll) each_poll();
-                   const v1::NodeStatus s = follower.Status();
-                   return OriginSize(s, origin) >= size &&
-                          s.state_root() == target.state_root();
-                 });
-}
+struct BootstrapRun {
+  double ready_s = 0;      // process start to "ready"
+  double half_s = 0;       // process start to n/2 entries held
+  double total_s = 0;      // process start to n entries and a's state root
+  uint64_t peak_rss = 0;   // VmHWM, bytes
+  uint64_t peak_anon = 0;  // RssAnon, sampled at each poll
+  uint64_t peak_file = 0;  // RssFile, sampled at each poll
+  uint64_t data_bytes = 0;
+  v1::PeerStatus from_a;  // c's counters for a
+};
 
-// Starts the empty member c and times it until it matches a.
-json Bootstrap(Member& c, Member& a, const std::string& origin, uint64_t n) {
+// Starts the empty member c, times it until it matches a, and stops it.
+BootstrapRun RunBootstrap(Member& c, Member& a, const std::string& origin,
+                          uint64_t n) {
   c.Start();
   std::cerr << "sync_bench: c bootstraps from a\n";
-  // VmHWM counts the LMDB map's file pages too; the sampled split says how
-  // much of the peak is memory the process actually allocated.
-  uint64_t anon = 0, file = 0;
+  BootstrapRun r;
+  const auto start = c.process().started();
+  const auto since_start = [&](Clock::time_point t) {
+    return std::chrono::duration<double>(t - start).count();
+  };
   // Each Status signs a state head, so polling is not free: every 50 ms
   // costs c about 1% of a core and 0.2% of precision on a 30 s bootstrap.
-  const auto done = WaitCaughtUp(c, a, origin, milliseconds(50), [&] {
-    anon = std::max(anon, c.process().RssAnonBytes());
-    file = std::max(file, c.process().RssFileBytes());
-  });
-  const uint64_t rss = c.process().PeakRssBytes();
-  const v1::PeerStatus from_a = PeerCounters(c.Status(), a.dir().id);
-  const auto seconds = [](Clock::time_point from, Clock::time_point to) {
-    return std::chrono::duration<double>(to - from).count();
-  };
-  const double from_start = seconds(c.process().started(), done);
-  const double from_ready = seconds(c.process().ready(), done);
+  // VmHWM counts the LMDB map's file pages too; the sampled split says how
+  // much of the peak is memory the process allocated.
+  const auto done = WaitCaughtUp(
+      c, a, origin, milliseconds(50), kLongWait, [&](const v1::NodeStatus& s) {
+        r.peak_anon = std::max(r.peak_anon, c.process().RssAnonBytes());
+        r.peak_file = std::max(r.peak_file, c.process().RssFileBytes());
+        if (r.half_s == 0 && OriginSize(s, origin) >= n / 2) {
+          r.half_s = since_start(Clock::now());
+        }
+      });
+  r.ready_s = since_start(c.process().ready());
+  r.total_s = since_start(done);
+  r.peak_rss = c.process().PeakRssBytes();
+  r.from_a = PeerCounters(c.Status(), a.dir().id);
   c.Stop();
-  const double rate = Rate(n, from_start);
-  return {{"entries", n},
-          {"seconds_start_to_ready", from_start - from_ready},
-          {"seconds_from_start", from_start},
-          {"seconds_from_ready", from_ready},
-          {"entries_per_s", rate},
-          {"entries_per_s_from_ready", Rate(n, from_ready)},
-          {"peak_rss_mb", Megabytes(rss)},
-          {"sampled_peak_rss_anon_mb", Megabytes(anon)},
-          {"sampled_peak_rss_file_mb", Megabytes(file)},
-          {"data_dir_mb", Megabytes(DirBytes(c.dir().dir + "/data"))},
-          {"bytes_in", from_a.bytes_in()},
-          {"bytes_out", from_a.bytes_out()},
-          {"bytes_per_entry",
-           static_cast<double>(from_a.bytes_in() + from_a.bytes_out()) /
-               static_cast<double>(n)},
-          {"calls", from_a.calls()},
-          {"goal_entries_per_s", 100'000},
-          {"goal_peak_rss_mb", 512},
-          {"met", rate >= 100'000 && rss <= (uint64_t{512} << 20)}};
+  r.data_bytes = DirBytes(c.dir().dir + "/data");
+  return r;
+}
+
+// A rate over half the bootstrap, or null when that half lasted under a
+// second: 50 ms polls make a shorter one meaningless.
+json HalfRate(uint64_t count, double seconds) {
+  if (seconds < 1) return nullptr;
+  return Rate(count, seconds);
+}
+
+json BootstrapJson(const BootstrapRun& r, uint64_t n) {
+  const double rate = Rate(n, r.total_s);
+  const uint64_t bytes = r.from_a.bytes_in() + r.from_a.bytes_out();
+  return {
+      {"entries", n},
+      {"seconds_start_to_ready", r.ready_s},
+      {"seconds_from_start", r.total_s},
+      {"seconds_from_ready", r.total_s - r.ready_s},
+      {"entries_per_s", rate},
+      {"entries_per_s_from_ready", Rate(n, r.total_s - r.ready_s)},
+      {"seconds_to_half_from_start", r.half_s},
+      {"entries_per_s_first_half", HalfRate(n / 2, r.half_s)},
+      {"entries_per_s_second_half", HalfRate(n - n / 2, r.total_s - r.half_s)},
+      {"peak_rss_mb", Megabytes(r.peak_rss)},
+      {"sampled_peak_rss_anon_mb", Megabytes(r.peak_anon)},
+      {"sampled_peak_rss_file_mb", Megabytes(r.peak_file)},
+      {"data_dir_mb", Megabytes(r.data_bytes)},
+      {"bytes", bytes},
+      {"bytes_per_entry", static_cast<double>(bytes) / static_cast<double>(n)},
+      {"calls", r.from_a.calls()},
+      {"goal_entries_per_s", 100'000},
+      {"goal_peak_rss_mb", 512},
+      {"met", rate >= 100'000 && r.peak_rss <= (uint64_t{512} << 20)}};
 }
 
 struct Watched {
@@ -327,14 +309,16 @@ json RunBench(const Options& options) {
                       {"c", "operator", {"a"}}},
                      kQuietSyncIntervalMs);
   // Declared after tmp, so every daemon stops before its directory goes.
-  Member a(dirs[0], tmp.path() + "/a.log"), b(dirs[1], tmp.path() + "/b.log"),
-      c(dirs[2], tmp.path() + "/c.log");
+  Member a(IMEISYNC_DAEMON, dirs[0], tmp.path() + "/a.log"),
+      b(IMEISYNC_DAEMON, dirs[1], tmp.path() + "/b.log"),
+      c(IMEISYNC_DAEMON, dirs[2], tmp.path() + "/c.log");
   ImeiSequence imeis(options.seed);
   std::string origin;
 
   a.Start();
   out["fill"] = Fill(a, imeis, options.n, &origin);
-  out["bootstrap"] = Bootstrap(c, a, origin, options.n);
+  out["bootstrap"] =
+      BootstrapJson(RunBootstrap(c, a, origin, options.n), options.n);
 
   // b was down while a filled, so a's channel to b sits in gRPC's reconnect
   // backoff and an announce would fail fast. Restarting a gives it a fresh
@@ -343,7 +327,7 @@ json RunBench(const Options& options) {
   a.Start();
   b.Start();
   const auto b_started = Clock::now();
-  WaitCaughtUp(b, a, origin, milliseconds(20));
+  WaitCaughtUp(b, a, origin, milliseconds(20), kLongWait);
   std::cerr << "sync_bench: b caught up in " << SecondsSince(b_started)
             << " s\n";
   WaitFor("a's first successful round with b", milliseconds(60'000),

@@ -12,9 +12,9 @@ Result<AdminClient> ConnectAdmin(const std::string& config_path,
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(
-      "unix:" + client.config.admin_socket, grpc::InsecureChannelCredentials(),
-      args);
+  auto channel =
+      grpc::CreateCustomChannel("unix:" + client.config.admin_socket,
+                                grpc::InsecureChannelCredentials(), args);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() +
                                  connect_timeout)) {
     return Unavailable("no imeisyncd answers on " + client.config.admin_socket +

@@ -20,9 +20,9 @@ struct AdminClient {
 
 // Loads `config_path` and connects to its admin socket. Unavailable, naming
 // the socket, if no daemon answers within `connect_timeout`.
-Result<AdminClient> ConnectAdmin(const std::string& config_path,
-                                 std::chrono::milliseconds connect_timeout =
-                                     std::chrono::seconds(5));
+Result<AdminClient> ConnectAdmin(
+    const std::string& config_path,
+    std::chrono::milliseconds connect_timeout = std::chrono::seconds(5));
 
 }  // namespace imeisync::cli
 

@@ -46,16 +46,16 @@ int RunPublish(const PublishArgs& a) {
                        std::chrono::seconds(30));
   grpc::Status s = client->stub->PublishBundle(&context, request, &reply);
   if (!s.ok()) {
-    PrintError("federation publish",
-               Status(static_cast<StatusCode>(s.error_code()),
-                      s.error_message()));
+    PrintError(
+        "federation publish",
+        Status(static_cast<StatusCode>(s.error_code()), s.error_message()));
     return kExitInvalid;
   }
-  PrintResult(a.json,
-              {{"node", client->config.id},
-               {"bundle_version", reply.bundle_version()}},
-              "node " + client->config.id + " now holds bundle version " +
-                  std::to_string(reply.bundle_version()));
+  PrintResult(
+      a.json,
+      {{"node", client->config.id}, {"bundle_version", reply.bundle_version()}},
+      "node " + client->config.id + " now holds bundle version " +
+          std::to_string(reply.bundle_version()));
   return kExitOk;
 }
 

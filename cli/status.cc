@@ -50,11 +50,10 @@ nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
   j["peers"] = peers;
   nlohmann::ordered_json rejected = nlohmann::ordered_json::array();
   for (const v1::RejectionCount& r : s.rejected()) {
-    rejected.push_back(
-        {{"origin", r.origin()},
-         {"reason",
-          std::string(node::ReasonName(static_cast<node::Reason>(r.reason())))},
-         {"count", r.count()}});
+    rejected.push_back({{"origin", r.origin()},
+                        {"reason", std::string(node::ReasonName(
+                                       static_cast<node::Reason>(r.reason())))},
+                        {"count", r.count()}});
   }
   j["rejected"] = rejected;
   nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
@@ -90,14 +89,13 @@ std::string ToText(const v1::NodeStatus& s) {
   }
   for (const v1::PeerStatus& p : s.peers()) {
     out += "  peer " + p.id() + " at " + p.endpoint() + ": " +
-           (p.last_error().empty() ? "ok" : "error: " + p.last_error()) +
-           "\n";
+           (p.last_error().empty() ? "ok" : "error: " + p.last_error()) + "\n";
   }
   for (const v1::RejectionCount& r : s.rejected()) {
-    out += "  rejected " + std::to_string(r.count()) + " " +
-           std::string(
-               node::ReasonName(static_cast<node::Reason>(r.reason()))) +
-           " entries of " + r.origin() + "\n";
+    out +=
+        "  rejected " + std::to_string(r.count()) + " " +
+        std::string(node::ReasonName(static_cast<node::Reason>(r.reason()))) +
+        " entries of " + r.origin() + "\n";
   }
   for (const v1::EvidenceSummary& e : s.evidence()) {
     out += "  EVIDENCE of equivocation by " + e.origin() + "\n";

@@ -35,8 +35,8 @@ int RunSubmit(const SubmitArgs& a) {
   }
   auto reason = node::ParseReason(a.reason);
   if (!reason) {
-    PrintError("submit", InvalidArgument("unknown reason \"" + a.reason +
-                                         "\""));
+    PrintError("submit",
+               InvalidArgument("unknown reason \"" + a.reason + "\""));
     return kExitUsage;
   }
   std::vector<std::string> imeis = a.imeis;
@@ -56,7 +56,8 @@ int RunSubmit(const SubmitArgs& a) {
     }
   }
   if (imeis.empty()) {
-    PrintError("submit", InvalidArgument("no IMEI given (arguments or --from)"));
+    PrintError("submit",
+               InvalidArgument("no IMEI given (arguments or --from)"));
     return kExitUsage;
   }
   auto client = ConnectAdmin(a.config);
@@ -75,9 +76,8 @@ int RunSubmit(const SubmitArgs& a) {
                        std::chrono::minutes(10));
   grpc::Status s = client->stub->Submit(&context, request, &reply);
   if (!s.ok()) {
-    PrintError("submit",
-               Status(static_cast<StatusCode>(s.error_code()),
-                      s.error_message()));
+    PrintError("submit", Status(static_cast<StatusCode>(s.error_code()),
+                                s.error_message()));
     return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
                    s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
                ? kExitUsage

@@ -48,7 +48,7 @@ class Checkpointer {
   const std::function<void(const std::string&)> on_signed_;
 
   std::mutex mu_;
-  std::condition_variable cv_;        // wakes Run(): dirty_ or stop_
+  std::condition_variable cv_;         // wakes Run(): dirty_ or stop_
   std::condition_variable signed_cv_;  // wakes WaitSigned()
   bool dirty_ = true;                  // guarded by mu_
   bool stop_ = false;                  // guarded by mu_

@@ -29,8 +29,8 @@ Result<std::shared_ptr<const SignedBundle>> ParseSigned(
       trusted_key ? *trusted_key : bundle.federation_key;
   IMEISYNC_RETURN_IF_ERROR(
       federation::VerifyBundleSignature(toml, signature, key));
-  return std::make_shared<const SignedBundle>(SignedBundle{
-      std::move(toml), std::move(signature), std::move(bundle)});
+  return std::make_shared<const SignedBundle>(
+      SignedBundle{std::move(toml), std::move(signature), std::move(bundle)});
 }
 
 std::vector<std::string> StoreDatabases() {
@@ -43,8 +43,10 @@ std::vector<std::string> StoreDatabases() {
 }  // namespace
 
 Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
-  IMEISYNC_ASSIGN_OR_RETURN(std::string toml, ReadFile(config.bundle, kMaxBundleBytes));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string sig, ReadFile(config.bundle + ".sig", 1024));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string toml,
+                            ReadFile(config.bundle, kMaxBundleBytes));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string sig,
+                            ReadFile(config.bundle + ".sig", 1024));
   auto bundle = ParseSigned(std::move(toml), std::move(sig), nullptr);
   if (!bundle.ok()) {
     return Status(bundle.status().code(),
@@ -56,8 +58,9 @@ Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
                               config.bundle + " (version " +
                               std::to_string((*bundle)->bundle.version) + ")");
   }
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey key,
-                            crypto::Ed25519PrivateKey::LoadPem(config.signing_key));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::Ed25519PrivateKey key,
+      crypto::Ed25519PrivateKey::LoadPem(config.signing_key));
   if (key.public_key().raw() != self->key.raw()) {
     return FailedPrecondition(config.signing_key +
                               " is not the key the bundle lists for " +
@@ -158,11 +161,10 @@ Result<SubmitResult> Node::Submit(Action action, Reason reason,
   for (size_t i = 0; i < imeis.size(); ++i) {
     auto imei = Imei::Parse(imeis[i]);
     if (!imei.ok()) {
-      return InvalidArgument("IMEI " + std::to_string(i + 1) + " of " +
-                             std::to_string(imeis.size()) + " (\"" +
-                             imeis[i].substr(0, 40) +
-                             "\"): " + imei.status().message() +
-                             "; nothing was submitted");
+      return InvalidArgument(
+          "IMEI " + std::to_string(i + 1) + " of " +
+          std::to_string(imeis.size()) + " (\"" + imeis[i].substr(0, 40) +
+          "\"): " + imei.status().message() + "; nothing was submitted");
     }
     entries.push_back(
         Entry{action, reason, tagger.Tag(imei->imei14()), issued_at_ms});
@@ -242,8 +244,8 @@ Result<replication::VerifiedCheckpoint> Node::VerifyCheckpoint(
   auto verified = crypto::VerifyNote(parsed, std::span(&verifier, 1));
   if (!verified.ok()) {
     return InvalidArgument("checkpoint of " + c.origin + " at size " +
-                           std::to_string(c.size) +
-                           ": " + verified.status().message());
+                           std::to_string(c.size) + ": " +
+                           verified.status().message());
   }
   return replication::VerifiedCheckpoint{std::move(c), std::string(note)};
 }
@@ -253,10 +255,9 @@ Result<uint64_t> Node::FoldNew(store::WriteTxn& txn, std::string_view origin,
                                std::span<const Entry> entries) const {
   IMEISYNC_ASSIGN_OR_RETURN(federation::Member member, OriginMember(origin));
   auto b = bundle();
-  IMEISYNC_ASSIGN_OR_RETURN(
-      state::FoldResult r,
-      fold_.Fold(txn, b->bundle.policy, member.role, origin, first_index,
-                 entries));
+  IMEISYNC_ASSIGN_OR_RETURN(state::FoldResult r,
+                            fold_.Fold(txn, b->bundle.policy, member.role,
+                                       origin, first_index, entries));
   return r.rejected;
 }
 
@@ -306,7 +307,12 @@ Result<NodeSnapshot> Node::Snapshot() {
       OriginState o;
       o.origin = origin;
       o.head = log_head;
-      IMEISYNC_ASSIGN_OR_RETURN(o.note, logs_.CheckpointNote(txn, origin));
+      auto note = logs_.CheckpointNote(txn, origin);
+      if (note.ok()) {
+        o.note = *std::move(note);
+      } else if (note.status().code() != StatusCode::kNotFound) {
+        return note.status();
+      }
       IMEISYNC_ASSIGN_OR_RETURN(o.frozen, logs_.Frozen(txn, origin));
       head.frontier.push_back({origin, log_head.size, log_head.root});
       snap.origins.push_back(std::move(o));

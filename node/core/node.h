@@ -125,8 +125,8 @@ class Node {
   // One piece of a long range, checked by a consistency proof to the
   // checkpoint; see OriginLogs::ApplyPrefix. Folds in the same transaction.
   Result<replication::LogHead> ApplyPiece(
-      const replication::VerifiedCheckpoint& cp,
-      std::span<const Entry> entries, std::span<const Hash32> proof);
+      const replication::VerifiedCheckpoint& cp, std::span<const Entry> entries,
+      std::span<const Hash32> proof);
 
   // --- reads ---------------------------------------------------------------
 

@@ -66,14 +66,15 @@ Result<StateHead> ParseStateHeadText(std::string_view text) {
     return InvalidArgument("state head: line 1 does not end in " +
                            std::string(kSuffix));
   }
-  head.node_origin = std::string(first.substr(0, first.size() - kSuffix.size()));
+  head.node_origin =
+      std::string(first.substr(0, first.size() - kSuffix.size()));
   IMEISYNC_ASSIGN_OR_RETURN(head.time_ms, ParseDecimal(lines[1], "line 2"));
   IMEISYNC_ASSIGN_OR_RETURN(head.state_root, ParseRoot(lines[2], "line 3"));
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t count, ParseDecimal(lines[3], "line 4"));
   if (count != lines.size() - 4) {
     return InvalidArgument("state head: line 4 says " + std::to_string(count) +
-                           " origins, but " +
-                           std::to_string(lines.size() - 4) + " follow");
+                           " origins, but " + std::to_string(lines.size() - 4) +
+                           " follow");
   }
   for (size_t i = 4; i < lines.size(); ++i) {
     const std::string where = "line " + std::to_string(i + 1);
@@ -87,8 +88,8 @@ Result<StateHead> ParseStateHeadText(std::string_view text) {
     }
     FrontierEntry f;
     f.origin = std::string(line.substr(0, a));
-    IMEISYNC_ASSIGN_OR_RETURN(f.size,
-                              ParseDecimal(line.substr(a + 1, b - a - 1), where));
+    IMEISYNC_ASSIGN_OR_RETURN(
+        f.size, ParseDecimal(line.substr(a + 1, b - a - 1), where));
     IMEISYNC_ASSIGN_OR_RETURN(f.root, ParseRoot(line.substr(b + 1), where));
     if (!head.frontier.empty() && head.frontier.back().origin >= f.origin) {
       return InvalidArgument("state head: " + where +

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_path, "the node's node.toml")->required();
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error or off")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+      ->check(
+          CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.set_version_flag("--version", IMEISYNC_VERSION);
   try {
     app.parse(argc, argv);
@@ -42,7 +43,8 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("imeisyncd"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   gpr_set_log_function(GrpcLog);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v",
+                      spdlog::pattern_time_type::utc);
 
   // Signals are taken by sigwait() below, on this thread only.
   sigset_t signals;

@@ -34,10 +34,19 @@ bool IsHostPort(std::string_view a) {
 Result<NodeConfig> ParseNodeConfig(std::string_view text,
                                    const std::string& base_dir) {
   IMEISYNC_ASSIGN_OR_RETURN(toml::table t, ParseToml(text, "node.toml"));
-  static constexpr std::string_view kKeys[] = {
-      "id",      "data_dir", "bundle", "signing_key",  "tls_key", "tls_cert",
-      "ca_cert", "salt",     "listen", "admin_socket", "peers",
-      "sync_interval_ms", "checkpoint_interval_ms"};
+  static constexpr std::string_view kKeys[] = {"id",
+                                               "data_dir",
+                                               "bundle",
+                                               "signing_key",
+                                               "tls_key",
+                                               "tls_cert",
+                                               "ca_cert",
+                                               "salt",
+                                               "listen",
+                                               "admin_socket",
+                                               "peers",
+                                               "sync_interval_ms",
+                                               "checkpoint_interval_ms"};
   for (const auto& [key, value] : t) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) ==
         std::end(kKeys)) {
@@ -155,8 +164,9 @@ std::string FormatNodeConfig(const NodeConfig& c) {
     out += (i ? ", " : "") + TomlQuote(c.peers[i]);
   out += "]\n";
   out += "sync_interval_ms = " + std::to_string(c.sync_interval_ms) + "\n";
-  out += "checkpoint_interval_ms = " +
-         std::to_string(c.checkpoint_interval_ms) + "\n";
+  out +=
+      "checkpoint_interval_ms = " + std::to_string(c.checkpoint_interval_ms) +
+      "\n";
   return out;
 }
 

@@ -70,18 +70,29 @@ Result<std::string> OriginLogs::CheckpointNote(const store::Txn& txn,
 
 Result<std::vector<std::pair<std::string, LogHead>>> OriginLogs::Frontier(
     const store::Txn& txn) const {
+  // Every origin with at least one stored entry, whether or not a signed
+  // checkpoint covers it yet: everything folded into the state is here.
+  // One seek per origin: past the last possible index of each.
   std::vector<std::string> origins;
   {
-    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor,
-                              txn.NewCursor(checkpoints_));
-    for (cursor.SeekToFirst(); cursor.Valid(); cursor.Next()) {
+    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(entries_));
+    for (cursor.SeekToFirst(); cursor.Valid();) {
       ByteView k = cursor.key();
-      if (k.empty() || k.size() != 1u + k[0])
-        return DataLoss("malformed checkpoint key");
-      origins.emplace_back(AsChars(k.subspan(1)));
+      if (k.empty() || k.size() != 1u + k[0] + 8)
+        return DataLoss("malformed log entry key");
+      origins.emplace_back(AsChars(k.subspan(1, k[0])));
+      Bytes past(k.begin(), k.end() - 8);
+      AppendU64(past, ~uint64_t{0});
+      cursor.Seek(past);
+      if (cursor.Valid() &&
+          std::equal(past.begin(), past.end(), cursor.key().begin(),
+                     cursor.key().end())) {
+        cursor.Next();
+      }
     }
     IMEISYNC_RETURN_IF_ERROR(cursor.status());
   }
+  std::sort(origins.begin(), origins.end());
   std::vector<std::pair<std::string, LogHead>> out;
   for (std::string& origin : origins) {
     IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
@@ -129,11 +140,10 @@ Result<std::vector<Hash32>> OriginLogs::ConsistencyProof(
     uint64_t second) const {
   IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
   if (first == 0 || first > second || second > head.size) {
-    return InvalidArgument("no consistency proof from size " +
-                           std::to_string(first) + " to " +
-                           std::to_string(second) + " in the log of " +
-                           std::string(origin) + " (size " +
-                           std::to_string(head.size) + ")");
+    return InvalidArgument(
+        "no consistency proof from size " + std::to_string(first) + " to " +
+        std::to_string(second) + " in the log of " + std::string(origin) +
+        " (size " + std::to_string(head.size) + ")");
   }
   merkle::LogTree tree(tree_, std::string(origin));
   return tree.ConsistencyProof(txn, first, second);

@@ -61,7 +61,8 @@ class OriginLogs {
 
   // The verified size and root of `origin` (size 0 if unknown).
   Result<LogHead> Head(const store::Txn& txn, std::string_view origin) const;
-  // Every origin with a verified checkpoint, and its head, in origin order.
+  // Every origin with stored entries (signed or, for this node's own log,
+  // not yet signed), and its head, sorted by origin.
   Result<std::vector<std::pair<std::string, LogHead>>> Frontier(
       const store::Txn& txn) const;
   // The latest verified signed note of `origin`, or NotFound.
@@ -110,7 +111,8 @@ class OriginLogs {
   // 0 < s < cp.checkpoint.size. The checkpoint itself is recorded by the
   // Apply() that brings the last piece.
   // REQUIRES: the checkpoint's signature has been verified.
-  Result<LogHead> ApplyPrefix(store::WriteTxn& txn, const VerifiedCheckpoint& cp,
+  Result<LogHead> ApplyPrefix(store::WriteTxn& txn,
+                              const VerifiedCheckpoint& cp,
                               std::span<const Entry> entries,
                               std::span<const Hash32> proof) const;
 

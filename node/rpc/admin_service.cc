@@ -38,9 +38,9 @@ grpc::Status AdminService::Submit(grpc::ServerContext*,
   }
   std::vector<std::string> imeis(request->imeis().begin(),
                                  request->imeis().end());
-  auto result = node_.Submit(static_cast<Action>(action),
-                             static_cast<Reason>(reason), imeis,
-                             static_cast<uint64_t>(request->issued_at_ms()));
+  auto result =
+      node_.Submit(static_cast<Action>(action), static_cast<Reason>(reason),
+                   imeis, static_cast<uint64_t>(request->issued_at_ms()));
   if (!result.ok()) {
     // The message may quote an IMEI back to the local caller; the log
     // line says only what kind of failure it was.
@@ -53,8 +53,7 @@ grpc::Status AdminService::Submit(grpc::ServerContext*,
                ReasonName(static_cast<Reason>(reason)), result->first_index);
   checkpointer_.Notify();
   const uint64_t size = result->first_index + result->count;
-  if (imeisync::Status s = checkpointer_.WaitSigned(size, kSignWait);
-      !s.ok()) {
+  if (imeisync::Status s = checkpointer_.WaitSigned(size, kSignWait); !s.ok()) {
     return ToGrpc(s);
   }
   response->set_first_index(result->first_index);

@@ -88,8 +88,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
     builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
     d->admin_server_ = builder.BuildAndStart();
     if (!d->admin_server_) {
-      return Unavailable("cannot listen on unix socket " +
-                         config.admin_socket + " (admin listener)");
+      return Unavailable("cannot listen on unix socket " + config.admin_socket +
+                         " (admin listener)");
     }
     if (chmod(config.admin_socket.c_str(), 0600) != 0) {
       return Unavailable("cannot chmod 0600 " + config.admin_socket + ": " +
@@ -149,8 +149,8 @@ void Daemon::UpdatePeers() {
     options.endpoint = m.endpoint;
     options.interval =
         std::chrono::milliseconds(node_->config().sync_interval_ms);
-    auto peer = std::make_unique<PeerSync>(*node_, tls_, options, *this,
-                                           divergences_);
+    auto peer =
+        std::make_unique<PeerSync>(*node_, tls_, options, *this, divergences_);
     peer->Start();
     spdlog::info("syncing with {} at {}", m.id, m.endpoint);
     peers_.emplace(m.id, std::move(peer));

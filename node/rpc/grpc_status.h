@@ -20,8 +20,17 @@ inline Status FromGrpc(const grpc::Status& s) {
   if (s.ok()) return Status::Ok();
   const int code = s.error_code();
   switch (code) {
-    case 3: case 4: case 5: case 6: case 7: case 8: case 9: case 13:
-    case 14: case 15: case 16:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+    case 13:
+    case 14:
+    case 15:
+    case 16:
       return Status(static_cast<StatusCode>(code), s.error_message());
     default:
       return Unavailable("gRPC code " + std::to_string(code) + ": " +

@@ -152,9 +152,8 @@ void PeerSync::Run() {
       } else {
         Failed(s, false);
         std::uniform_real_distribution<double> jitter(0.5, 1.0);
-        next_round = Clock::now() +
-                     std::chrono::duration_cast<Clock::duration>(
-                         backoff * jitter(rng_));
+        next_round = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        backoff * jitter(rng_));
         backoff = std::min(backoff * 2, options_.max_backoff);
         spdlog::debug("sync round with {} failed: {}", options_.id,
                       s.ToString());
@@ -166,7 +165,8 @@ void PeerSync::Run() {
 
 Status PeerSync::SendAnnounce(std::vector<std::string> notes) {
   v1::AnnounceRequest request;
-  for (std::string& n : notes) request.add_checkpoints()->set_note(std::move(n));
+  for (std::string& n : notes)
+    request.add_checkpoints()->set_note(std::move(n));
   v1::AnnounceResponse reply;
   grpc::ClientContext context;
   Begin(context, options_.rpc_deadline);
@@ -313,9 +313,9 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
       break;
     }
     if (chunk.entries().size() > kMaxChunkBytes || chunk.entries().empty()) {
-      failure = InvalidArgument("chunk of " +
-                                std::to_string(chunk.entries().size()) +
-                                " bytes: must hold 1 entry to 1 MiB");
+      failure =
+          InvalidArgument("chunk of " + std::to_string(chunk.entries().size()) +
+                          " bytes: must hold 1 entry to 1 MiB");
       break;
     }
     auto entries = UnpackEntries(chunk.entries(), at);

@@ -33,10 +33,10 @@ namespace imeisync::node::rpc {
 struct PeerSyncOptions {
   std::string id;        // the peer's node id; its certificate must say so
   std::string endpoint;  // host:port of its peer listener
-  std::chrono::milliseconds interval{5000};      // between healthy rounds
-  std::chrono::milliseconds min_backoff{250};    // first retry after error
-  std::chrono::milliseconds max_backoff{30000};  // retry ceiling
-  std::chrono::milliseconds rpc_deadline{5000};  // each unary call
+  std::chrono::milliseconds interval{5000};           // between healthy rounds
+  std::chrono::milliseconds min_backoff{250};         // first retry after error
+  std::chrono::milliseconds max_backoff{30000};       // retry ceiling
+  std::chrono::milliseconds rpc_deadline{5000};       // each unary call
   std::chrono::milliseconds stream_deadline{600000};  // one entry range
 };
 
@@ -99,13 +99,13 @@ class PeerSync {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;                       // guarded by mu_
-  bool round_requested_ = true;             // guarded by mu_
-  std::vector<std::string> incoming_;       // guarded by mu_
-  std::vector<std::string> outgoing_;       // guarded by mu_
-  grpc::ClientContext* active_ = nullptr;   // guarded by mu_
-  PeerSyncStatus status_;                   // guarded by mu_
-  std::mt19937_64 rng_;                     // thread_ only
+  bool stop_ = false;                      // guarded by mu_
+  bool round_requested_ = true;            // guarded by mu_
+  std::vector<std::string> incoming_;      // guarded by mu_
+  std::vector<std::string> outgoing_;      // guarded by mu_
+  grpc::ClientContext* active_ = nullptr;  // guarded by mu_
+  PeerSyncStatus status_;                  // guarded by mu_
+  std::mt19937_64 rng_;                    // thread_ only
   std::thread thread_;
 };
 

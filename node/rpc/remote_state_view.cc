@@ -39,8 +39,8 @@ Result<merkle::SubtreeView> RemoteStateView::At(
     }
     case 2: {
       view.kind = merkle::ChildKind::kInternal;
-      IMEISYNC_ASSIGN_OR_RETURN(view.node,
-                                merkle::StateNode::Decode(AsBytes(reply.node())));
+      IMEISYNC_ASSIGN_OR_RETURN(
+          view.node, merkle::StateNode::Decode(AsBytes(reply.node())));
       break;
     }
     default:

@@ -18,7 +18,8 @@ Result<merkle::NibblePrefix> ParsePrefix(const v1::SubtreeRequest& request) {
     return InvalidArgument("depth " + std::to_string(request.depth()) +
                            " is beyond 64 nibbles");
   }
-  IMEISYNC_ASSIGN_OR_RETURN(Hash32 bytes, ParseHash(request.prefix(), "prefix"));
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 bytes,
+                            ParseHash(request.prefix(), "prefix"));
   merkle::NibblePrefix p = merkle::NibblePrefix::Of(bytes, request.depth());
   if (p.bytes != bytes) {
     return InvalidArgument("prefix has non-zero nibbles beyond depth " +
@@ -187,13 +188,13 @@ grpc::Status ReplicationService::Announce(grpc::ServerContext* context,
   auto member = AuthorizeMember(*context, node_);
   if (!member.ok()) return ToGrpc(member.status());
   if (request->checkpoints_size() > kMaxAnnounced) {
-    return ToGrpc(InvalidArgument(
-        std::to_string(request->checkpoints_size()) +
-        " checkpoints in one announce; at most " +
-        std::to_string(kMaxAnnounced)));
+    return ToGrpc(InvalidArgument(std::to_string(request->checkpoints_size()) +
+                                  " checkpoints in one announce; at most " +
+                                  std::to_string(kMaxAnnounced)));
   }
   std::vector<std::string> notes;
-  for (const v1::Checkpoint& c : request->checkpoints()) notes.push_back(c.note());
+  for (const v1::Checkpoint& c : request->checkpoints())
+    notes.push_back(c.note());
   events_.OnAnnounce(member->id, std::move(notes));
   return grpc::Status::OK;
 }

@@ -47,8 +47,9 @@ BOOST_AUTO_TEST_CASE(prefixed_equals_sha256_of_the_concatenation) {
   BOOST_TEST(Sha256Prefixed(0x01, a, b) == Sha256(all));
   BOOST_TEST(Sha256Prefixed(0x00, {}) == Sha256(Bytes{0x00}));
   // RFC 6962 leaf hash of the empty leaf.
-  BOOST_TEST(HexEncode(Sha256Prefixed(0x00, {})) ==
-             "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+  BOOST_TEST(
+      HexEncode(Sha256Prefixed(0x00, {})) ==
+      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

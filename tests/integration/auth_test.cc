@@ -67,10 +67,10 @@ BOOST_AUTO_TEST_CASE(a_client_without_a_federation_certificate_cannot_connect) {
   const std::string endpoint = cast.fed.Endpoint("ministry");
   const std::string ca = Slurp(cast.fed.fed_dir() + "/ca.crt");
   // Sanity: a member's certificate gets through.
-  BOOST_TEST_REQUIRE(CallHello(node::rpc::PeerChannel(
-                                   TlsOf(cast.fed.Dir("op1")), endpoint,
-                                   "ministry"))
-                         .ok());
+  BOOST_TEST_REQUIRE(
+      CallHello(node::rpc::PeerChannel(TlsOf(cast.fed.Dir("op1")), endpoint,
+                                       "ministry"))
+          .ok());
   // No client certificate at all.
   grpc::SslCredentialsOptions none;
   none.pem_root_certs = ca;
@@ -90,7 +90,8 @@ BOOST_AUTO_TEST_CASE(a_client_without_a_federation_certificate_cannot_connect) {
   BOOST_TEST(s.error_code() == grpc::StatusCode::UNAVAILABLE,
              s.error_message());
   // Plain text.
-  s = CallHello(grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()));
+  s = CallHello(
+      grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()));
   BOOST_TEST(s.error_code() == grpc::StatusCode::UNAVAILABLE,
              s.error_message());
 }
@@ -120,10 +121,10 @@ BOOST_AUTO_TEST_CASE(an_auditor_reads_but_cannot_submit) {
   // It replicates with no listener of its own.
   BOOST_TEST(cast.fed.WaitConverged({"ministry", "op1", "audit"}, 1));
   v1::Frontier frontier;
-  auto s = CallFrontier(node::rpc::PeerChannel(TlsOf(cast.fed.Dir("audit")),
-                                               cast.fed.Endpoint("ministry"),
-                                               "ministry"),
-                        &frontier);
+  auto s = CallFrontier(
+      node::rpc::PeerChannel(TlsOf(cast.fed.Dir("audit")),
+                             cast.fed.Endpoint("ministry"), "ministry"),
+      &frontier);
   BOOST_TEST_REQUIRE(s.ok(), s.error_message());
   BOOST_TEST(frontier.origins_size() == 1);
   r = cast.fed.Submit("audit", "block", "stolen", SequentialImeis(9, 1));
@@ -134,9 +135,8 @@ BOOST_AUTO_TEST_CASE(an_auditor_reads_but_cannot_submit) {
 
 BOOST_AUTO_TEST_CASE(the_admin_api_is_not_on_the_peer_listener) {
   Cast cast;
-  auto channel = node::rpc::PeerChannel(TlsOf(cast.fed.Dir("op1")),
-                                        cast.fed.Endpoint("ministry"),
-                                        "ministry");
+  auto channel = node::rpc::PeerChannel(
+      TlsOf(cast.fed.Dir("op1")), cast.fed.Endpoint("ministry"), "ministry");
   auto admin = v1::Admin::NewStub(channel);
   v1::SubmitRequest request;
   request.set_action(v1::ACTION_BLOCK);

@@ -78,7 +78,8 @@ BOOST_AUTO_TEST_CASE(start_up_errors_are_one_line_and_exit_2) {
   TestFederation fed2;
   fed2.Add("ministry", "ministry");
   std::filesystem::remove(fed2.Dir("ministry") + "/node.key");
-  r = RunCommand({IMEISYNC_DAEMON, "--config", fed2.Config("ministry")}, "", 20);
+  r = RunCommand({IMEISYNC_DAEMON, "--config", fed2.Config("ministry")}, "",
+                 20);
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(Lines(r.err) == 1u, r.err);
   BOOST_TEST(r.err.find("node.key") != std::string::npos, r.err);
@@ -109,11 +110,13 @@ BOOST_AUTO_TEST_CASE(a_malformed_imei_refuses_the_whole_submit) {
   BOOST_TEST_REQUIRE(fed.Start("op1"));
   auto ok = fed.Submit("op1", "block", "stolen", SequentialImeis(500, 2));
   BOOST_TEST_REQUIRE(ok.exit_code == 0, ok.err);
-  auto bad = fed.Submit("op1", "block", "stolen",
-                        {"352099001761481", "35209900176148X", "490154203237518"});
+  auto bad =
+      fed.Submit("op1", "block", "stolen",
+                 {"352099001761481", "35209900176148X", "490154203237518"});
   BOOST_TEST(bad.exit_code == 1);
   BOOST_TEST(bad.err.find("IMEI 2 of 3") != std::string::npos, bad.err);
-  BOOST_TEST(bad.err.find("nothing was submitted") != std::string::npos, bad.err);
+  BOOST_TEST(bad.err.find("nothing was submitted") != std::string::npos,
+             bad.err);
   auto s = fed.Status("op1");
   BOOST_TEST(s["frontier"]["imeisync/kz/op1"]["size"] == 2);
   BOOST_TEST(s["registers"] == 2);
@@ -135,7 +138,8 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_peer_port_does_not_hurt_the_daemon) {
     std::string junk(1 + rng() % 65536, '\0');
     for (char& c : junk) c = static_cast<char>(rng());
     if (i % 4 == 1) junk = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + junk;  // h2c
-    if (i % 4 == 2) junk = std::string("\x16\x03\x01\x02\x00", 5) + junk;  // TLS
+    if (i % 4 == 2)
+      junk = std::string("\x16\x03\x01\x02\x00", 5) + junk;  // TLS
     SendRaw(port, junk);
   }
   BOOST_TEST(fed.Running("ministry"));
@@ -151,7 +155,8 @@ BOOST_AUTO_TEST_CASE(kill_9_during_a_large_submit_loses_nothing_committed) {
   fed.ShareLatestBundle();
   BOOST_TEST_REQUIRE(fed.Start("ministry"));
   BOOST_TEST_REQUIRE(fed.Start("op1"));
-  const std::vector<std::string> imeis = SequentialImeis(35100000000000, 100000);
+  const std::vector<std::string> imeis =
+      SequentialImeis(35100000000000, 100000);
   // The submit runs in a child; the daemon is killed while it works.
   pid_t child = ::fork();
   if (child == 0) {
@@ -177,15 +182,17 @@ BOOST_AUTO_TEST_CASE(kill_9_during_a_large_submit_loses_nothing_committed) {
         return !s.is_null();
       },
       seconds(10)));
-  const uint64_t size = s["frontier"].contains("imeisync/kz/ministry")
-                            ? s["frontier"]["imeisync/kz/ministry"]["size"].get<uint64_t>()
-                            : 0;
+  const uint64_t size =
+      s["frontier"].contains("imeisync/kz/ministry")
+          ? s["frontier"]["imeisync/kz/ministry"]["size"].get<uint64_t>()
+          : 0;
   BOOST_TEST_MESSAGE("log size after the crash: " << size);
   BOOST_TEST((size == 0 || size == 100000));
   if (submit_exit == 0) BOOST_TEST(size == 100000u);
   BOOST_TEST(s["registers"].get<uint64_t>() == size);
   // Replication resumes: a new entry, and op1 reaches the same root.
-  auto r = fed.Submit("ministry", "block", "counterfeit", SequentialImeis(42, 1));
+  auto r =
+      fed.Submit("ministry", "block", "counterfeit", SequentialImeis(42, 1));
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   BOOST_TEST(fed.WaitConverged({"ministry", "op1"}, 1, seconds(60)),
              fed.Log("op1"));

@@ -20,7 +20,8 @@ SignedLog SignLog(const std::string& origin,
     log.Append(node::merkle::LogLeafHash(node::EncodeEntry(e)));
   }
   crypto::Note note;
-  note.text = crypto::FormatCheckpointText({origin, log.size(), log.Root(), {}});
+  note.text =
+      crypto::FormatCheckpointText({origin, log.size(), log.Root(), {}});
   auto key = crypto::Ed25519PrivateKey::LoadPem(key_path);
   BOOST_TEST_REQUIRE(key.ok(), key.status().ToString());
   auto signer = crypto::NoteSigner::Create(origin, std::move(*key));
@@ -80,7 +81,8 @@ class FakePeer::Service final : public v1::Replication::Service {
       std::lock_guard lock(mu_);
       if (request->origin() != origin_ || request->end() > entries_.size() ||
           request->begin() >= request->end()) {
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no such range");
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "no such range");
       }
       slice.assign(entries_.begin() + static_cast<long>(request->begin()),
                    entries_.begin() + static_cast<long>(request->end()));
@@ -117,12 +119,12 @@ FakePeer::FakePeer(const std::string& node_dir, const std::string& endpoint,
   builder.AddListeningPort(endpoint, node::rpc::PeerServerCredentials(*tls));
   builder.RegisterService(service_.get());
   server_ = builder.BuildAndStart();
-  BOOST_TEST_REQUIRE(server_ != nullptr, "fake peer cannot listen on " + endpoint);
+  BOOST_TEST_REQUIRE(server_ != nullptr,
+                     "fake peer cannot listen on " + endpoint);
 }
 
 FakePeer::~FakePeer() {
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    std::chrono::seconds(1));
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
 }
 
 grpc::Status FakePeer::AnnounceTo(const std::string& id,

@@ -57,15 +57,16 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_signed_by_the_wrong_key_is_rejected) {
   const uint64_t seed = TestSeed("wrong_key");
   // evil claims op1's log, signing with its own key.
   SignedLog forged =
-      SignLog("imeisync/kz/op1", RandomEntries(Action::kBlock, Reason::kStolen, 3, seed),
+      SignLog("imeisync/kz/op1",
+              RandomEntries(Action::kBlock, Reason::kStolen, 3, seed),
               cast.fed.Dir("evil") + "/node.key");
   cast.evil->Serve(forged.origin, forged.note, forged.entries);
   cast.StartReal();
   for (const char* id : {"ministry", "op1", "op2"}) {
-    BOOST_TEST(TestFederation::WaitFor(
-                   [&] { return cast.Rejected(id, "imeisync/kz/op1"); },
-                   seconds(20)),
-               cast.fed.Log(id));
+    BOOST_TEST(
+        TestFederation::WaitFor(
+            [&] { return cast.Rejected(id, "imeisync/kz/op1"); }, seconds(20)),
+        cast.fed.Log(id));
     BOOST_TEST(cast.fed.Status(id)["frontier"].size() == 0u);
     BOOST_TEST(cast.fed.Status(id)["registers"] == 0);
   }
@@ -77,7 +78,8 @@ BOOST_AUTO_TEST_CASE(entries_that_do_not_hash_to_the_signed_root_are_rejected) {
   Cast cast;
   const uint64_t seed = TestSeed("wrong_entries");
   SignedLog honest =
-      SignLog("imeisync/kz/evil", RandomEntries(Action::kBlock, Reason::kStolen, 4, seed),
+      SignLog("imeisync/kz/evil",
+              RandomEntries(Action::kBlock, Reason::kStolen, 4, seed),
               cast.fed.Dir("evil") + "/node.key");
   // The signed note is genuine; the entries served with it are not.
   std::vector<node::Entry> swapped = honest.entries;
@@ -85,16 +87,18 @@ BOOST_AUTO_TEST_CASE(entries_that_do_not_hash_to_the_signed_root_are_rejected) {
   cast.evil->Serve(honest.origin, honest.note, swapped);
   cast.StartReal();
   for (const char* id : {"ministry", "op1", "op2"}) {
-    BOOST_TEST(TestFederation::WaitFor(
-                   [&] { return cast.Rejected(id, "do not hash to the signed root"); },
-                   seconds(20)),
-               cast.fed.Log(id));
+    BOOST_TEST(
+        TestFederation::WaitFor(
+            [&] { return cast.Rejected(id, "do not hash to the signed root"); },
+            seconds(20)),
+        cast.fed.Log(id));
     BOOST_TEST(cast.fed.Status(id)["registers"] == 0);
   }
   // Served honestly and announced, the same note is taken everywhere.
   cast.evil->Serve(honest.origin, honest.note, honest.entries);
   for (const char* id : {"ministry", "op1", "op2"}) {
-    BOOST_TEST(cast.evil->AnnounceTo(id, cast.fed.Endpoint(id), honest.note).ok());
+    BOOST_TEST(
+        cast.evil->AnnounceTo(id, cast.fed.Endpoint(id), honest.note).ok());
   }
   BOOST_TEST(cast.fed.WaitConverged({"ministry", "op1", "op2"}, 1));
   BOOST_TEST(cast.fed.Status("op2")["registers"] == 4);
@@ -104,16 +108,19 @@ BOOST_AUTO_TEST_CASE(an_equivocating_origin_is_frozen_and_reported) {
   Cast cast;
   const uint64_t seed = TestSeed("equivocation");
   const std::string key = cast.fed.Dir("evil") + "/node.key";
-  SignedLog a = SignLog("imeisync/kz/evil",
-                        RandomEntries(Action::kBlock, Reason::kStolen, 2, seed), key);
-  SignedLog b = SignLog("imeisync/kz/evil",
-                        RandomEntries(Action::kBlock, Reason::kLost, 2, seed + 1), key);
+  SignedLog a =
+      SignLog("imeisync/kz/evil",
+              RandomEntries(Action::kBlock, Reason::kStolen, 2, seed), key);
+  SignedLog b =
+      SignLog("imeisync/kz/evil",
+              RandomEntries(Action::kBlock, Reason::kLost, 2, seed + 1), key);
   cast.evil->Serve(a.origin, a.note, a.entries);
   cast.StartReal();
   BOOST_TEST_REQUIRE(cast.fed.WaitConverged({"ministry", "op1", "op2"}, 1));
   // The same origin now signs a second log of the same size.
   cast.evil->Serve(b.origin, b.note, b.entries);
-  BOOST_TEST(cast.evil->AnnounceTo("op1", cast.fed.Endpoint("op1"), b.note).ok());
+  BOOST_TEST(
+      cast.evil->AnnounceTo("op1", cast.fed.Endpoint("op1"), b.note).ok());
   for (const char* id : {"ministry", "op1", "op2"}) {
     BOOST_TEST_REQUIRE(
         TestFederation::WaitFor(
@@ -135,19 +142,21 @@ BOOST_AUTO_TEST_CASE(an_entry_the_policy_forbids_is_rejected_alike_everywhere) {
   Cast cast;
   cast.StartReal();
   // At submit: an operator may not REGISTER.
-  auto r = cast.fed.Submit("op1", "register", "registry", SequentialImeis(7000, 1));
+  auto r =
+      cast.fed.Submit("op1", "register", "registry", SequentialImeis(7000, 1));
   BOOST_TEST(r.exit_code == 1);
-  BOOST_TEST(r.err.find("does not allow role operator to issue REGISTER REGISTRY") !=
-                 std::string::npos,
-             r.err);
+  BOOST_TEST(
+      r.err.find("does not allow role operator to issue REGISTER REGISTRY") !=
+          std::string::npos,
+      r.err);
   // In a log: evil signs a REGISTER among valid entries.
   const uint64_t seed = TestSeed("policy");
   std::vector<node::Entry> entries =
       RandomEntries(Action::kBlock, Reason::kStolen, 3, seed);
   entries[1].action = Action::kRegister;
   entries[1].reason = Reason::kRegistry;
-  SignedLog log = SignLog("imeisync/kz/evil", entries,
-                          cast.fed.Dir("evil") + "/node.key");
+  SignedLog log =
+      SignLog("imeisync/kz/evil", entries, cast.fed.Dir("evil") + "/node.key");
   cast.evil->Serve(log.origin, log.note, log.entries);
   BOOST_TEST_REQUIRE(cast.fed.WaitConverged({"ministry", "op1", "op2"}, 1));
   for (const char* id : {"ministry", "op1", "op2"}) {

@@ -25,8 +25,8 @@ void MakeFour(TestFederation& fed, bool hub) {
 }
 
 void SubmitOnEveryNode(TestFederation& fed, uint64_t base) {
-  auto r = fed.Submit("ministry", "register", "registry",
-                      SequentialImeis(base, 5));
+  auto r =
+      fed.Submit("ministry", "register", "registry", SequentialImeis(base, 5));
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   uint64_t at = base + 100;
   for (const char* op : {"op1", "op2", "op3"}) {
@@ -72,7 +72,8 @@ BOOST_AUTO_TEST_CASE(a_stopped_operator_converges_after_restart) {
   SubmitOnEveryNode(fed, 35000000000000);
   BOOST_TEST_REQUIRE(fed.WaitConverged(all, 4));
   BOOST_TEST(fed.Stop("op3") == 0);  // SIGTERM: a clean stop
-  auto r = fed.Submit("op1", "block", "lost", SequentialImeis(35000000500000, 50));
+  auto r =
+      fed.Submit("op1", "block", "lost", SequentialImeis(35000000500000, 50));
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   r = fed.Submit("ministry", "block", "counterfeit",
                  SequentialImeis(35000000600000, 20));
@@ -85,7 +86,8 @@ BOOST_AUTO_TEST_CASE(a_stopped_operator_converges_after_restart) {
   BOOST_TEST(s["frontier"]["imeisync/kz/ministry"]["size"] == 25);
 }
 
-BOOST_AUTO_TEST_CASE(a_member_added_later_is_accepted_by_nodes_started_earlier) {
+BOOST_AUTO_TEST_CASE(
+    a_member_added_later_is_accepted_by_nodes_started_earlier) {
   TestFederation fed;
   fed.Add("ministry", "ministry");  // its node dir holds bundle version 2
   fed.Add("op1", "operator");       // version 3
@@ -118,8 +120,8 @@ BOOST_AUTO_TEST_CASE(publish_spreads_a_newer_bundle_and_refuses_an_older) {
   }
   // An auditor without an endpoint: version 5 exists only in FED.
   fed.Add("audit", "auditor", /*listen=*/false);
-  auto r = fed.Cli({"federation", "publish", "--dir", fed.fed_dir(),
-                    "--config", fed.Config("ministry"), "--json"});
+  auto r = fed.Cli({"federation", "publish", "--dir", fed.fed_dir(), "--config",
+                    fed.Config("ministry"), "--json"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   BOOST_TEST(r.out.find("\"bundle_version\":5") != std::string::npos);
   for (const char* id : {"op1", "op2"}) {
@@ -138,9 +140,9 @@ BOOST_AUTO_TEST_CASE(publish_spreads_a_newer_bundle_and_refuses_an_older) {
   BOOST_TEST(r.err.find("is not newer than the current version 5") !=
                  std::string::npos,
              r.err);
-  BOOST_TEST(fed.Log("op1").find("refused a published bundle") !=
-                 std::string::npos,
-             fed.Log("op1"));
+  BOOST_TEST(
+      fed.Log("op1").find("refused a published bundle") != std::string::npos,
+      fed.Log("op1"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

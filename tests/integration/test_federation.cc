@@ -71,10 +71,9 @@ TestFederation::~TestFederation() {
 
 std::string TestFederation::Add(const std::string& id, const std::string& role,
                                 bool listen) {
-  std::vector<std::string> args = {"federation", "add-member", "--dir",
-                                   fed_dir(),    "--id",       id,
-                                   "--role",     role,         "--out",
-                                   Dir(id)};
+  std::vector<std::string> args = {
+      "federation", "add-member", "--dir", fed_dir(), "--id",
+      id,           "--role",     role,    "--out",   Dir(id)};
   if (listen) {
     endpoints_[id] = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
     args.push_back("--endpoint");
@@ -120,7 +119,9 @@ bool TestFederation::Start(const std::string& id) {
   return d->Start(IMEISYNC_DAEMON, Config(id), Dir(id) + "/daemon.log");
 }
 
-int TestFederation::Stop(const std::string& id) { return daemons_.at(id)->Stop(); }
+int TestFederation::Stop(const std::string& id) {
+  return daemons_.at(id)->Stop();
+}
 
 void TestFederation::Kill9(const std::string& id) { daemons_.at(id)->Kill9(); }
 
@@ -147,10 +148,9 @@ CommandResult TestFederation::Submit(const std::string& id,
   return Cli(args);
 }
 
-CommandResult TestFederation::SubmitStdin(const std::string& id,
-                                          const std::string& action,
-                                          const std::string& reason,
-                                          const std::vector<std::string>& imeis) {
+CommandResult TestFederation::SubmitStdin(
+    const std::string& id, const std::string& action, const std::string& reason,
+    const std::vector<std::string>& imeis) {
   std::string input;
   for (const std::string& imei : imeis) input += imei + "\n";
   return Cli({"submit", "--config", Config(id), action, "--reason", reason,

@@ -64,9 +64,9 @@ class TestFederation {
                       std::chrono::milliseconds timeout);
   // Waits until every node in `ids` reports the same frontier of exactly
   // `origins` logs and the same state root.
-  bool WaitConverged(const std::vector<std::string>& ids, size_t origins,
-                     std::chrono::milliseconds timeout =
-                         std::chrono::seconds(30));
+  bool WaitConverged(
+      const std::vector<std::string>& ids, size_t origins,
+      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   std::string fed_dir() const { return tmp_.File("fed"); }
   std::string Dir(const std::string& id) const { return tmp_.File(id); }

@@ -74,6 +74,8 @@ struct Origin {
   crypto::NoteSigner signer;
 };
 
+Status StatusOf(const Result<LogHead>& r) { return r.status(); }
+
 struct Replica {
   explicit Replica(const std::string& path)
       : env(OpenEnv(path)), logs(*OriginLogs::Open(*env)) {}
@@ -283,6 +285,88 @@ BOOST_AUTO_TEST_CASE(a_missing_entry_is_data_loss_not_another_origins_entry) {
   BOOST_TEST(read.status().code() == StatusCode::kDataLoss);
   BOOST_TEST(read.status().message() ==
              "entry 0 of imeisync/kz/aaaaaa is missing");
+}
+
+BOOST_AUTO_TEST_CASE(a_long_range_applies_in_pieces_checked_by_consistency) {
+  std::mt19937_64 rng(testing::TestSeed("a_long_range_applies_in_pieces"));
+  TempDir od, rd;
+  Origin origin(od.path());
+  Replica replica(rd.path());
+  VerifiedCheckpoint cp = origin.Append(RandomEntries(rng, 1000));
+  const std::vector<Entry> all = origin.Read(0, 1000);
+  uint64_t at = 0;
+  for (uint64_t end : {1u, 333u, 334u, 999u}) {
+    auto proof = origin.logs.ConsistencyProof(*origin.env->BeginRead(), kOrigin,
+                                              end, 1000);
+    BOOST_TEST_REQUIRE(proof.ok(), proof.status().ToString());
+    std::vector<Entry> piece(all.begin() + static_cast<long>(at),
+                             all.begin() + static_cast<long>(end));
+    Status s = replica.env->Update([&](store::WriteTxn& txn) {
+      return StatusOf(replica.logs.ApplyPrefix(txn, cp, piece, *proof));
+    });
+    BOOST_TEST_REQUIRE(s.ok(), s.ToString());
+    BOOST_TEST(replica.Head().size == end);
+    at = end;
+  }
+  // No checkpoint yet covers the pieces, but the frontier lists them.
+  {
+    auto txn = *replica.env->BeginRead();
+    BOOST_TEST(replica.logs.CheckpointNote(txn, kOrigin).status().code() ==
+               StatusCode::kNotFound);
+    auto frontier = *replica.logs.Frontier(txn);
+    BOOST_REQUIRE(frontier.size() == 1u);
+    BOOST_TEST(frontier[0].second.size == 999u);
+  }
+  auto last = replica.Apply(cp, {all.back()});
+  BOOST_TEST_REQUIRE(last.ok(), last.status().ToString());
+  BOOST_TEST((replica.Head() == LogHead{1000, cp.checkpoint.root}));
+}
+
+BOOST_AUTO_TEST_CASE(
+    a_piece_that_is_not_a_prefix_of_the_signed_log_is_refused) {
+  std::mt19937_64 rng(testing::TestSeed("a_piece_that_is_not_a_prefix"));
+  TempDir od, rd;
+  Origin origin(od.path());
+  Replica replica(rd.path());
+  VerifiedCheckpoint cp = origin.Append(RandomEntries(rng, 100));
+  std::vector<Entry> piece = origin.Read(0, 40);
+  auto proof =
+      *origin.logs.ConsistencyProof(*origin.env->BeginRead(), kOrigin, 40, 100);
+  piece[17].issued_at_ms += 1;
+  Status s = replica.env->Update([&](store::WriteTxn& txn) {
+    return StatusOf(replica.logs.ApplyPrefix(txn, cp, piece, proof));
+  });
+  BOOST_TEST(s.code() == StatusCode::kDataLoss);
+  BOOST_TEST(s.message().find("not a prefix of the signed log of size 100") !=
+                 std::string::npos,
+             s.message());
+  BOOST_TEST(replica.Head().size == 0u);  // the transaction was aborted
+  // A piece reaching the checkpoint's size must come through Apply().
+  s = replica.env->Update([&](store::WriteTxn& txn) {
+    return StatusOf(
+        replica.logs.ApplyPrefix(txn, cp, origin.Read(0, 100), proof));
+  });
+  BOOST_TEST(s.code() == StatusCode::kInvalidArgument);
+}
+
+BOOST_AUTO_TEST_CASE(the_frontier_lists_unsigned_logs_sorted_by_origin) {
+  std::mt19937_64 rng(testing::TestSeed("the_frontier_lists_unsigned_logs"));
+  TempDir dir;
+  Replica node(dir.path());
+  // Key order is by origin length first; the frontier sorts by name.
+  for (const char* o :
+       {"imeisync/kz/zz", "imeisync/kz/ministry", "imeisync/kz/a"}) {
+    Status s = node.env->Update([&](store::WriteTxn& txn) {
+      return node.logs.Append(txn, o, RandomEntries(rng, 3)).status();
+    });
+    BOOST_TEST_REQUIRE(s.ok());
+  }
+  auto frontier = *node.logs.Frontier(*node.env->BeginRead());
+  BOOST_REQUIRE(frontier.size() == 3u);
+  BOOST_TEST(frontier[0].first == "imeisync/kz/a");
+  BOOST_TEST(frontier[1].first == "imeisync/kz/ministry");
+  BOOST_TEST(frontier[2].first == "imeisync/kz/zz");
+  BOOST_TEST(frontier[1].second.size == 3u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
