@@ -261,12 +261,30 @@ Result<uint64_t> Node::FoldNew(store::WriteTxn& txn, std::string_view origin,
   return r.rejected;
 }
 
+namespace {
+
+Status CheckAt(const replication::LogHead& head, uint64_t first_index,
+               const std::string& origin) {
+  if (head.size == first_index) return Status::Ok();
+  return AlreadyExists("the log of " + origin + " is at " +
+                       std::to_string(head.size) + ", not " +
+                       std::to_string(first_index) +
+                       ": another pull applied these entries");
+}
+
+}  // namespace
+
 Result<replication::ApplyOutcome> Node::ApplyRange(
-    const replication::VerifiedCheckpoint& cp, std::span<const Entry> entries) {
+    const replication::VerifiedCheckpoint& cp, uint64_t first_index,
+    std::span<const Entry> entries) {
   replication::ApplyOutcome outcome{};
   Status written = (env_->Update([&](store::WriteTxn& txn) -> Status {
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
                               logs_.Head(txn, cp.checkpoint.origin));
+    if (!entries.empty()) {
+      IMEISYNC_RETURN_IF_ERROR(
+          CheckAt(before, first_index, cp.checkpoint.origin));
+    }
     IMEISYNC_ASSIGN_OR_RETURN(outcome, logs_.Apply(txn, cp, entries));
     if (outcome == replication::ApplyOutcome::kApplied) {
       IMEISYNC_RETURN_IF_ERROR(
@@ -279,12 +297,14 @@ Result<replication::ApplyOutcome> Node::ApplyRange(
 }
 
 Result<replication::LogHead> Node::ApplyPiece(
-    const replication::VerifiedCheckpoint& cp, std::span<const Entry> entries,
-    std::span<const Hash32> proof) {
+    const replication::VerifiedCheckpoint& cp, uint64_t first_index,
+    std::span<const Entry> entries, std::span<const Hash32> proof) {
   replication::LogHead head;
   Status written = (env_->Update([&](store::WriteTxn& txn) -> Status {
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
                               logs_.Head(txn, cp.checkpoint.origin));
+    IMEISYNC_RETURN_IF_ERROR(
+        CheckAt(before, first_index, cp.checkpoint.origin));
     IMEISYNC_ASSIGN_OR_RETURN(head, logs_.ApplyPrefix(txn, cp, entries, proof));
     return FoldNew(txn, cp.checkpoint.origin, before.size, entries).status();
   }));

@@ -116,17 +116,21 @@ class Node {
   // signature.
   Result<replication::VerifiedCheckpoint> VerifyCheckpoint(
       std::string_view note) const;
-  // Applies `entries` (from Head(origin).size to the checkpoint's size) and
-  // folds them, in one transaction. See OriginLogs::Apply. An equivocation
-  // is committed as evidence and freezes the origin.
+  // Applies `entries`, which start at index `first_index` and end at the
+  // checkpoint's size, and folds them, in one transaction. See
+  // OriginLogs::Apply. An equivocation is committed as evidence and
+  // freezes the origin. AlreadyExists, with nothing changed, if the log is
+  // no longer at `first_index` (another peer's pull got there first);
+  // `entries` empty skips that check.
   Result<replication::ApplyOutcome> ApplyRange(
-      const replication::VerifiedCheckpoint& cp,
+      const replication::VerifiedCheckpoint& cp, uint64_t first_index,
       std::span<const Entry> entries);
   // One piece of a long range, checked by a consistency proof to the
   // checkpoint; see OriginLogs::ApplyPrefix. Folds in the same transaction.
+  // AlreadyExists as ApplyRange.
   Result<replication::LogHead> ApplyPiece(
-      const replication::VerifiedCheckpoint& cp, std::span<const Entry> entries,
-      std::span<const Hash32> proof);
+      const replication::VerifiedCheckpoint& cp, uint64_t first_index,
+      std::span<const Entry> entries, std::span<const Hash32> proof);
 
   // --- reads ---------------------------------------------------------------
 

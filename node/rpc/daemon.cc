@@ -149,8 +149,8 @@ void Daemon::UpdatePeers() {
     options.endpoint = m.endpoint;
     options.interval =
         std::chrono::milliseconds(node_->config().sync_interval_ms);
-    auto peer =
-        std::make_unique<PeerSync>(*node_, tls_, options, *this, divergences_);
+    auto peer = std::make_unique<PeerSync>(*node_, tls_, options, *this,
+                                           divergences_, pulls_);
     peer->Start();
     spdlog::info("syncing with {} at {}", m.id, m.endpoint);
     peers_.emplace(m.id, std::move(peer));

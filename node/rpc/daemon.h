@@ -63,6 +63,7 @@ class Daemon final : public SyncEvents {
   std::unique_ptr<core::Node> node_;
   TlsMaterial tls_;
   core::DivergenceLog divergences_;
+  PullClaims pulls_;
   std::unique_ptr<core::Checkpointer> checkpointer_;
   std::unique_ptr<ReplicationService> replication_;
   std::unique_ptr<StateSyncService> state_sync_;

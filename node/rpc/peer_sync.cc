@@ -30,11 +30,12 @@ constexpr size_t kLoggedKeys = 20;
 
 PeerSync::PeerSync(core::Node& node, const TlsMaterial& tls,
                    PeerSyncOptions options, SyncEvents& events,
-                   core::DivergenceLog& divergences)
+                   core::DivergenceLog& divergences, PullClaims& pulls)
     : node_(node),
       options_(std::move(options)),
       events_(events),
       divergences_(divergences),
+      pulls_(pulls),
       rng_(std::random_device{}()) {
   auto channel = PeerChannel(tls, options_.endpoint, options_.id);
   replication_ = v1::Replication::NewStub(channel);
@@ -259,7 +260,7 @@ Status PeerSync::Pull(const std::string& note) {
   auto head = node_.Head(cp->checkpoint.origin);
   if (!head.ok()) return head.status();
   if (cp->checkpoint.size <= head->size) {
-    auto outcome = node_.ApplyRange(*cp, {});
+    auto outcome = node_.ApplyRange(*cp, head->size, {});
     if (!outcome.ok()) {
       if (outcome.status().code() == StatusCode::kFailedPrecondition) {
         return Status::Ok();  // frozen origin: nothing more is taken
@@ -275,6 +276,10 @@ Status PeerSync::Pull(const std::string& note) {
     }
     return Status::Ok();
   }
+  // One pull per origin at a time across all peers: a mesh would otherwise
+  // fetch the same range from every peer that announces it.
+  PullClaim claim(pulls_, cp->checkpoint.origin);
+  if (!claim.held()) return Status::Ok();  // a later round looks again
   Status s = PullRange(*cp, head->size);
   if (!s.ok()) {
     const bool forged = s.code() == StatusCode::kDataLoss ||
@@ -340,10 +345,16 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
         proof.push_back(*hash);
       }
       if (!failure.ok()) break;
-      failure = node_.ApplyPiece(cp, *entries, proof).status();
+      failure = node_.ApplyPiece(cp, at, *entries, proof).status();
     } else {
-      auto outcome = node_.ApplyRange(cp, *entries);
-      failure = outcome.status();
+      failure = node_.ApplyRange(cp, at, *entries).status();
+    }
+    if (failure.code() == StatusCode::kAlreadyExists) {
+      // Another peer's pull of this origin got there first: not an error.
+      context.TryCancel();
+      reader->Finish();
+      End(request.ByteSizeLong(), bytes_in);
+      return Status::Ok();
     }
     if (failure.ok()) {
       std::lock_guard lock(mu_);

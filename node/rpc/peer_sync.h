@@ -24,6 +24,7 @@
 #include "base/status.h"
 #include "node/core/divergence_log.h"
 #include "node/core/node.h"
+#include "node/rpc/pull_claims.h"
 #include "node/rpc/sync_events.h"
 #include "node/rpc/tls.h"
 #include "proto/imeisync.grpc.pb.h"
@@ -54,9 +55,10 @@ struct PeerSyncStatus {
 
 class PeerSync {
  public:
-  // `node`, `events` and `divergences` must outlive this object.
+  // `node`, `events`, `divergences` and `pulls` must outlive this object.
   PeerSync(core::Node& node, const TlsMaterial& tls, PeerSyncOptions options,
-           SyncEvents& events, core::DivergenceLog& divergences);
+           SyncEvents& events, core::DivergenceLog& divergences,
+           PullClaims& pulls);
   ~PeerSync();  // Stop()s
   PeerSync(const PeerSync&) = delete;
   PeerSync& operator=(const PeerSync&) = delete;
@@ -94,6 +96,7 @@ class PeerSync {
   const PeerSyncOptions options_;
   SyncEvents& events_;
   core::DivergenceLog& divergences_;
+  PullClaims& pulls_;
   std::unique_ptr<v1::Replication::Stub> replication_;
   std::unique_ptr<v1::StateSync::Stub> state_sync_;
 

@@ -95,10 +95,8 @@ grpc::Status ReplicationService::OfferBundle(
   if (!caller) return ToGrpc(Unauthenticated("no certificate with a node id"));
   auto version = node_.OfferBundle(request->toml(), request->signature());
   if (!version.ok()) {
-    if (version.status().code() != StatusCode::kFailedPrecondition) {
-      spdlog::warn("refused a bundle offered by {}: {}", *caller,
-                   version.status().ToString());
-    }
+    spdlog::warn("refused a bundle offered by {}: {}", *caller,
+                 version.status().ToString());
     return ToGrpc(version.status());
   }
   spdlog::info("installed bundle version {} offered by {}", *version, *caller);
