@@ -3,6 +3,12 @@
 // and across a partition; newer bundles spread.
 #include <boost/test/unit_test.hpp>
 
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "proto/imeisync.grpc.pb.h"
 #include "tests/integration/test_federation.h"
 
 namespace imeisync::testing {
@@ -143,6 +149,37 @@ BOOST_AUTO_TEST_CASE(publish_spreads_a_newer_bundle_and_refuses_an_older) {
   BOOST_TEST(
       fed.Log("op1").find("refused a published bundle") != std::string::npos,
       fed.Log("op1"));
+}
+
+BOOST_AUTO_TEST_CASE(a_bundle_with_a_bad_signature_is_refused_and_logged) {
+  TestFederation fed;
+  fed.Add("ministry", "ministry");
+  BOOST_TEST_REQUIRE(fed.Start("ministry"));
+  const std::string old_sig = [&] {
+    std::ifstream in(fed.fed_dir() + "/bundle.toml.sig");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }();
+  fed.Add("op1", "operator");  // FED now holds version 3
+  std::ifstream in(fed.fed_dir() + "/bundle.toml");
+  std::stringstream toml;
+  toml << in.rdbuf();
+  auto channel = grpc::CreateChannel("unix:" + fed.Dir("ministry") + "/admin.sock",
+                                     grpc::InsecureChannelCredentials());
+  auto admin = v1::Admin::NewStub(channel);
+  v1::SignedBundle request;
+  request.set_toml(toml.str());
+  request.set_signature(old_sig);  // version 2's signature on version 3
+  v1::OfferBundleResponse reply;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + seconds(10));
+  auto s = admin->PublishBundle(&context, request, &reply);
+  BOOST_TEST(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT,
+             s.error_message());
+  BOOST_TEST(fed.Status("ministry")["bundle_version"] == 2);
+  BOOST_TEST(fed.Log("ministry").find("refused a published bundle") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
