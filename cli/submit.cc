@@ -117,7 +117,7 @@ void AddSubmitCommand(CLI::App& app, RunFn* run) {
   c->add_option("IMEI", a->imeis, "IMEIs, in any accepted form");
   c->add_option("--from", a->from,
                 "also read IMEIs from this file, one per line; - for stdin "
-                "(all of them go in one submit, up to 1,000,000)");
+                "(all of them go in one submit, up to 200,000)");
   c->add_flag("--json", a->json, "print the result as JSON");
   c->callback([run, a] { *run = [a] { return RunSubmit(*a); }; });
 }

@@ -112,7 +112,13 @@ void RunProgram(const std::vector<std::string>& argv,
   const int log =
       open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log < 0) Fail(Errno("open " + log_path));
-  const pid_t pid = Spawn(argv, log, log);
+  pid_t pid = -1;
+  try {
+    pid = Spawn(argv, log, log);
+  } catch (...) {
+    close(log);
+    throw;
+  }
   close(log);
   int status = 0;
   if (!ReapWithin(pid, timeout, &status)) {

@@ -226,9 +226,9 @@ Result<federation::Member> Node::OriginMember(std::string_view origin) const {
                             OriginNode(b->bundle.federation, origin));
   const federation::Member* m = b->bundle.FindMember(id);
   if (m == nullptr) {
-    return InvalidArgument("origin " + std::string(origin) +
-                           " names no member of bundle version " +
-                           std::to_string(b->bundle.version));
+    return NotFound("origin " + std::string(origin) +
+                    " names no member of bundle version " +
+                    std::to_string(b->bundle.version));
   }
   return *m;
 }

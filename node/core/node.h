@@ -112,8 +112,8 @@ class Node {
 
   // Parses `note` as a checkpoint and verifies its signature with the key
   // of the member the origin names. InvalidArgument for a malformed note,
-  // an origin outside this federation, an unknown member or a bad
-  // signature.
+  // an origin outside this federation or a bad signature; NotFound for a
+  // member this node's bundle does not list (its bundle may be older).
   Result<replication::VerifiedCheckpoint> VerifyCheckpoint(
       std::string_view note) const;
   // Applies `entries`, which start at index `first_index` and end at the

@@ -9,7 +9,9 @@
 namespace imeisync::node::rpc {
 namespace {
 
-constexpr int kMaxSubmit = 1'000'000;
+// One submit is one LMDB transaction; this keeps its dirty pages far below
+// LMDB's per-transaction limit. Bulk loads send several.
+constexpr int kMaxSubmit = 200'000;
 constexpr std::chrono::milliseconds kSignWait{10'000};
 
 }  // namespace

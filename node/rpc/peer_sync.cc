@@ -135,7 +135,7 @@ void PeerSync::Run() {
     }
     bool pulled_ok = true;
     for (const std::string& note : in) {
-      if (Status s = Pull(note); !s.ok()) pulled_ok = false;
+      if (Status s = Pull(note, false); !s.ok()) pulled_ok = false;
     }
     if (!in.empty() && pulled_ok) {
       std::lock_guard g(mu_);
@@ -242,14 +242,22 @@ Status PeerSync::Round() {
   for (const v1::OriginHead& head : frontier.origins()) {
     const std::string& note = head.checkpoint().note();
     if (note.empty() || head.frozen()) continue;
-    if (Status s = Pull(note); !s.ok() && first_error.ok()) first_error = s;
+    if (Status s = Pull(note, true); !s.ok() && first_error.ok())
+      first_error = s;
   }
   IMEISYNC_RETURN_IF_ERROR(first_error);
   return CompareState(frontier);
 }
 
-Status PeerSync::Pull(const std::string& note) {
+Status PeerSync::Pull(const std::string& note, bool after_hello) {
   auto cp = node_.VerifyCheckpoint(note);
+  if (!cp.ok() && !after_hello && cp.status().code() == StatusCode::kNotFound) {
+    // Announced by a member that may hold a newer bundle: the next round
+    // exchanges bundles first, then pulls.
+    spdlog::debug("announce from {}: {}", options_.id, cp.status().ToString());
+    RequestRound();
+    return Status::Ok();
+  }
   if (!cp.ok()) {
     spdlog::warn("refused a checkpoint from {}: {}", options_.id,
                  cp.status().ToString());

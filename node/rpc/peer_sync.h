@@ -82,7 +82,9 @@ class PeerSync {
   Status Round();
   Status ExchangeBundles();
   // Verifies `note` and pulls its origin's missing entries from the peer.
-  Status Pull(const std::string& note);
+  // `after_hello`: the bundles were just exchanged, so an origin the
+  // bundle does not list is the peer's fault, not a stale bundle here.
+  Status Pull(const std::string& note, bool after_hello);
   Status PullRange(const replication::VerifiedCheckpoint& cp, uint64_t have);
   Status CompareState(const v1::Frontier& theirs);
   Status SendAnnounce(std::vector<std::string> notes);
