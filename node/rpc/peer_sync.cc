@@ -26,6 +26,16 @@ uint64_t NowMs() {
 // Differing register keys written to the log per divergence.
 constexpr size_t kLoggedKeys = 20;
 
+// Entries applied per transaction when a pull brings many. Each applied
+// batch writes a new version of every state-tree node it touches, so few
+// large batches cost far less time and space than one per 1 MiB chunk;
+// 2^18 entries is about 11 MB on the wire; the transaction's dirty pages
+// stay near 300 MB, well inside LMDB's per-transaction limit (2^17 pages).
+// Measured at n = 1e6 (bench/sync): 2^17 gives 90k entries/s and a
+// 952 MB peak RSS, 2^18 87k/s and 773 MB, 2^19 93k/s and 664 MB but
+// 514 MB of it anonymous, close to that limit.
+constexpr size_t kApplyBatch = size_t{1} << 18;
+
 }  // namespace
 
 PeerSync::PeerSync(core::Node& node, const TlsMaterial& tls,
@@ -313,7 +323,10 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
   grpc::ClientContext context;
   Begin(context, options_.stream_deadline);
   auto reader = replication_->GetEntries(&context, request);
-  uint64_t at = have;
+  uint64_t at = have;            // end of what was received
+  uint64_t pending_from = have;  // start of what is received, not applied
+  std::vector<Entry> pending;
+  std::vector<Hash32> proof;  // from `at` to the checkpoint's size
   size_t bytes_in = 0;
   Status failure;
   v1::EntryChunk chunk;
@@ -342,8 +355,12 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
                                 std::to_string(cp.checkpoint.size));
       break;
     }
+    pending.insert(pending.end(), entries->begin(), entries->end());
+    at = end;
     if (end < cp.checkpoint.size) {
-      std::vector<Hash32> proof;
+      // Each chunk proves its own end a prefix of the signed log; the
+      // proof of the last buffered chunk covers the whole buffer.
+      proof.clear();
       for (const std::string& h : chunk.consistency()) {
         auto hash = ParseHash(h, "consistency proof hash");
         if (!hash.ok()) {
@@ -353,9 +370,10 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
         proof.push_back(*hash);
       }
       if (!failure.ok()) break;
-      failure = node_.ApplyPiece(cp, at, *entries, proof).status();
+      if (pending.size() < kApplyBatch) continue;
+      failure = node_.ApplyPiece(cp, pending_from, pending, proof).status();
     } else {
-      failure = node_.ApplyRange(cp, at, *entries).status();
+      failure = node_.ApplyRange(cp, pending_from, pending).status();
     }
     if (failure.code() == StatusCode::kAlreadyExists) {
       // Another peer's pull of this origin got there first: not an error.
@@ -366,9 +384,20 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
     }
     if (failure.ok()) {
       std::lock_guard lock(mu_);
-      status_.entries_applied += entries->size();
+      status_.entries_applied += pending.size();
     }
-    at = end;
+    pending_from = at;
+    pending.clear();
+  }
+  if (failure.ok() && !pending.empty() && at < cp.checkpoint.size) {
+    // The stream ended early: keep the verified part for the next pull.
+    Status kept = node_.ApplyPiece(cp, pending_from, pending, proof).status();
+    if (kept.ok()) {
+      std::lock_guard lock(mu_);
+      status_.entries_applied += pending.size();
+    } else if (kept.code() != StatusCode::kAlreadyExists) {
+      failure = kept;
+    }
   }
   if (!failure.ok()) context.TryCancel();
   grpc::Status finished = reader->Finish();
