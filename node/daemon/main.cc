@@ -56,8 +56,8 @@ int main(int argc, char** argv) {
 
   auto config = imeisync::node::federation::LoadNodeConfig(config_path);
   if (!config.ok()) {
-    std::cerr << "imeisyncd: " << config_path << ": "
-              << config.status().message() << "\n";
+    // The message names the file already.
+    std::cerr << "imeisyncd: " << config.status().message() << "\n";
     return 2;
   }
   auto daemon = imeisync::node::rpc::Daemon::Start(*config);

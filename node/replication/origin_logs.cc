@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/big_endian.h"
+#include "crypto/note.h"
 #include "node/merkle/compact_range.h"
 #include "node/merkle/log_hash.h"
 #include "node/merkle/log_proof.h"
@@ -205,17 +206,39 @@ Result<ApplyOutcome> OriginLogs::Apply(store::WriteTxn& txn,
     }
     IMEISYNC_ASSIGN_OR_RETURN(Hash32 ours, tree.RootAt(txn, c.size));
     if (ours == c.root) return ApplyOutcome::kAlreadyHave;
+    // Evidence must stand on two signed notes: the contradiction is with
+    // the stored checkpoint, and the proof ties the prefix to it. Entries
+    // beyond it (pieces of a pull not finished yet) are verified but carry
+    // no signature of their own, so a contradiction there is refused
+    // without freezing the origin.
+    auto stored = CheckpointNote(txn, c.origin);
+    if (!stored.ok() && stored.status().code() != StatusCode::kNotFound) {
+      return stored.status();
+    }
+    uint64_t signed_size = 0;
+    if (stored.ok()) {
+      IMEISYNC_ASSIGN_OR_RETURN(crypto::Note note, crypto::ParseNote(*stored));
+      IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint first,
+                                crypto::ParseCheckpointText(note.text));
+      signed_size = first.size;
+    }
+    if (!stored.ok() || c.size > signed_size) {
+      return DataLoss("checkpoint of " + c.origin + " at size " +
+                      std::to_string(c.size) +
+                      " contradicts entries verified here beyond the last "
+                      "stored checkpoint (size " +
+                      std::to_string(signed_size) + "); refused");
+    }
     Evidence evidence;
     evidence.origin = c.origin;
-    IMEISYNC_ASSIGN_OR_RETURN(evidence.first_note,
-                              CheckpointNote(txn, c.origin));
+    evidence.first_note = *stored;
     evidence.second_note = cp.note;
-    if (c.size < size) {
+    if (c.size < signed_size) {
       // What the stored, signed tree says the prefix is, and the proof.
       evidence.prefix_root = ours;
       if (c.size > 0) {
-        IMEISYNC_ASSIGN_OR_RETURN(evidence.proof,
-                                  tree.ConsistencyProof(txn, c.size, size));
+        IMEISYNC_ASSIGN_OR_RETURN(
+            evidence.proof, tree.ConsistencyProof(txn, c.size, signed_size));
       }
     }
     IMEISYNC_RETURN_IF_ERROR(StoreEvidence(txn, evidence));

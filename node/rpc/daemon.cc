@@ -96,6 +96,13 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
                          std::strerror(errno));
     }
   }
+  if (config.listen.empty() &&
+      (d->node_->role() == federation::Role::kMinistry ||
+       d->node_->role() == federation::Role::kOperator)) {
+    spdlog::warn(
+        "no peer listener (listen = \"\"): peers cannot pull this node's "
+        "own entries unless it is in their peers and they in its");
+  }
   IMEISYNC_RETURN_IF_ERROR(d->checkpointer_->Start());
   d->started_ = true;
   d->UpdatePeers();

@@ -155,12 +155,22 @@ void PeerSync::Run() {
     if (round) {
       Status s = Round();
       if (s.ok()) {
+        if (backoff != options_.min_backoff) {
+          spdlog::info("syncing with {} again", options_.id);
+        }
         backoff = options_.min_backoff;
         next_round = Clock::now() + options_.interval;
         std::lock_guard g(mu_);
         status_.last_sync_ms = NowMs();
         status_.last_error.clear();
       } else {
+        // The first failure after a success is a warning; the retries
+        // that follow are debug, so a peer that is down does not flood
+        // the log.
+        if (backoff == options_.min_backoff) {
+          spdlog::warn("sync round with {} failed: {}; retrying with backoff",
+                       options_.id, s.ToString());
+        }
         Failed(s, false);
         std::uniform_real_distribution<double> jitter(0.5, 1.0);
         next_round = Clock::now() + std::chrono::duration_cast<Clock::duration>(

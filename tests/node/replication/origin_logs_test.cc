@@ -349,6 +349,43 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(s.code() == StatusCode::kInvalidArgument);
 }
 
+BOOST_AUTO_TEST_CASE(
+    evidence_is_against_the_stored_checkpoint_not_unsigned_pieces) {
+  std::mt19937_64 rng(testing::TestSeed("evidence_against_stored_checkpoint"));
+  TempDir od, fd, rd;
+  Origin origin(od.path());
+  const auto prefix = RandomEntries(rng, 5);
+  VerifiedCheckpoint first = origin.Append(prefix);                // size 5
+  VerifiedCheckpoint big = origin.Append(RandomEntries(rng, 20));  // size 25
+  Origin fork(fd.path());
+  fork.signer = std::move(origin.signer);
+  fork.Append(RandomEntries(rng, 3));
+  VerifiedCheckpoint small = fork.Append(RandomEntries(rng, 1));  // size 4
+  fork.Append(RandomEntries(rng, 6));
+  VerifiedCheckpoint mid = fork.Append(RandomEntries(rng, 5));  // size 15
+  Replica replica(rd.path());
+  BOOST_REQUIRE(replica.Apply(first, origin.Read(0, 5)).ok());
+  // A pull of the size-25 log stops after a verified piece up to 20.
+  auto proof =
+      *origin.logs.ConsistencyProof(*origin.env->BeginRead(), kOrigin, 20, 25);
+  Status piece = replica.env->Update([&](store::WriteTxn& txn) {
+    return StatusOf(
+        replica.logs.ApplyPrefix(txn, big, origin.Read(5, 20), proof));
+  });
+  BOOST_REQUIRE(piece.ok());
+  // Contradicting only the unsigned piece: refused, origin not frozen.
+  auto outcome = replica.Apply(mid, {});
+  BOOST_TEST(outcome.status().code() == StatusCode::kDataLoss);
+  BOOST_TEST(!*replica.logs.Frozen(*replica.env->BeginRead(), kOrigin));
+  // Contradicting the stored signed checkpoint: evidence anyone can check.
+  BOOST_TEST((*replica.Apply(small, {}) == ApplyOutcome::kEquivocation));
+  auto evidence = *replica.logs.AllEvidence(*replica.env->BeginRead());
+  BOOST_REQUIRE(evidence.size() == 1u);
+  BOOST_TEST(evidence[0].first_note == first.note);
+  Status ok = CheckEvidence(evidence[0], *fork.signer.Verifier());
+  BOOST_TEST(ok.ok(), ok.ToString());
+}
+
 BOOST_AUTO_TEST_CASE(the_frontier_lists_unsigned_logs_sorted_by_origin) {
   std::mt19937_64 rng(testing::TestSeed("the_frontier_lists_unsigned_logs"));
   TempDir dir;
