@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // a closed terminal: stop cleanly too
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -70,7 +71,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
-  spdlog::info("received {}, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  spdlog::info("received {}, stopping", sig == SIGTERM  ? "SIGTERM"
+                                        : sig == SIGINT ? "SIGINT"
+                                                        : "SIGHUP");
   (*daemon)->Shutdown();
   return 0;
 }

@@ -66,9 +66,9 @@ bool DaemonProcess::Start(const std::string& binary, const std::string& config,
   return true;
 }
 
-int DaemonProcess::Stop(std::chrono::milliseconds timeout) {
+int DaemonProcess::Stop(std::chrono::milliseconds timeout, int signal) {
   if (pid_ <= 0) return exit_code_;
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, signal);
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (::waitpid(pid_, &status, WNOHANG) == 0) {

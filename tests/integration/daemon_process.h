@@ -3,6 +3,7 @@
 #ifndef IMEISYNC_TESTS_INTEGRATION_DAEMON_PROCESS_H_
 #define IMEISYNC_TESTS_INTEGRATION_DAEMON_PROCESS_H_
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -24,9 +25,10 @@ class DaemonProcess {
              const std::string& log_path,
              std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
-  // SIGTERM, then waits up to `timeout`; SIGKILL after. Returns the exit
-  // code (128 + signal if killed).
-  int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Sends `signal` (SIGTERM by default), then waits up to `timeout`;
+  // SIGKILL after. Returns the exit code (128 + signal if killed).
+  int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(10),
+           int signal = SIGTERM);
   // SIGKILL, as a crash.
   void Kill9();
   bool Running();

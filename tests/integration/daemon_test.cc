@@ -47,16 +47,26 @@ int PortOf(const std::string& endpoint) {
 
 BOOST_AUTO_TEST_SUITE(daemon)
 
-BOOST_AUTO_TEST_CASE(sigterm_and_sigint_stop_it_cleanly) {
+BOOST_AUTO_TEST_CASE(sigterm_sigint_and_sighup_stop_it_cleanly) {
   TestFederation fed;
   fed.Add("ministry", "ministry");
   BOOST_TEST_REQUIRE(fed.Start("ministry"));
   BOOST_TEST(fed.Stop("ministry") == 0);
   BOOST_TEST(fed.Log("ministry").find("imeisyncd ministry stopped") !=
              std::string::npos);
+  BOOST_TEST(fed.Log("ministry").find("received SIGTERM") != std::string::npos);
   // The admin socket and data survive for the next start.
   BOOST_TEST_REQUIRE(fed.Start("ministry"));
-  BOOST_TEST(fed.Log("ministry").find("received SIGTERM") != std::string::npos);
+  auto r =
+      fed.Submit("ministry", "block", "court_order", SequentialImeis(77, 2));
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(fed.Stop("ministry", SIGINT) == 0);
+  BOOST_TEST(fed.Log("ministry").find("received SIGINT") != std::string::npos);
+  BOOST_TEST_REQUIRE(fed.Start("ministry"));
+  BOOST_TEST(
+      fed.Status("ministry")["frontier"]["imeisync/kz/ministry"]["size"] == 2);
+  BOOST_TEST(fed.Stop("ministry", SIGHUP) == 0);
+  BOOST_TEST(fed.Log("ministry").find("received SIGHUP") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(start_up_errors_are_one_line_and_exit_2) {

@@ -1,10 +1,9 @@
 // Real imeisyncd processes on loopback: entries submitted anywhere reach
 // every node and equal frontiers give equal state roots, in a hub, a mesh
 // and across a partition; newer bundles spread.
-#include <boost/test/unit_test.hpp>
-
 #include <grpcpp/grpcpp.h>
 
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -165,8 +164,9 @@ BOOST_AUTO_TEST_CASE(a_bundle_with_a_bad_signature_is_refused_and_logged) {
   std::ifstream in(fed.fed_dir() + "/bundle.toml");
   std::stringstream toml;
   toml << in.rdbuf();
-  auto channel = grpc::CreateChannel("unix:" + fed.Dir("ministry") + "/admin.sock",
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel("unix:" + fed.Dir("ministry") + "/admin.sock",
+                          grpc::InsecureChannelCredentials());
   auto admin = v1::Admin::NewStub(channel);
   v1::SignedBundle request;
   request.set_toml(toml.str());

@@ -119,8 +119,8 @@ bool TestFederation::Start(const std::string& id) {
   return d->Start(IMEISYNC_DAEMON, Config(id), Dir(id) + "/daemon.log");
 }
 
-int TestFederation::Stop(const std::string& id) {
-  return daemons_.at(id)->Stop();
+int TestFederation::Stop(const std::string& id, int signal) {
+  return daemons_.at(id)->Stop(std::chrono::seconds(10), signal);
 }
 
 void TestFederation::Kill9(const std::string& id) { daemons_.at(id)->Kill9(); }

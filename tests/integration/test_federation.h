@@ -42,7 +42,8 @@ class TestFederation {
                  const std::string& toml_value);
 
   bool Start(const std::string& id);
-  int Stop(const std::string& id);
+  // Stops the daemon with `signal` (SIGTERM by default); its exit code.
+  int Stop(const std::string& id, int signal = SIGTERM);
   void Kill9(const std::string& id);
   bool Running(const std::string& id);
 
