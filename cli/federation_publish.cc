@@ -49,7 +49,12 @@ int RunPublish(const PublishArgs& a) {
     PrintError(
         "federation publish",
         Status(static_cast<StatusCode>(s.error_code()), s.error_message()));
-    return kExitInvalid;
+    // As submit: 1 when the node refused the bundle, 2 when it was not
+    // reached.
+    return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                   s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+               ? kExitUsage
+               : kExitInvalid;
   }
   PrintResult(
       a.json,
