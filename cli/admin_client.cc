@@ -2,6 +2,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "cli/command.h"
+#include "cli/output.h"
+#include "node/rpc/grpc_status.h"
+
 namespace imeisync::cli {
 
 Result<AdminClient> ConnectAdmin(const std::string& config_path,
@@ -22,6 +26,14 @@ Result<AdminClient> ConnectAdmin(const std::string& config_path,
   }
   client.stub = v1::Admin::NewStub(channel);
   return client;
+}
+
+int ReportFailedCall(std::string_view context, const grpc::Status& status) {
+  PrintError(context, node::rpc::FromGrpc(status));
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                 status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+             ? kExitUsage
+             : kExitInvalid;
 }
 
 }  // namespace imeisync::cli

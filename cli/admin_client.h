@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "node/federation/node_config.h"
@@ -23,6 +24,11 @@ struct AdminClient {
 Result<AdminClient> ConnectAdmin(
     const std::string& config_path,
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(5));
+
+// Reports a failed admin call on stderr ("imeisync: <context>: ...") and
+// returns the exit status: kExitUsage when the node was not reached or did
+// not answer in time, kExitInvalid when it refused the request.
+int ReportFailedCall(std::string_view context, const grpc::Status& status);
 
 }  // namespace imeisync::cli
 

@@ -46,15 +46,7 @@ int RunPublish(const PublishArgs& a) {
                        std::chrono::seconds(30));
   grpc::Status s = client->stub->PublishBundle(&context, request, &reply);
   if (!s.ok()) {
-    PrintError(
-        "federation publish",
-        Status(static_cast<StatusCode>(s.error_code()), s.error_message()));
-    // As submit: 1 when the node refused the bundle, 2 when it was not
-    // reached.
-    return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                   s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-               ? kExitUsage
-               : kExitInvalid;
+    return ReportFailedCall("federation publish", s);
   }
   PrintResult(
       a.json,

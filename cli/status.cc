@@ -120,9 +120,8 @@ int RunStatus(const StatusArgs& a) {
                        std::chrono::seconds(30));
   grpc::Status s = client->stub->Status(&context, request, &reply);
   if (!s.ok()) {
-    PrintError("status", Status(static_cast<StatusCode>(s.error_code()),
-                                s.error_message()));
-    return kExitUsage;
+    ReportFailedCall("status", s);
+    return kExitUsage;  // status reports; it has nothing to refuse
   }
   PrintResult(a.json, ToJson(reply), ToText(reply));
   return kExitOk;

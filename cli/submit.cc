@@ -76,12 +76,7 @@ int RunSubmit(const SubmitArgs& a) {
                        std::chrono::minutes(10));
   grpc::Status s = client->stub->Submit(&context, request, &reply);
   if (!s.ok()) {
-    PrintError("submit", Status(static_cast<StatusCode>(s.error_code()),
-                                s.error_message()));
-    return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                   s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-               ? kExitUsage
-               : kExitInvalid;
+    return ReportFailedCall("submit", s);
   }
   PrintResult(a.json,
               {{"origin", reply.origin()},

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "base/clock.h"
 #include "base/file_util.h"
 #include "crypto/checkpoint.h"
 #include "crypto/ed25519.h"
@@ -12,13 +13,6 @@ namespace imeisync::node::core {
 namespace {
 
 constexpr size_t kMaxBundleBytes = 4 << 20;
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
 
 Result<std::shared_ptr<const SignedBundle>> ParseSigned(
     std::string toml, std::string signature,
@@ -108,9 +102,10 @@ std::shared_ptr<const SignedBundle> Node::bundle() const {
   return bundle_;
 }
 
-federation::Role Node::role() const {
-  auto b = bundle();
-  const federation::Member* self = b->bundle.FindMember(config_.id);
+federation::Role Node::role() const { return RoleIn(bundle()->bundle); }
+
+federation::Role Node::RoleIn(const federation::Bundle& bundle) const {
+  const federation::Member* self = bundle.FindMember(config_.id);
   // A newer bundle without this node: it keeps the least power.
   return self ? self->role : federation::Role::kAuditor;
 }
@@ -141,7 +136,7 @@ Result<SubmitResult> Node::Submit(Action action, Reason reason,
                                   uint64_t issued_at_ms) {
   if (imeis.empty()) return InvalidArgument("no IMEI given");
   auto b = bundle();
-  const federation::Role my_role = role();
+  const federation::Role my_role = RoleIn(b->bundle);  // same snapshot
   if (!federation::Allows(b->bundle.policy, my_role, action, reason)) {
     return PermissionDenied(
         "the bundle's policy (version " + std::to_string(b->bundle.version) +
@@ -154,7 +149,7 @@ Result<SubmitResult> Node::Submit(Action action, Reason reason,
                               " has no salt in node.toml: it cannot tag "
                               "devices");
   }
-  if (issued_at_ms == 0) issued_at_ms = NowMs();
+  if (issued_at_ms == 0) issued_at_ms = UnixMillis();
   std::vector<Entry> entries;
   entries.reserve(imeis.size());
   crypto::Tagger tagger(*salt_);
@@ -317,7 +312,7 @@ Result<replication::LogHead> Node::Head(std::string_view origin) {
   return logs_.Head(txn, origin);
 }
 
-Result<NodeSnapshot> Node::Snapshot() {
+Result<NodeSnapshot> Node::Snapshot(bool sign_state_head) {
   NodeSnapshot snap;
   StateHead head;
   {
@@ -340,8 +335,9 @@ Result<NodeSnapshot> Node::Snapshot() {
     IMEISYNC_ASSIGN_OR_RETURN(snap.state_root, fold_.Root(txn));
     IMEISYNC_ASSIGN_OR_RETURN(snap.registers, fold_.RegisterCount(txn));
   }
+  if (!sign_state_head) return snap;
   head.node_origin = origin_;
-  head.time_ms = NowMs();
+  head.time_ms = UnixMillis();
   head.state_root = snap.state_root;
   crypto::Note note;
   note.text = FormatStateHeadText(head);

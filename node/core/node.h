@@ -55,7 +55,7 @@ struct NodeSnapshot {
   std::vector<OriginState> origins;  // in origin order
   Hash32 state_root{};
   uint64_t registers = 0;
-  std::string state_head_note;  // signed note over the two above
+  std::string state_head_note;  // signed note over the two above, or ""
 };
 
 struct SubmitResult {
@@ -135,8 +135,9 @@ class Node {
   // --- reads ---------------------------------------------------------------
 
   Result<replication::LogHead> Head(std::string_view origin);
-  // Everything held, the state root and a freshly signed state head.
-  Result<NodeSnapshot> Snapshot();
+  // Everything held and the state root; with `sign_state_head`, also a
+  // freshly signed state head (one Ed25519 signature), else it is empty.
+  Result<NodeSnapshot> Snapshot(bool sign_state_head);
   // The latest verified signed checkpoint of `origin`, or NotFound.
   Result<std::string> CheckpointNote(std::string_view origin);
   Result<std::vector<Entry>> ReadEntries(std::string_view origin,
@@ -155,6 +156,7 @@ class Node {
        crypto::NoteSigner signer, std::optional<crypto::Salt> salt,
        std::shared_ptr<const SignedBundle> bundle);
 
+  federation::Role RoleIn(const federation::Bundle& bundle) const;
   // The member `origin` names and its role, from the current bundle.
   Result<federation::Member> OriginMember(std::string_view origin) const;
   Result<uint64_t> FoldNew(store::WriteTxn& txn, std::string_view origin,

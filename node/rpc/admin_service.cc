@@ -75,7 +75,7 @@ grpc::Status AdminService::Status(grpc::ServerContext*,
   response->set_role(std::string(federation::RoleName(node_.role())));
   response->set_federation(bundle->bundle.federation);
   response->set_bundle_version(bundle->bundle.version);
-  auto snapshot = node_.Snapshot();
+  auto snapshot = node_.Snapshot(/*sign_state_head=*/true);
   if (!snapshot.ok()) return ToGrpc(snapshot.status());
   v1::Frontier frontier;
   ToProto(*snapshot, bundle->bundle.version, &frontier);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/clock.h"
 #include "base/hex.h"
 #include "node/merkle/state_diff.h"
 #include "node/rpc/grpc_status.h"
@@ -15,13 +16,6 @@ namespace imeisync::node::rpc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
 
 // Differing register keys written to the log per divergence.
 constexpr size_t kLoggedKeys = 20;
@@ -149,7 +143,7 @@ void PeerSync::Run() {
     }
     if (!in.empty() && pulled_ok) {
       std::lock_guard g(mu_);
-      status_.last_sync_ms = NowMs();
+      status_.last_sync_ms = UnixMillis();
       status_.last_error.clear();
     }
     if (round) {
@@ -161,7 +155,7 @@ void PeerSync::Run() {
         backoff = options_.min_backoff;
         next_round = Clock::now() + options_.interval;
         std::lock_guard g(mu_);
-        status_.last_sync_ms = NowMs();
+        status_.last_sync_ms = UnixMillis();
         status_.last_error.clear();
       } else {
         // The first failure after a success is a warning; the retries
@@ -189,11 +183,7 @@ Status PeerSync::SendAnnounce(std::vector<std::string> notes) {
   for (std::string& n : notes)
     request.add_checkpoints()->set_note(std::move(n));
   v1::AnnounceResponse reply;
-  grpc::ClientContext context;
-  Begin(context, options_.rpc_deadline);
-  grpc::Status s = replication_->Announce(&context, request, &reply);
-  End(request.ByteSizeLong(), reply.ByteSizeLong());
-  return FromGrpc(s);
+  return Unary(&v1::Replication::Stub::Announce, request, &reply);
 }
 
 Status PeerSync::ExchangeBundles() {
@@ -201,25 +191,16 @@ Status PeerSync::ExchangeBundles() {
   v1::HelloRequest hello;
   hello.set_bundle_version(bundle->bundle.version);
   v1::HelloResponse reply;
-  {
-    grpc::ClientContext context;
-    Begin(context, options_.rpc_deadline);
-    grpc::Status s = replication_->Hello(&context, hello, &reply);
-    End(hello.ByteSizeLong(), reply.ByteSizeLong());
-    IMEISYNC_RETURN_IF_ERROR(FromGrpc(s));
-  }
+  IMEISYNC_RETURN_IF_ERROR(Unary(&v1::Replication::Stub::Hello, hello, &reply));
   if (reply.bundle_version() < bundle->bundle.version) {
     v1::SignedBundle offer;
     offer.set_toml(bundle->toml);
     offer.set_signature(bundle->signature);
     v1::OfferBundleResponse offered;
-    grpc::ClientContext context;
-    Begin(context, options_.rpc_deadline);
-    grpc::Status s = replication_->OfferBundle(&context, offer, &offered);
-    End(offer.ByteSizeLong(), offered.ByteSizeLong());
+    Status s = Unary(&v1::Replication::Stub::OfferBundle, offer, &offered);
     if (!s.ok()) {
       spdlog::warn("{} refused our bundle version {}: {}", options_.id,
-                   bundle->bundle.version, s.error_message());
+                   bundle->bundle.version, s.message());
     } else {
       spdlog::info("{} took our bundle version {}", options_.id,
                    bundle->bundle.version);
@@ -227,11 +208,8 @@ Status PeerSync::ExchangeBundles() {
   } else if (reply.bundle_version() > bundle->bundle.version) {
     v1::GetBundleRequest request;
     v1::SignedBundle theirs;
-    grpc::ClientContext context;
-    Begin(context, options_.rpc_deadline);
-    grpc::Status s = replication_->GetBundle(&context, request, &theirs);
-    End(request.ByteSizeLong(), theirs.ByteSizeLong());
-    IMEISYNC_RETURN_IF_ERROR(FromGrpc(s));
+    IMEISYNC_RETURN_IF_ERROR(
+        Unary(&v1::Replication::Stub::GetBundle, request, &theirs));
     auto version = node_.OfferBundle(theirs.toml(), theirs.signature());
     if (!version.ok()) {
       spdlog::warn("refused bundle version {} from {}: {}",
@@ -251,13 +229,8 @@ Status PeerSync::Round() {
   IMEISYNC_RETURN_IF_ERROR(ExchangeBundles());
   v1::GetFrontierRequest request;
   v1::Frontier frontier;
-  {
-    grpc::ClientContext context;
-    Begin(context, options_.rpc_deadline);
-    grpc::Status s = replication_->GetFrontier(&context, request, &frontier);
-    End(request.ByteSizeLong(), frontier.ByteSizeLong());
-    IMEISYNC_RETURN_IF_ERROR(FromGrpc(s));
-  }
+  IMEISYNC_RETURN_IF_ERROR(
+      Unary(&v1::Replication::Stub::GetFrontier, request, &frontier));
   Status first_error;
   for (const v1::OriginHead& head : frontier.origins()) {
     const std::string& note = head.checkpoint().note();
@@ -425,7 +398,8 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
 Status PeerSync::CompareState(const v1::Frontier& theirs) {
   IMEISYNC_ASSIGN_OR_RETURN(Hash32 their_root,
                             ParseHash(theirs.state_root(), "state root"));
-  IMEISYNC_ASSIGN_OR_RETURN(core::NodeSnapshot ours, node_.Snapshot());
+  IMEISYNC_ASSIGN_OR_RETURN(core::NodeSnapshot ours,
+                            node_.Snapshot(/*sign_state_head=*/false));
   if (ours.origins.size() != static_cast<size_t>(theirs.origins_size())) {
     return Status::Ok();
   }
@@ -445,7 +419,7 @@ Status PeerSync::CompareState(const v1::Frontier& theirs) {
   RemoteStateView remote(*state_sync_, options_.rpc_deadline);
   auto diff = merkle::DiffStateTrees(local, remote);
   if (!diff.ok()) return diff.status();
-  core::DivergenceRecord record{options_.id, NowMs(), diff->size(),
+  core::DivergenceRecord record{options_.id, UnixMillis(), diff->size(),
                                 ours.state_root, their_root};
   if (divergences_.Record(record)) {
     spdlog::error(

@@ -24,6 +24,7 @@
 #include "base/status.h"
 #include "node/core/divergence_log.h"
 #include "node/core/node.h"
+#include "node/rpc/grpc_status.h"
 #include "node/rpc/pull_claims.h"
 #include "node/rpc/sync_events.h"
 #include "node/rpc/tls.h"
@@ -89,6 +90,18 @@ class PeerSync {
   Status CompareState(const v1::Frontier& theirs);
   Status SendAnnounce(std::vector<std::string> notes);
 
+  // One unary Replication call with the rpc deadline, cancellable by
+  // Stop() and counted in status.
+  template <class Request, class Reply>
+  Status Unary(grpc::Status (v1::Replication::Stub::*method)(
+                   grpc::ClientContext*, const Request&, Reply*),
+               const Request& request, Reply* reply) {
+    grpc::ClientContext context;
+    Begin(context, options_.rpc_deadline);
+    grpc::Status s = (replication_.get()->*method)(&context, request, reply);
+    End(request.ByteSizeLong(), reply->ByteSizeLong());
+    return FromGrpc(s);
+  }
   // Prepares `context` with `deadline` and registers it for Stop().
   void Begin(grpc::ClientContext& context, std::chrono::milliseconds deadline);
   void End(size_t bytes_out, size_t bytes_in);

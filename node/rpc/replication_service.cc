@@ -111,7 +111,7 @@ grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
   if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
     return ToGrpc(m.status());
   }
-  auto snapshot = node_.Snapshot();
+  auto snapshot = node_.Snapshot(/*sign_state_head=*/true);
   if (!snapshot.ok()) return ToGrpc(snapshot.status());
   ToProto(*snapshot, node_.bundle()->bundle.version, response);
   return grpc::Status::OK;

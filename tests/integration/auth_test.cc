@@ -4,8 +4,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <boost/test/unit_test.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "crypto/x509.h"
 #include "node/rpc/tls.h"
@@ -17,16 +15,9 @@ namespace {
 
 using std::chrono::seconds;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 node::rpc::TlsMaterial TlsOf(const std::string& node_dir) {
-  return {Slurp(node_dir + "/ca.crt"), Slurp(node_dir + "/tls.key"),
-          Slurp(node_dir + "/tls.crt")};
+  return {ReadText(node_dir + "/ca.crt"), ReadText(node_dir + "/tls.key"),
+          ReadText(node_dir + "/tls.crt")};
 }
 
 grpc::Status CallHello(const std::shared_ptr<grpc::Channel>& channel) {
@@ -65,7 +56,7 @@ BOOST_AUTO_TEST_SUITE(authorization)
 BOOST_AUTO_TEST_CASE(a_client_without_a_federation_certificate_cannot_connect) {
   Cast cast;
   const std::string endpoint = cast.fed.Endpoint("ministry");
-  const std::string ca = Slurp(cast.fed.fed_dir() + "/ca.crt");
+  const std::string ca = ReadText(cast.fed.fed_dir() + "/ca.crt");
   // Sanity: a member's certificate gets through.
   BOOST_TEST_REQUIRE(
       CallHello(node::rpc::PeerChannel(TlsOf(cast.fed.Dir("op1")), endpoint,
@@ -98,8 +89,8 @@ BOOST_AUTO_TEST_CASE(a_client_without_a_federation_certificate_cannot_connect) {
 
 BOOST_AUTO_TEST_CASE(a_certified_stranger_is_not_a_member) {
   Cast cast;
-  const std::string ca = Slurp(cast.fed.fed_dir() + "/ca.crt");
-  crypto::TlsIdentity ca_identity{Slurp(cast.fed.fed_dir() + "/ca.key"), ca};
+  const std::string ca = ReadText(cast.fed.fed_dir() + "/ca.crt");
+  crypto::TlsIdentity ca_identity{ReadText(cast.fed.fed_dir() + "/ca.key"), ca};
   auto stranger = crypto::IssueNodeCertificate(ca_identity, "stranger", 30);
   BOOST_TEST_REQUIRE(stranger.ok());
   v1::Frontier frontier;

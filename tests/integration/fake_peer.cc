@@ -12,6 +12,21 @@
 
 namespace imeisync::testing {
 
+namespace {
+
+// The TLS identity in a node directory made by `federation add-member`.
+node::rpc::TlsMaterial TlsOf(const std::string& node_dir) {
+  node::federation::NodeConfig config;
+  config.ca_cert = node_dir + "/ca.crt";
+  config.tls_key = node_dir + "/tls.key";
+  config.tls_cert = node_dir + "/tls.crt";
+  auto tls = node::rpc::LoadTlsMaterial(config);
+  BOOST_TEST_REQUIRE(tls.ok(), tls.status().ToString());
+  return *tls;
+}
+
+}  // namespace
+
 SignedLog SignLog(const std::string& origin,
                   const std::vector<node::Entry>& entries,
                   const std::string& key_path) {
@@ -109,14 +124,9 @@ class FakePeer::Service final : public v1::Replication::Service {
 FakePeer::FakePeer(const std::string& node_dir, const std::string& endpoint,
                    uint64_t bundle_version)
     : service_(std::make_unique<Service>(bundle_version)), node_dir_(node_dir) {
-  node::federation::NodeConfig config;
-  config.ca_cert = node_dir + "/ca.crt";
-  config.tls_key = node_dir + "/tls.key";
-  config.tls_cert = node_dir + "/tls.crt";
-  auto tls = node::rpc::LoadTlsMaterial(config);
-  BOOST_TEST_REQUIRE(tls.ok(), tls.status().ToString());
+  const node::rpc::TlsMaterial tls = TlsOf(node_dir);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(endpoint, node::rpc::PeerServerCredentials(*tls));
+  builder.AddListeningPort(endpoint, node::rpc::PeerServerCredentials(tls));
   builder.RegisterService(service_.get());
   server_ = builder.BuildAndStart();
   BOOST_TEST_REQUIRE(server_ != nullptr,
@@ -130,14 +140,9 @@ FakePeer::~FakePeer() {
 grpc::Status FakePeer::AnnounceTo(const std::string& id,
                                   const std::string& endpoint,
                                   const std::string& note) {
-  node::federation::NodeConfig config;
-  config.ca_cert = node_dir_ + "/ca.crt";
-  config.tls_key = node_dir_ + "/tls.key";
-  config.tls_cert = node_dir_ + "/tls.crt";
-  auto tls = node::rpc::LoadTlsMaterial(config);
-  BOOST_TEST_REQUIRE(tls.ok());
+  const node::rpc::TlsMaterial tls = TlsOf(node_dir_);
   auto stub =
-      v1::Replication::NewStub(node::rpc::PeerChannel(*tls, endpoint, id));
+      v1::Replication::NewStub(node::rpc::PeerChannel(tls, endpoint, id));
   v1::AnnounceRequest request;
   request.add_checkpoints()->set_note(note);
   v1::AnnounceResponse reply;

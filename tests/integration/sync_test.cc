@@ -4,8 +4,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <boost/test/unit_test.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "proto/imeisync.grpc.pb.h"
 #include "tests/integration/test_federation.h"
@@ -154,22 +152,15 @@ BOOST_AUTO_TEST_CASE(a_bundle_with_a_bad_signature_is_refused_and_logged) {
   TestFederation fed;
   fed.Add("ministry", "ministry");
   BOOST_TEST_REQUIRE(fed.Start("ministry"));
-  const std::string old_sig = [&] {
-    std::ifstream in(fed.fed_dir() + "/bundle.toml.sig");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }();
+  const std::string old_sig = ReadText(fed.fed_dir() + "/bundle.toml.sig");
   fed.Add("op1", "operator");  // FED now holds version 3
-  std::ifstream in(fed.fed_dir() + "/bundle.toml");
-  std::stringstream toml;
-  toml << in.rdbuf();
+  const std::string toml = ReadText(fed.fed_dir() + "/bundle.toml");
   auto channel =
       grpc::CreateChannel("unix:" + fed.Dir("ministry") + "/admin.sock",
                           grpc::InsecureChannelCredentials());
   auto admin = v1::Admin::NewStub(channel);
   v1::SignedBundle request;
-  request.set_toml(toml.str());
+  request.set_toml(toml);
   request.set_signature(old_sig);  // version 2's signature on version 3
   v1::OfferBundleResponse reply;
   grpc::ClientContext context;

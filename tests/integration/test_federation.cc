@@ -11,15 +11,10 @@
 #include <sstream>
 #include <thread>
 
+#include "base/file_util.h"
+
 namespace imeisync::testing {
 namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 char Luhn(const std::string& d14) {
   int sum = 0;
@@ -35,6 +30,11 @@ char Luhn(const std::string& d14) {
 }
 
 }  // namespace
+
+std::string ReadText(const std::string& path) {
+  auto text = ReadFile(path, size_t{1} << 30);
+  return text.ok() ? *text : std::string();
+}
 
 int FreeLoopbackPort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -99,7 +99,7 @@ void TestFederation::ShareLatestBundle() {
 
 void TestFederation::SetConfig(const std::string& id, const std::string& key,
                                const std::string& toml_value) {
-  std::istringstream in(Slurp(Config(id)));
+  std::istringstream in(ReadText(Config(id)));
   std::string line, out;
   bool replaced = false;
   while (std::getline(in, line)) {
@@ -201,7 +201,7 @@ std::string TestFederation::Endpoint(const std::string& id) const {
 }
 
 std::string TestFederation::Log(const std::string& id) const {
-  return Slurp(Dir(id) + "/daemon.log");
+  return ReadText(Dir(id) + "/daemon.log");
 }
 
 }  // namespace imeisync::testing

@@ -19,6 +19,9 @@
 
 namespace imeisync::testing {
 
+// The whole file at `path`, or "" if it cannot be read.
+std::string ReadText(const std::string& path);
+
 // A port that was free a moment ago on 127.0.0.1.
 int FreeLoopbackPort();
 
