@@ -18,6 +18,8 @@ class HmacSha256Hasher {
   explicit HmacSha256Hasher(ByteView key);
   HmacSha256Hasher(const HmacSha256Hasher&) = delete;
   HmacSha256Hasher& operator=(const HmacSha256Hasher&) = delete;
+  HmacSha256Hasher(HmacSha256Hasher&&) = default;
+  HmacSha256Hasher& operator=(HmacSha256Hasher&&) = default;
 
   HmacSha256Hasher& Update(ByteView data);
   // Returns the MAC of everything passed to Update() since construction or

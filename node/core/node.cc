@@ -1,6 +1,8 @@
 #include "node/core/node.h"
 
 #include <chrono>
+#include <set>
+#include <utility>
 
 #include "base/clock.h"
 #include "base/file_util.h"
@@ -8,6 +10,7 @@
 #include "crypto/ed25519.h"
 #include "node/core/origin_name.h"
 #include "node/imei.h"
+#include "node/verdict/local_data.h"
 
 namespace imeisync::node::core {
 namespace {
@@ -31,6 +34,7 @@ std::vector<std::string> StoreDatabases() {
   std::vector<std::string> dbs;
   for (const char* d : replication::kOriginLogDatabases) dbs.push_back(d);
   for (const char* d : state::kStateDatabases) dbs.push_back(d);
+  for (const char* d : verdict::kLocalDatabases) dbs.push_back(d);
   return dbs;
 }
 
@@ -134,50 +138,91 @@ Result<uint64_t> Node::OfferBundle(std::string_view toml,
 Result<SubmitResult> Node::Submit(Action action, Reason reason,
                                   std::span<const std::string> imeis,
                                   uint64_t issued_at_ms) {
-  if (imeis.empty()) return InvalidArgument("no IMEI given");
-  auto b = bundle();
-  const federation::Role my_role = RoleIn(b->bundle);  // same snapshot
-  if (!federation::Allows(b->bundle.policy, my_role, action, reason)) {
-    return PermissionDenied(
-        "the bundle's policy (version " + std::to_string(b->bundle.version) +
-        ") does not allow role " + std::string(federation::RoleName(my_role)) +
-        " to issue " + std::string(ActionName(action)) + " " +
-        std::string(ReasonName(reason)));
+  std::vector<SubmitItem> items;
+  items.reserve(imeis.size());
+  for (const std::string& imei : imeis) {
+    items.push_back({imei, reason, issued_at_ms});
   }
+  return Submit(action, items, /*skip_existing=*/false);
+}
+
+Result<crypto::Tagger> Node::NewTagger() const {
   if (!salt_) {
     return FailedPrecondition("node " + config_.id +
                               " has no salt in node.toml: it cannot tag "
                               "devices");
   }
-  if (issued_at_ms == 0) issued_at_ms = UnixMillis();
+  return crypto::Tagger(*salt_);
+}
+
+Result<SubmitResult> Node::Submit(Action action,
+                                  std::span<const SubmitItem> items,
+                                  bool skip_existing) {
+  if (items.empty()) return InvalidArgument("no IMEI given");
+  auto b = bundle();
+  const federation::Role my_role = RoleIn(b->bundle);  // same snapshot
+  for (const SubmitItem& item : items) {
+    if (!federation::Allows(b->bundle.policy, my_role, action, item.reason)) {
+      return PermissionDenied(
+          "the bundle's policy (version " + std::to_string(b->bundle.version) +
+          ") does not allow role " +
+          std::string(federation::RoleName(my_role)) + " to issue " +
+          std::string(ActionName(action)) + " " +
+          std::string(ReasonName(item.reason)) + "; nothing was submitted");
+    }
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Tagger tagger, NewTagger());
+  const uint64_t now = UnixMillis();
   std::vector<Entry> entries;
-  entries.reserve(imeis.size());
-  crypto::Tagger tagger(*salt_);
-  for (size_t i = 0; i < imeis.size(); ++i) {
-    auto imei = Imei::Parse(imeis[i]);
+  entries.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto imei = Imei::Parse(items[i].imei);
     if (!imei.ok()) {
       return InvalidArgument(
           "IMEI " + std::to_string(i + 1) + " of " +
-          std::to_string(imeis.size()) + " (\"" + imeis[i].substr(0, 40) +
+          std::to_string(items.size()) + " (\"" + items[i].imei.substr(0, 40) +
           "\"): " + imei.status().message() + "; nothing was submitted");
     }
+    const uint64_t at = items[i].issued_at_ms ? items[i].issued_at_ms : now;
     entries.push_back(
-        Entry{action, reason, tagger.Tag(imei->imei14()), issued_at_ms});
+        Entry{action, items[i].reason, tagger.Tag(imei->imei14()), at});
   }
   SubmitResult result;
   result.origin = origin_;
-  result.count = entries.size();
   Status written = (env_->Update([&](store::WriteTxn& txn) -> Status {
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
                               logs_.Head(txn, origin_));
     result.first_index = before.size;
-    IMEISYNC_RETURN_IF_ERROR(logs_.Append(txn, origin_, entries).status());
+    std::vector<Entry> kept;
+    if (skip_existing) {
+      IMEISYNC_ASSIGN_OR_RETURN(kept, FreshEntries(txn, entries));
+    }
+    const std::vector<Entry>& append = skip_existing ? kept : entries;
+    result.count = append.size();
+    result.skipped = entries.size() - append.size();
+    if (append.empty()) return Status::Ok();
+    IMEISYNC_RETURN_IF_ERROR(logs_.Append(txn, origin_, append).status());
     return fold_
-        .Fold(txn, b->bundle.policy, my_role, origin_, before.size, entries)
+        .Fold(txn, b->bundle.policy, my_role, origin_, before.size, append)
         .status();
   }));
   if (!written.ok()) return written;
   return result;
+}
+
+Result<std::vector<Entry>> Node::FreshEntries(
+    const store::Txn& txn, std::span<const Entry> entries) const {
+  std::vector<Entry> out;
+  out.reserve(entries.size());
+  std::set<std::pair<Hash32, Reason>> seen;
+  for (const Entry& e : entries) {
+    if (!seen.insert({e.tag, e.reason}).second) continue;
+    IMEISYNC_ASSIGN_OR_RETURN(std::optional<state::Register> latest,
+                              fold_.Latest(txn, e.tag, origin_, e.reason));
+    if (latest && latest->entry.action == e.action) continue;
+    out.push_back(e);
+  }
+  return out;
 }
 
 Result<uint64_t> Node::SignedSize() {

@@ -61,7 +61,16 @@ struct NodeSnapshot {
 struct SubmitResult {
   std::string origin;
   uint64_t first_index = 0;
-  uint64_t count = 0;
+  uint64_t count = 0;    // entries appended
+  uint64_t skipped = 0;  // items skipped as already in force (skip_existing)
+};
+
+// One device of a submit: the IMEI as given, and the entry's reason and
+// time (issued_at_ms 0 = now).
+struct SubmitItem {
+  std::string imei;
+  Reason reason = Reason::kStolen;
+  uint64_t issued_at_ms = 0;
 };
 
 class Node {
@@ -101,6 +110,14 @@ class Node {
   Result<SubmitResult> Submit(Action action, Reason reason,
                               std::span<const std::string> imeis,
                               uint64_t issued_at_ms);
+  // The general form: each item has its own reason and time. With
+  // `skip_existing`, an item whose (device, reason) register in this
+  // node's own log already holds `action`, or that repeats an earlier item
+  // of the same call, appends nothing and is counted in `skipped`: rerunning
+  // an interrupted import appends nothing twice. Errors as above; an
+  // InvalidArgument names the item by position.
+  Result<SubmitResult> Submit(Action action, std::span<const SubmitItem> items,
+                              bool skip_existing);
   // Signs and records a checkpoint of this node's log if the log is larger
   // than the last one signed. Returns the new signed note, or nullopt when
   // there was nothing new.
@@ -147,6 +164,10 @@ class Node {
   Result<std::vector<replication::Evidence>> Evidence();
   Result<std::map<std::pair<std::string, Reason>, uint64_t>> Rejections();
 
+  // A tagger under this node's salt, for one thread.
+  // FailedPrecondition if this node has no salt.
+  Result<crypto::Tagger> NewTagger() const;
+
   store::Env& env() { return *env_; }
   const state::StateFold& fold() const { return fold_; }
 
@@ -159,6 +180,10 @@ class Node {
   federation::Role RoleIn(const federation::Bundle& bundle) const;
   // The member `origin` names and its role, from the current bundle.
   Result<federation::Member> OriginMember(std::string_view origin) const;
+  // The entries that are not already in force in this node's own log, in
+  // order, each (tag, reason) once.
+  Result<std::vector<Entry>> FreshEntries(const store::Txn& txn,
+                                          std::span<const Entry> entries) const;
   Result<uint64_t> FoldNew(store::WriteTxn& txn, std::string_view origin,
                            uint64_t first_index,
                            std::span<const Entry> entries) const;

@@ -6,14 +6,15 @@
 namespace imeisync::node::state {
 namespace {
 
-constexpr std::string_view kKeyDomain = "imeisync/register/v1";
+constexpr std::string_view kKeyDomain = "imeisync/register/v2";
 constexpr std::string_view kValueDomain = "imeisync/register-value/v1";
 
-// tag(32) len(1) origin
-Bytes RecordKey(const Hash32& tag, std::string_view origin) {
+// tag(32) len(1) origin reason(1)
+Bytes RecordKey(const Hash32& tag, std::string_view origin, Reason reason) {
   Bytes k(tag.begin(), tag.end());
   k.push_back(static_cast<uint8_t>(origin.size()));
   k.insert(k.end(), origin.begin(), origin.end());
+  k.push_back(static_cast<uint8_t>(reason));
   return k;
 }
 
@@ -27,13 +28,15 @@ Bytes RejectionKey(std::string_view origin, Reason reason) {
 
 }  // namespace
 
-Hash32 RegisterKey(const Hash32& tag, std::string_view origin) {
+Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason) {
   crypto::Sha256Hasher h;
   const uint8_t len = static_cast<uint8_t>(origin.size());
+  const uint8_t r = static_cast<uint8_t>(reason);
   h.Update(AsBytes(kKeyDomain))
       .Update(tag)
       .Update(ByteView(&len, 1))
-      .Update(AsBytes(origin));
+      .Update(AsBytes(origin))
+      .Update(ByteView(&r, 1));
   return h.Finish();
 }
 
@@ -85,8 +88,8 @@ Result<FoldResult> StateFold::Fold(store::WriteTxn& txn,
     const EncodedEntry encoded = EncodeEntry(e);
     value.insert(value.end(), encoded.begin(), encoded.end());
     IMEISYNC_RETURN_IF_ERROR(
-        txn.Put(registers_, RecordKey(e.tag, origin), value));
-    ops.push_back({RegisterKey(e.tag, origin), RegisterDigest(reg)});
+        txn.Put(registers_, RecordKey(e.tag, origin, e.reason), value));
+    ops.push_back({RegisterKey(e.tag, origin, e.reason), RegisterDigest(reg)});
     ++result.applied;
   }
   for (const auto& [reason, count] : rejected) {
@@ -110,16 +113,43 @@ Result<std::vector<Register>> StateFold::RegistersOf(const store::Txn& txn,
     ByteView k = cursor.key();
     if (k.size() < 33 || !std::equal(tag.begin(), tag.end(), k.begin())) break;
     ByteView v = cursor.value();
-    if (k.size() != 33u + k[32] || v.size() != 8 + kEncodedEntrySize) {
+    if (k.size() != 34u + k[32] || v.size() != 8 + kEncodedEntrySize) {
       return DataLoss("malformed register record");
     }
     auto entry = DecodeEntry(v.subspan(8));
     if (!entry.ok())
       return DataLoss("stored register: " + entry.status().message());
-    out.push_back({std::string(AsChars(k.subspan(33))), LoadU64(v), *entry});
+    if (static_cast<uint8_t>(entry->reason) != k.back() ||
+        !std::equal(tag.begin(), tag.end(), entry->tag.begin())) {
+      return DataLoss("stored register does not match its key");
+    }
+    out.push_back(
+        {std::string(AsChars(k.subspan(33, k[32]))), LoadU64(v), *entry});
   }
   IMEISYNC_RETURN_IF_ERROR(cursor.status());
   return out;
+}
+
+Result<std::optional<Register>> StateFold::Latest(const store::Txn& txn,
+                                                  const Hash32& tag,
+                                                  std::string_view origin,
+                                                  Reason reason) const {
+  Result<ByteView> v = txn.Get(registers_, RecordKey(tag, origin, reason));
+  if (!v.ok()) {
+    if (v.status().code() == StatusCode::kNotFound) {
+      return std::optional<Register>();
+    }
+    return v.status();
+  }
+  if (v->size() != 8 + kEncodedEntrySize) {
+    return DataLoss("malformed register record");
+  }
+  auto entry = DecodeEntry(v->subspan(8));
+  if (!entry.ok()) {
+    return DataLoss("stored register: " + entry.status().message());
+  }
+  return std::optional<Register>(
+      Register{std::string(origin), LoadU64(*v), *entry});
 }
 
 Result<std::map<std::pair<std::string, Reason>, uint64_t>>

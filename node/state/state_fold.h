@@ -1,6 +1,9 @@
 // The state: the deterministic fold of every verified origin log into one
-// register per (tag, origin), holding that origin's latest valid entry for
-// the tag, with the state tree over the registers. See "State and verdicts"
+// register per (tag, origin, reason), holding that origin's latest valid
+// entry for the tag and reason, with the state tree over the registers.
+// Keying by reason keeps independent statements apart: the ministry's
+// REGISTER (reason REGISTRY) survives its BLOCK for COUNTERFEIT, and a CLEAR
+// for COURT_ORDER does not lift a block for DUPLICATE. See "State and verdicts"
 // in ../shared/DESIGN.md and docs/formats.md "Registers".
 //
 // Validity depends only on the entry and the bundle's policy for the
@@ -13,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,9 +43,9 @@ struct Register {
   friend bool operator==(const Register&, const Register&) = default;
 };
 
-// The state-tree key of the register of (tag, origin):
-// SHA-256("imeisync/register/v1" || tag || len(1) || origin).
-Hash32 RegisterKey(const Hash32& tag, std::string_view origin);
+// The state-tree key of the register of (tag, origin, reason):
+// SHA-256("imeisync/register/v2" || tag || len(1) || origin || reason(1)).
+Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason);
 // The state-tree value of a register:
 // SHA-256("imeisync/register-value/v1" || len(1) || origin || index(8) ||
 // entry).
@@ -69,9 +73,14 @@ class StateFold {
                           uint64_t first_index,
                           std::span<const Entry> entries) const;
 
-  // Every register of `tag`, in origin order.
+  // Every register of `tag`, in (origin, reason) order.
   Result<std::vector<Register>> RegistersOf(const store::Txn& txn,
                                             const Hash32& tag) const;
+  // The register of (tag, origin, reason), or nullopt.
+  Result<std::optional<Register>> Latest(const store::Txn& txn,
+                                         const Hash32& tag,
+                                         std::string_view origin,
+                                         Reason reason) const;
   Result<Hash32> Root(const store::Txn& txn) const { return tree_.Root(txn); }
   // How many registers the state holds.
   Result<uint64_t> RegisterCount(const store::Txn& txn) const {

@@ -91,7 +91,8 @@ BOOST_AUTO_TEST_CASE(any_interleaving_of_the_logs_gives_the_same_root) {
         ++expected_rejections;
         continue;
       }
-      model[RegisterKey(e.tag, log.name)] = RegisterDigest({log.name, i, e});
+      model[RegisterKey(e.tag, log.name, e.reason)] =
+          RegisterDigest({log.name, i, e});
     }
   }
   const Hash32 want = merkle::ComputeStateRoot(
@@ -149,8 +150,9 @@ BOOST_AUTO_TEST_CASE(entries_the_policy_refuses_are_counted_not_applied) {
   BOOST_TEST(regs[0].index == 1u);
   // The root is that of the one applied register.
   Register applied{beeline, 1, entries[1]};
-  BOOST_TEST(r.root == merkle::StateLeafHash(RegisterKey(Tag(2), beeline),
-                                             RegisterDigest(applied)));
+  BOOST_TEST(r.root == merkle::StateLeafHash(
+                           RegisterKey(Tag(2), beeline, Reason::kStolen),
+                           RegisterDigest(applied)));
 }
 
 BOOST_AUTO_TEST_CASE(each_origin_keeps_its_own_latest_entry_per_device) {
@@ -171,6 +173,29 @@ BOOST_AUTO_TEST_CASE(each_origin_keeps_its_own_latest_entry_per_device) {
   BOOST_TEST(regs[1].origin == "imeisync/kz/ministry");
   BOOST_TEST((regs[1].entry.reason == Reason::kCounterfeit));
   BOOST_TEST(node.fold.RegistersOf(txn, Tag(8))->empty());
+}
+
+BOOST_AUTO_TEST_CASE(one_origin_keeps_one_register_per_reason) {
+  TempDir dir;
+  Node node(dir.path());
+  const std::string ministry = "imeisync/kz/ministry";
+  std::vector<Entry> entries = {
+      {Action::kRegister, Reason::kRegistry, Tag(5), 1},
+      {Action::kBlock, Reason::kCourtOrder, Tag(5), 2},
+      {Action::kBlock, Reason::kDuplicate, Tag(5), 3},
+      {Action::kClear, Reason::kCourtOrder, Tag(5), 4},
+  };
+  node.Fold(Role::kMinistry, ministry, 0, entries);
+  auto txn = *node.env->BeginRead();
+  auto regs = *node.fold.RegistersOf(txn, Tag(5));
+  BOOST_REQUIRE(regs.size() == 3u);
+  // In reason order: DUPLICATE (5), COURT_ORDER (6), REGISTRY (8).
+  BOOST_TEST((regs[0].entry.action == Action::kBlock));
+  BOOST_TEST((regs[0].entry.reason == Reason::kDuplicate));
+  BOOST_TEST((regs[1].entry.action == Action::kClear));
+  BOOST_TEST(regs[1].index == 3u);
+  BOOST_TEST((regs[2].entry.action == Action::kRegister));
+  BOOST_TEST(regs[2].index == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(state_survives_reopen) {

@@ -1,0 +1,94 @@
+#include "node/core/device_checks.h"
+
+#include "node/imei.h"
+
+namespace imeisync::node::core {
+
+Result<DeviceChecks> DeviceChecks::Open(Node& node) {
+  IMEISYNC_ASSIGN_OR_RETURN(verdict::LocalData local,
+                            verdict::LocalData::Open(node.env()));
+  return DeviceChecks(node, local);
+}
+
+Result<std::vector<CheckResult>> DeviceChecks::Check(
+    std::span<const CheckRequest> requests, uint64_t now_ms) const {
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Tagger tagger, node_->NewTagger());
+  const auto bundle = node_->bundle();
+  const federation::Policy& policy = bundle->bundle.policy;
+  const uint32_t today = verdict::DayOf(now_ms);
+  std::vector<CheckResult> out(requests.size());
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_->env().BeginRead());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const CheckRequest& req = requests[i];
+    CheckResult& result = out[i];
+    auto imei = Imei::Parse(req.imei);
+    if (!imei.ok()) {
+      result.status = imei.status();
+      continue;
+    }
+    if (!req.imsi.empty() && !verdict::IsValidImsi(req.imsi)) {
+      result.status = InvalidArgument("IMSI must be 5 to 15 digits");
+      continue;
+    }
+    const Hash32 tag = tagger.Tag(imei->imei14());
+    IMEISYNC_ASSIGN_OR_RETURN(std::vector<state::Register> registers,
+                              node_->fold().RegistersOf(txn, tag));
+    verdict::LocalFacts facts;
+    if (!req.imsi.empty()) {
+      IMEISYNC_ASSIGN_OR_RETURN(facts.paired,
+                                local_.IsPaired(txn, tag, req.imsi));
+    }
+    if (policy.registration_required && !facts.paired) {
+      IMEISYNC_ASSIGN_OR_RETURN(facts.first_seen_day,
+                                local_.FirstSeen(txn, tag));
+    }
+    verdict::Decision d = verdict::Decide(policy, registers, facts, today);
+    result.verdict = d.verdict;
+    result.rule = d.rule;
+    for (uint16_t b : d.basis) {
+      state::Register& r = registers[b];
+      result.causes.push_back({std::move(r.origin), r.index, r.entry});
+    }
+  }
+  return out;
+}
+
+Result<Hash32> DeviceChecks::TagOf(std::string_view imei) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Imei parsed, Imei::Parse(imei));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Tagger tagger, node_->NewTagger());
+  return tagger.Tag(parsed.imei14());
+}
+
+Status DeviceChecks::Pair(std::string_view imei, std::string_view imsi) {
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 tag, TagOf(imei));
+  if (!verdict::IsValidImsi(imsi)) {
+    return InvalidArgument("IMSI must be 5 to 15 digits");
+  }
+  return node_->env().Update(
+      [&](store::WriteTxn& txn) { return local_.Pair(txn, tag, imsi); });
+}
+
+Status DeviceChecks::Unpair(std::string_view imei, std::string_view imsi) {
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 tag, TagOf(imei));
+  if (!verdict::IsValidImsi(imsi)) {
+    return InvalidArgument("IMSI must be 5 to 15 digits");
+  }
+  return node_->env().Update(
+      [&](store::WriteTxn& txn) { return local_.Unpair(txn, tag, imsi); });
+}
+
+Status DeviceChecks::SetFirstSeen(std::string_view imei, uint32_t day) {
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 tag, TagOf(imei));
+  return node_->env().Update(
+      [&](store::WriteTxn& txn) { return local_.SetFirstSeen(txn, tag, day); });
+}
+
+Result<LocalCounts> DeviceChecks::Counts() const {
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_->env().BeginRead());
+  LocalCounts c;
+  IMEISYNC_ASSIGN_OR_RETURN(c.pairs, local_.PairCount(txn));
+  IMEISYNC_ASSIGN_OR_RETURN(c.first_seen, local_.SeenCount(txn));
+  return c;
+}
+
+}  // namespace imeisync::node::core
