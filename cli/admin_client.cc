@@ -25,6 +25,7 @@ Result<AdminClient> ConnectAdmin(const std::string& config_path,
                        " (is the node running?)");
   }
   client.stub = v1::Admin::NewStub(channel);
+  client.channel = std::move(channel);
   return client;
 }
 

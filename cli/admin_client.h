@@ -16,6 +16,7 @@ namespace imeisync::cli {
 
 struct AdminClient {
   node::federation::NodeConfig config;
+  std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::Admin::Stub> stub;
 };
 

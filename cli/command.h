@@ -24,6 +24,9 @@ void AddFederationCommand(CLI::App& app, RunFn* run);
 void AddFederationPublishCommand(CLI::App& federation, RunFn* run);
 void AddSubmitCommand(CLI::App& app, RunFn* run);
 void AddStatusCommand(CLI::App& app, RunFn* run);
+void AddCheckCommand(CLI::App& app, RunFn* run);
+void AddLocalCommand(CLI::App& app, RunFn* run);
+void AddImportCommand(CLI::App& app, RunFn* run);
 
 }  // namespace imeisync::cli
 

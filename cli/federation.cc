@@ -1,4 +1,11 @@
 // imeisync federation init | add-member: creating a federation's material.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -17,9 +24,31 @@ struct InitArgs {
 };
 
 struct AddArgs {
-  std::string dir, id, role, endpoint, out;
+  std::string dir, id, role, endpoint, out, http;
+  bool http_given = false;
   bool json = false;
 };
+
+// "127.0.0.1:<port>" with a port the kernel had free a moment ago.
+Result<std::string> FreeLoopbackAddress() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return Unavailable(std::string("socket: ") + std::strerror(errno));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  const bool ok =
+      ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok) {
+    return Unavailable(std::string("cannot find a free loopback port: ") +
+                       std::strerror(err));
+  }
+  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+}
 
 int RunInit(const InitArgs& a) {
   fed::CreateFederationOptions o;
@@ -58,6 +87,16 @@ int RunAddMember(const AddArgs& a) {
   o.role = *role;
   o.endpoint = a.endpoint;
   o.out_dir = a.out;
+  if (a.http_given) {
+    o.http_listen = a.http;
+  } else {
+    auto http = FreeLoopbackAddress();
+    if (!http.ok()) {
+      PrintError("federation add-member", http.status());
+      return kExitUsage;
+    }
+    o.http_listen = *http;
+  }
   auto version = fed::AddMember(o);
   if (!version.ok()) {
     PrintError("federation add-member", version.status());
@@ -106,6 +145,10 @@ void AddFederationCommand(CLI::App& app, RunFn* run) {
   m->add_option("--endpoint", add->endpoint,
                 "host:port of the member's peer listener");
   m->add_option("--out", add->out, "node directory to create")->required();
+  m->add_option("--http", add->http,
+                "host:port of the node's HTTP listener (EIR API, metrics); "
+                "\"\" for none; default 127.0.0.1 and a free port")
+      ->each([add](const std::string&) { add->http_given = true; });
   m->add_flag("--json", add->json, "print the result as JSON");
   m->callback([run, add] { *run = [add] { return RunAddMember(*add); }; });
 

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   imeisync::cli::AddFederationCommand(app, &run);
   imeisync::cli::AddSubmitCommand(app, &run);
   imeisync::cli::AddStatusCommand(app, &run);
+  imeisync::cli::AddCheckCommand(app, &run);
+  imeisync::cli::AddImportCommand(app, &run);
+  imeisync::cli::AddLocalCommand(app, &run);
 
   try {
     app.parse(argc, argv);

@@ -35,6 +35,8 @@ nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
   j["frontier"] = frontier;
   j["state_root"] = Hex(s.state_root());
   j["registers"] = s.registers();
+  j["local_pairs"] = s.local_pairs();
+  j["local_first_seen"] = s.local_first_seen();
   nlohmann::ordered_json peers = nlohmann::ordered_json::array();
   for (const v1::PeerStatus& p : s.peers()) {
     peers.push_back({{"id", p.id()},
@@ -83,6 +85,10 @@ std::string ToText(const v1::NodeStatus& s) {
                     std::to_string(s.bundle_version()) + "\n";
   out += "state root " + Hex(s.state_root()) + ", " +
          std::to_string(s.registers()) + " registers\n";
+  if (s.local_pairs() + s.local_first_seen() > 0) {
+    out += "local-only: " + std::to_string(s.local_pairs()) + " pairs, " +
+           std::to_string(s.local_first_seen()) + " first-seen records\n";
+  }
   for (const v1::OriginHead& h : s.frontier()) {
     out += "  log " + h.origin() + ": " + std::to_string(h.size()) +
            " entries" + (h.frozen() ? " FROZEN (equivocation)" : "") + "\n";

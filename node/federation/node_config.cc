@@ -44,6 +44,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text,
                                                "salt",
                                                "listen",
                                                "admin_socket",
+                                               "http_listen",
                                                "peers",
                                                "sync_interval_ms",
                                                "checkpoint_interval_ms"};
@@ -90,6 +91,11 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text,
                            "\" is not host:port");
   }
   IMEISYNC_ASSIGN_OR_RETURN(std::string admin, get("admin_socket", true));
+  IMEISYNC_ASSIGN_OR_RETURN(c.http_listen, get("http_listen", false));
+  if (!c.http_listen.empty() && !IsHostPort(c.http_listen)) {
+    return InvalidArgument("node.toml: http_listen \"" + c.http_listen +
+                           "\" is not host:port");
+  }
   c.data_dir = Resolve(base_dir, data_dir);
   c.bundle = Resolve(base_dir, bundle);
   c.signing_key = Resolve(base_dir, signing_key);
@@ -156,6 +162,10 @@ std::string FormatNodeConfig(const NodeConfig& c) {
   if (!c.salt.empty()) out += "salt = " + TomlQuote(c.salt) + "\n";
   out += "listen = " + TomlQuote(c.listen) + "\n";
   out += "admin_socket = " + TomlQuote(c.admin_socket) + "\n";
+  out +=
+      "# The HTTP listener: N5g-eir equipment-status, /metrics, /healthz. "
+      "Empty turns it off.\n";
+  out += "http_listen = " + TomlQuote(c.http_listen) + "\n";
   out +=
       "# Member ids to sync with; empty means every other member with an "
       "endpoint.\n";

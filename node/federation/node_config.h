@@ -23,7 +23,10 @@ struct NodeConfig {
   std::string ca_cert;      // the federation CA
   std::string salt;         // salted mode, ministry and operators only; else ""
   std::string listen;       // peer listener "host:port" (mutual TLS); "" = none
-  std::string admin_socket;  // unix socket of the local admin API
+  std::string admin_socket;  // unix socket of the local admin and check APIs
+  // HTTP listener "host:port": N5g-eir equipment-status, /metrics, /healthz.
+  // "" = no HTTP. Meant for loopback or the core network's own segment.
+  std::string http_listen;
   std::vector<std::string>
       peers;  // member ids to sync with; empty = all with endpoints
   // Milliseconds between full sync rounds with each healthy peer (announces

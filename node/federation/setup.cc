@@ -110,6 +110,10 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
   if (!o.endpoint.empty() && !IsHostPort(o.endpoint)) {
     return InvalidArgument("endpoint \"" + o.endpoint + "\" is not host:port");
   }
+  if (!o.http_listen.empty() && !IsHostPort(o.http_listen)) {
+    return InvalidArgument("http listener \"" + o.http_listen +
+                           "\" is not host:port");
+  }
   IMEISYNC_ASSIGN_OR_RETURN(Bundle bundle, LoadFederationBundle(o.fed_dir));
   if (bundle.FindMember(o.id) != nullptr) {
     return AlreadyExists("member \"" + o.id + "\" is already in the bundle");
@@ -148,6 +152,7 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
   config.salt = gets_salt ? "salt" : "";
   config.listen = o.endpoint;
   config.admin_socket = "admin.sock";
+  config.http_listen = o.http_listen;
   IMEISYNC_RETURN_IF_ERROR(
       WritePublic(o.out_dir + "/node.toml", FormatNodeConfig(config)));
 

@@ -47,6 +47,7 @@ struct AddMemberOptions {
   std::string endpoint;  // host:port of its peer listener; may be empty
   std::string out_dir;   // NODEDIR; created, must not exist or be empty
   int cert_days = 825;
+  std::string http_listen;  // node.toml's http_listen; "" = no HTTP
 };
 
 // Creates NODEDIR for a new member, adds it to the bundle, re-signs the

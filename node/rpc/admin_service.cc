@@ -16,55 +16,118 @@ constexpr std::chrono::milliseconds kSignWait{10'000};
 
 }  // namespace
 
+namespace {
+
+Result<Reason> ReasonFrom(int reason) {
+  if (reason < 1 || reason > 8) {
+    return InvalidArgument("reason " + std::to_string(reason) +
+                           " is not STOLEN..REGISTRY (1..8)");
+  }
+  return static_cast<Reason>(reason);
+}
+
+// The request's devices as items; InvalidArgument for a malformed request.
+Result<std::vector<core::SubmitItem>> ItemsOf(const v1::SubmitRequest& r) {
+  const int n = r.imeis_size() + r.items_size();
+  if (n == 0) return InvalidArgument("no IMEI given");
+  if (r.imeis_size() > 0 && r.items_size() > 0) {
+    return InvalidArgument("a submit has either imeis or items, not both");
+  }
+  if (n > kMaxSubmit) {
+    return InvalidArgument(std::to_string(n) +
+                           " IMEIs in one submit; at most " +
+                           std::to_string(kMaxSubmit));
+  }
+  std::vector<core::SubmitItem> items;
+  items.reserve(n);
+  if (r.imeis_size() > 0) {
+    IMEISYNC_ASSIGN_OR_RETURN(Reason reason, ReasonFrom(r.reason()));
+    if (r.issued_at_ms() < 0) {
+      return InvalidArgument("issued_at_ms is negative");
+    }
+    for (const std::string& imei : r.imeis()) {
+      items.push_back({imei, reason, static_cast<uint64_t>(r.issued_at_ms())});
+    }
+    return items;
+  }
+  for (int i = 0; i < r.items_size(); ++i) {
+    const v1::SubmitItem& item = r.items(i);
+    auto reason = ReasonFrom(item.reason());
+    if (!reason.ok()) {
+      return InvalidArgument("item " + std::to_string(i + 1) + ": " +
+                             reason.status().message());
+    }
+    if (item.issued_at_ms() < 0) {
+      return InvalidArgument("item " + std::to_string(i + 1) +
+                             ": issued_at_ms is negative");
+    }
+    items.push_back(
+        {item.imei(), *reason, static_cast<uint64_t>(item.issued_at_ms())});
+  }
+  return items;
+}
+
+}  // namespace
+
 grpc::Status AdminService::Submit(grpc::ServerContext*,
                                   const v1::SubmitRequest* request,
                                   v1::SubmitResponse* response) {
-  const int n = request->imeis_size();
-  if (n == 0) return ToGrpc(InvalidArgument("no IMEI given"));
-  if (n > kMaxSubmit) {
-    return ToGrpc(InvalidArgument(std::to_string(n) +
-                                  " IMEIs in one submit; at most " +
-                                  std::to_string(kMaxSubmit)));
-  }
-  const int action = request->action(), reason = request->reason();
+  const int action = request->action();
   if (action < 1 || action > 5) {
     return ToGrpc(InvalidArgument("action " + std::to_string(action) +
                                   " is not BLOCK..ALLOW (1..5)"));
   }
-  if (reason < 1 || reason > 8) {
-    return ToGrpc(InvalidArgument("reason " + std::to_string(reason) +
-                                  " is not STOLEN..REGISTRY (1..8)"));
-  }
-  if (request->issued_at_ms() < 0) {
-    return ToGrpc(InvalidArgument("issued_at_ms is negative"));
-  }
-  std::vector<std::string> imeis(request->imeis().begin(),
-                                 request->imeis().end());
-  auto result =
-      node_.Submit(static_cast<Action>(action), static_cast<Reason>(reason),
-                   imeis, static_cast<uint64_t>(request->issued_at_ms()));
+  auto items = ItemsOf(*request);
+  if (!items.ok()) return ToGrpc(items.status());
+  auto result = node_.Submit(static_cast<Action>(action), *items,
+                             request->skip_existing());
   if (!result.ok()) {
     // The message may quote an IMEI back to the local caller; the log
     // line says only what kind of failure it was.
-    spdlog::info("submit of {} entries refused: {}", n,
+    spdlog::info("submit of {} entries refused: {}", items->size(),
                  StatusCodeName(result.status().code()));
     return ToGrpc(result.status());
   }
-  spdlog::info("appended {} {} {} entries at {}", result->count,
-               ActionName(static_cast<Action>(action)),
-               ReasonName(static_cast<Reason>(reason)), result->first_index);
+  response->set_origin(result->origin);
+  response->set_first_index(result->first_index);
+  response->set_count(result->count);
+  response->set_skipped(result->skipped);
+  if (result->count == 0) {
+    auto signed_size = node_.SignedSize();
+    if (signed_size.ok()) response->set_checkpoint_size(*signed_size);
+    return grpc::Status::OK;
+  }
+  spdlog::info("appended {} {} entries at {} ({} skipped)", result->count,
+               ActionName(static_cast<Action>(action)), result->first_index,
+               result->skipped);
   checkpointer_.Notify();
+  if (request->return_before_signed()) return grpc::Status::OK;
   const uint64_t size = result->first_index + result->count;
   if (imeisync::Status s = checkpointer_.WaitSigned(size, kSignWait); !s.ok()) {
     return ToGrpc(s);
   }
-  response->set_first_index(result->first_index);
-  response->set_count(result->count);
   response->set_checkpoint_size(size);
-  response->set_origin(result->origin);
   auto signed_size = node_.SignedSize();
   if (signed_size.ok()) response->set_checkpoint_size(*signed_size);
   return grpc::Status::OK;
+}
+
+grpc::Status AdminService::LocalPair(grpc::ServerContext*,
+                                     const v1::LocalPairRequest* request,
+                                     v1::LocalResponse*) {
+  return ToGrpc(checks_.Pair(request->imei(), request->imsi()));
+}
+
+grpc::Status AdminService::LocalUnpair(grpc::ServerContext*,
+                                       const v1::LocalPairRequest* request,
+                                       v1::LocalResponse*) {
+  return ToGrpc(checks_.Unpair(request->imei(), request->imsi()));
+}
+
+grpc::Status AdminService::LocalSeen(grpc::ServerContext*,
+                                     const v1::LocalSeenRequest* request,
+                                     v1::LocalResponse*) {
+  return ToGrpc(checks_.SetFirstSeen(request->imei(), request->day()));
 }
 
 grpc::Status AdminService::Status(grpc::ServerContext*,
@@ -99,6 +162,10 @@ grpc::Status AdminService::Status(grpc::ServerContext*,
     s->set_first_note(e.first_note);
     s->set_second_note(e.second_note);
   }
+  auto local = checks_.Counts();
+  if (!local.ok()) return ToGrpc(local.status());
+  response->set_local_pairs(local->pairs);
+  response->set_local_first_seen(local->first_seen);
   fill_status_(response);
   return grpc::Status::OK;
 }

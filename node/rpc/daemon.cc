@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/clock.h"
+#include "node/http/http_api.h"
 #include "node/rpc/wire.h"
 
 namespace imeisync::node::rpc {
@@ -18,6 +20,7 @@ namespace {
 // Longest unix socket path (sun_path holds 108 bytes with the NUL).
 constexpr size_t kMaxSocketPath = 107;
 constexpr int kMaxMessageBytes = 64 << 20;
+constexpr int kHttpThreads = 2;
 
 // Holds an exclusive flock on <data_dir>/imeisyncd.lock for the process's
 // life, so two daemons never share one node's data.
@@ -59,9 +62,16 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
       [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
   d->replication_ = std::make_unique<ReplicationService>(*d->node_, *d);
   d->state_sync_ = std::make_unique<StateSyncService>(*d->node_);
+  IMEISYNC_ASSIGN_OR_RETURN(core::DeviceChecks checks,
+                            core::DeviceChecks::Open(*d->node_));
+  d->checks_ = std::make_unique<core::DeviceChecks>(checks);
   d->admin_ = std::make_unique<AdminService>(
-      *d->node_, *d->checkpointer_, *d,
+      *d->node_, *d->checks_, *d->checkpointer_, *d,
       [self](v1::NodeStatus* s) { self->FillStatus(s); });
+  d->check_ = std::make_unique<CheckService>(
+      *d->checks_, [self](const core::CheckResult& r, double seconds) {
+        self->metrics_.ObserveCheck(r, seconds);
+      });
 
   if (!config.listen.empty()) {
     grpc::ServerBuilder builder;
@@ -85,6 +95,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
     builder.AddListeningPort("unix:" + config.admin_socket,
                              grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(d->admin_.get());
+    builder.RegisterService(d->check_.get());
     builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
     d->admin_server_ = builder.BuildAndStart();
     if (!d->admin_server_) {
@@ -95,6 +106,15 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
       return Unavailable("cannot chmod 0600 " + config.admin_socket + ": " +
                          std::strerror(errno));
     }
+  }
+  if (!config.http_listen.empty()) {
+    auto http = http::HttpServer::Start(config.http_listen, d->HttpHandler(),
+                                        kHttpThreads);
+    if (!http.ok()) {
+      return Status(http.status().code(),
+                    http.status().message() + " (http_listen)");
+    }
+    d->http_server_ = *std::move(http);
   }
   if (config.listen.empty() &&
       (d->node_->role() == federation::Role::kMinistry ||
@@ -109,11 +129,56 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
   auto bundle = d->node_->bundle();
   spdlog::info(
       "imeisyncd {} ({}) of federation {} started: bundle version {}, peer "
-      "listener {}, admin socket {}",
+      "listener {}, admin socket {}, http {}",
       config.id, federation::RoleName(d->node_->role()),
       bundle->bundle.federation, bundle->bundle.version,
-      config.listen.empty() ? "off" : config.listen, config.admin_socket);
+      config.listen.empty() ? "off" : config.listen, config.admin_socket,
+      config.http_listen.empty() ? "off" : config.http_listen);
   return d;
+}
+
+http::HttpHandler Daemon::HttpHandler() {
+  http::HttpApiHooks hooks;
+  hooks.equipment_status = [this](const http::Pei& pei,
+                                  const std::optional<std::string>& imsi)
+      -> Result<http::EquipmentStatus> {
+    const auto start = std::chrono::steady_clock::now();
+    core::CheckRequest req{pei.digits, imsi.value_or("")};
+    IMEISYNC_ASSIGN_OR_RETURN(std::vector<core::CheckResult> results,
+                              checks_->Check({&req, 1}, UnixMillis()));
+    metrics_.ObserveCheck(
+        results[0],
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+    if (!results[0].status.ok()) return results[0].status;
+    switch (results[0].verdict) {
+      case verdict::Verdict::kBlacklisted:
+        return http::EquipmentStatus::kBlacklisted;
+      case verdict::Verdict::kGreylisted:
+        return http::EquipmentStatus::kGreylisted;
+      case verdict::Verdict::kWhitelisted:
+        break;
+    }
+    return http::EquipmentStatus::kWhitelisted;
+  };
+  hooks.metrics = [this] {
+    v1::StatusRequest request;
+    v1::NodeStatus status;
+    grpc::Status s = admin_->Status(nullptr, &request, &status);
+    if (!s.ok()) {
+      spdlog::warn("metrics: status failed: {}", s.error_message());
+    }
+    return metrics_.Render(status, static_cast<int64_t>(UnixMillis()));
+  };
+  hooks.health = [this]() -> imeisync::Status {
+    // Readable store and a node that is not stopping.
+    {
+      std::lock_guard lock(peers_mu_);
+      if (shut_down_) return Unavailable("imeisyncd is stopping");
+    }
+    return node_->env().BeginRead().status();
+  };
+  return http::MakeHttpApi(std::move(hooks));
 }
 
 Daemon::~Daemon() { Shutdown(); }
@@ -131,6 +196,7 @@ void Daemon::Shutdown() {
       std::chrono::system_clock::now() + std::chrono::seconds(2);
   if (peer_server_) peer_server_->Shutdown(deadline);
   if (admin_server_) admin_server_->Shutdown(deadline);
+  if (http_server_) http_server_->Stop();
   if (checkpointer_) checkpointer_->Stop();
   peers.clear();
   if (started_) spdlog::info("imeisyncd {} stopped", node_->id());

@@ -1,7 +1,8 @@
 // imeisyncd: one node with its listeners and loops.
 //   - the peer listener (gRPC over mutual TLS with the federation CA):
 //     Replication and StateSync;
-//   - the admin listener on a unix socket (mode 0600): Admin;
+//   - the local listener on a unix socket (mode 0600): Admin and Check;
+//   - the HTTP listener, if configured: N5g-eir, /metrics, /healthz;
 //   - the checkpointer, and one PeerSync per peer.
 // `main()` only parses arguments, starts a Daemon and waits for a signal.
 #ifndef IMEISYNC_NODE_RPC_DAEMON_H_
@@ -20,7 +21,10 @@
 #include "node/core/divergence_log.h"
 #include "node/core/node.h"
 #include "node/federation/node_config.h"
+#include "node/http/http_server.h"
 #include "node/rpc/admin_service.h"
+#include "node/rpc/check_service.h"
+#include "node/rpc/node_metrics.h"
 #include "node/rpc/peer_sync.h"
 #include "node/rpc/replication_service.h"
 #include "node/rpc/sync_events.h"
@@ -57,6 +61,8 @@ class Daemon final : public SyncEvents {
   // Creates PeerSyncs for peers the bundle now names and the config allows.
   void UpdatePeers();
   void FillStatus(v1::NodeStatus* status);
+  // The HTTP API's handler, with hooks into this daemon.
+  http::HttpHandler HttpHandler();
 
   int lock_fd_ = -1;
   bool started_ = false;  // Start() completed
@@ -67,9 +73,13 @@ class Daemon final : public SyncEvents {
   std::unique_ptr<core::Checkpointer> checkpointer_;
   std::unique_ptr<ReplicationService> replication_;
   std::unique_ptr<StateSyncService> state_sync_;
+  std::unique_ptr<core::DeviceChecks> checks_;
   std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<CheckService> check_;
+  NodeMetrics metrics_;
   std::unique_ptr<grpc::Server> peer_server_;
   std::unique_ptr<grpc::Server> admin_server_;
+  std::unique_ptr<http::HttpServer> http_server_;
 
   std::mutex peers_mu_;
   std::map<std::string, std::unique_ptr<PeerSync>> peers_;  // peers_mu_

@@ -25,7 +25,7 @@ struct Fed {
   }
   Result<uint64_t> Add(const std::string& id, Role role,
                        const std::string& endpoint = "") {
-    return AddMember({fed, id, role, endpoint, tmp.File(id), 825});
+    return AddMember({fed, id, role, endpoint, tmp.File(id), 825, ""});
   }
 };
 
@@ -95,7 +95,7 @@ BOOST_FIXTURE_TEST_CASE(a_taken_id_changes_nothing, Fed) {
   BOOST_REQUIRE(Add("beeline", Role::kOperator).ok());
   const std::string before = Read(fed + "/bundle.toml");
   auto again = AddMember(
-      {fed, "beeline", Role::kOperator, "", tmp.File("beeline2"), 825});
+      {fed, "beeline", Role::kOperator, "", tmp.File("beeline2"), 825, ""});
   BOOST_TEST(again.status().code() == StatusCode::kAlreadyExists);
   BOOST_TEST(Read(fed + "/bundle.toml") == before);
   BOOST_TEST(!std::filesystem::exists(tmp.File("beeline2")));

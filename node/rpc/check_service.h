@@ -1,0 +1,46 @@
+// The Check API (Check in proto/imeisync.proto) on the local listener: an
+// operator's EIR asks its own node for a device's status.
+#ifndef IMEISYNC_NODE_RPC_CHECK_SERVICE_H_
+#define IMEISYNC_NODE_RPC_CHECK_SERVICE_H_
+
+#include <functional>
+#include <span>
+
+#include "node/core/device_checks.h"
+#include "proto/imeisync.grpc.pb.h"
+
+namespace imeisync::node::rpc {
+
+// Told of every answered check and how long deciding took, for metrics.
+using CheckObserver = std::function<void(const core::CheckResult&, double)>;
+
+// Fills `out` from `result` (status, rule, causes; `error` for a malformed
+// request).
+void ToProto(const core::CheckResult& result, v1::CheckResponse* out);
+
+class CheckService final : public v1::Check::Service {
+ public:
+  // `checks` must outlive the service; `observe` may be empty.
+  CheckService(core::DeviceChecks& checks, CheckObserver observe)
+      : checks_(checks), observe_(std::move(observe)) {}
+
+  grpc::Status Check(grpc::ServerContext* context,
+                     const v1::CheckRequest* request,
+                     v1::CheckResponse* response) override;
+  grpc::Status CheckStream(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::CheckResponse, v1::CheckRequest>* stream)
+      override;
+
+ private:
+  // Decides one request; a store error or a node without a salt fails the
+  // call, a malformed request only its own result.
+  Result<core::CheckResult> Decide(const v1::CheckRequest& request);
+
+  core::DeviceChecks& checks_;
+  CheckObserver observe_;
+};
+
+}  // namespace imeisync::node::rpc
+
+#endif  // IMEISYNC_NODE_RPC_CHECK_SERVICE_H_

@@ -1,0 +1,83 @@
+#include "node/rpc/node_metrics.h"
+
+#include <map>
+
+namespace imeisync::node::rpc {
+namespace {
+
+using http::Label;
+using http::PrometheusWriter;
+
+constexpr std::array<const char*, 4> kCheckLabels = {
+    "WHITELISTED", "GREYLISTED", "BLACKLISTED", "INVALID"};
+
+}  // namespace
+
+void NodeMetrics::ObserveCheck(const core::CheckResult& result,
+                               double seconds) {
+  const size_t i = result.status.ok() ? static_cast<size_t>(result.verdict) : 3;
+  checks_[i].fetch_add(1, std::memory_order_relaxed);
+  latency_.Observe(seconds);
+}
+
+std::string NodeMetrics::Render(const v1::NodeStatus& status,
+                                int64_t now_ms) const {
+  std::string out;
+  out.reserve(4096);
+  PrometheusWriter w(out);
+  w.Family("imeisync_log_entries", "gauge",
+           "Entries this node holds of each origin's log.");
+  for (const v1::OriginHead& o : status.frontier()) {
+    w.Sample("imeisync_log_entries", {{"origin", o.origin()}},
+             uint64_t{o.size()});
+  }
+  w.Gauge("imeisync_registers", "Registers in the folded state.",
+          static_cast<double>(status.registers()));
+  w.Family("imeisync_checks_total", "counter",
+           "Device checks answered (gRPC and HTTP), by verdict; INVALID for "
+           "malformed requests.");
+  for (size_t i = 0; i < kCheckLabels.size(); ++i) {
+    w.Sample("imeisync_checks_total", {{"status", kCheckLabels[i]}},
+             checks_[i].load(std::memory_order_relaxed));
+  }
+  latency_.Write(out, "imeisync_check_duration_seconds",
+                 "Time to decide one device check, in seconds.");
+  w.Family("imeisync_peer_last_sync_age_seconds", "gauge",
+           "Replication lag: seconds since the last successful sync round "
+           "with the peer; -1 if there has been none.");
+  for (const v1::PeerStatus& p : status.peers()) {
+    const double age =
+        p.last_sync_ms() > 0
+            ? static_cast<double>(now_ms - p.last_sync_ms()) / 1e3
+            : -1.0;
+    w.Sample("imeisync_peer_last_sync_age_seconds", {{"peer", p.id()}}, age);
+  }
+  w.Family("imeisync_peer_rejected_batches_total", "counter",
+           "Batches from the peer that failed verification.");
+  for (const v1::PeerStatus& p : status.peers()) {
+    w.Sample("imeisync_peer_rejected_batches_total", {{"peer", p.id()}},
+             uint64_t{p.rejected_batches()});
+  }
+  w.Family("imeisync_rejected_entries_total", "counter",
+           "Entries the bundle's policy refused, by origin and reason.");
+  for (const v1::RejectionCount& r : status.rejected()) {
+    const std::string reason = v1::Reason_Name(r.reason());
+    w.Sample("imeisync_rejected_entries_total",
+             {{"origin", r.origin()}, {"reason", reason}}, uint64_t{r.count()});
+  }
+  w.Counter("imeisync_divergences_total",
+            "Peers seen with this node's frontier but another state root.",
+            status.divergence_count());
+  w.Family("imeisync_evidence", "gauge",
+           "1 for each origin frozen on evidence of equivocation.");
+  for (const v1::EvidenceSummary& e : status.evidence()) {
+    w.Sample("imeisync_evidence", {{"origin", e.origin()}}, uint64_t{1});
+  }
+  w.Gauge("imeisync_local_pairs", "Local-only IMEI-IMSI exception pairs.",
+          static_cast<double>(status.local_pairs()));
+  w.Gauge("imeisync_local_first_seen", "Local-only first-seen records.",
+          static_cast<double>(status.local_first_seen()));
+  return out;
+}
+
+}  // namespace imeisync::node::rpc
