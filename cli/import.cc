@@ -25,11 +25,13 @@
 namespace imeisync::cli {
 namespace {
 
-constexpr size_t kBatch = 50'000;
+constexpr size_t kDefaultBatch = 50'000;
+constexpr size_t kMaxBatch = 200'000;  // the node's limit per submit
 constexpr size_t kMaxListed = 20;
 
 struct ImportArgs {
   std::string config, action, reason, file, rejects;
+  size_t batch = kDefaultBatch;
   bool skip_invalid = false;
   bool json = false;
 };
@@ -252,7 +254,7 @@ int RunImport(const ImportArgs& a) {
   Sender sender(*client->stub, *action);
   Totals totals;
   std::vector<CsvRow> batch;
-  batch.reserve(kBatch);
+  batch.reserve(a.batch);
   while (input->Next(line)) {
     if (line.empty() || line == "\r") continue;
     ++totals.rows;
@@ -275,7 +277,7 @@ int RunImport(const ImportArgs& a) {
     }
     // A full batch goes out only once another row exists, so the last
     // batch is never empty and its reply carries the signed checkpoint.
-    if (batch.size() == kBatch) {
+    if (batch.size() == a.batch) {
       if (!sender.Send(batch, /*last=*/false, totals).ok()) {
         progress.Finish(totals.rows, input->bytes());
         std::cerr << "imeisync: import: stopped after " << totals.appended
@@ -340,6 +342,10 @@ void AddImportCommand(CLI::App& app, RunFn* run) {
   c->add_option("--rejects", a->rejects,
                 "reject file for --skip-invalid (default FILE.rejects.csv, "
                 "or import.rejects.csv for stdin)");
+  c->add_option("--batch", a->batch,
+                "rows per submit (one LMDB transaction each); larger batches "
+                "amortise the state tree's upper levels")
+      ->check(CLI::Range(size_t{1}, kMaxBatch));
   c->add_flag("--json", a->json, "print the summary as JSON");
   c->callback([run, a] { *run = [a] { return RunImport(*a); }; });
 }

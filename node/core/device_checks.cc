@@ -43,6 +43,13 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
                                 local_.FirstSeen(txn, tag));
     }
     verdict::Decision d = verdict::Decide(policy, registers, facts, today);
+    if (policy.registration_required && !facts.paired &&
+        !facts.first_seen_day &&
+        (d.rule == verdict::Rule::kUnregisteredInGrace ||
+         d.rule == verdict::Rule::kUnregisteredPastGrace)) {
+      std::lock_guard lock(unseen_->mu);
+      if (unseen_->days.size() < kMaxUnseen) unseen_->days.emplace(tag, today);
+    }
     result.verdict = d.verdict;
     result.rule = d.rule;
     for (uint16_t b : d.basis) {
@@ -89,6 +96,33 @@ Result<LocalCounts> DeviceChecks::Counts() const {
   IMEISYNC_ASSIGN_OR_RETURN(c.pairs, local_.PairCount(txn));
   IMEISYNC_ASSIGN_OR_RETURN(c.first_seen, local_.SeenCount(txn));
   return c;
+}
+
+}  // namespace imeisync::node::core
+
+namespace imeisync::node::core {
+
+Result<uint64_t> DeviceChecks::RecordFirstSeen() {
+  std::map<Hash32, uint32_t> days;
+  {
+    std::lock_guard lock(unseen_->mu);
+    days.swap(unseen_->days);
+  }
+  if (days.empty()) return uint64_t{0};
+  uint64_t written = 0;
+  Status s = node_->env().Update([&](store::WriteTxn& txn) -> Status {
+    written = 0;
+    for (const auto& [tag, day] : days) {
+      IMEISYNC_ASSIGN_OR_RETURN(std::optional<uint32_t> old,
+                                local_.FirstSeen(txn, tag));
+      if (old) continue;
+      IMEISYNC_RETURN_IF_ERROR(local_.SetFirstSeen(txn, tag, day));
+      ++written;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return written;
 }
 
 }  // namespace imeisync::node::core

@@ -8,6 +8,9 @@
 #define IMEISYNC_NODE_CORE_DEVICE_CHECKS_H_
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -54,6 +57,10 @@ class DeviceChecks {
   // giving today for the grace period. Per-request errors are in each
   // result; the call fails only for FailedPrecondition (no salt: this node
   // cannot tag) or a store error.
+  // When the policy requires registration, a check is the network seeing
+  // the device: an unregistered device with no first-seen record is queued
+  // to get today as its first-seen day (RecordFirstSeen() writes the
+  // queue), and this check already counts it as seen today.
   Result<std::vector<CheckResult>> Check(std::span<const CheckRequest> requests,
                                          uint64_t now_ms) const;
 
@@ -65,13 +72,25 @@ class DeviceChecks {
   Status SetFirstSeen(std::string_view imei, uint32_t day);
   Result<LocalCounts> Counts() const;
 
+  // Writes the first-seen days queued by Check(), keeping any record that
+  // exists meanwhile, in one transaction. Returns how many were written.
+  Result<uint64_t> RecordFirstSeen();
+
  private:
   DeviceChecks(Node& node, verdict::LocalData local)
-      : node_(&node), local_(local) {}
+      : node_(&node), local_(local), unseen_(std::make_unique<Unseen>()) {}
   Result<Hash32> TagOf(std::string_view imei) const;
+
+  // Devices seen by a check with no first-seen record yet, and the day.
+  struct Unseen {
+    std::mutex mu;
+    std::map<Hash32, uint32_t> days;  // guarded by mu; at most kMaxUnseen
+  };
+  static constexpr size_t kMaxUnseen = 1'000'000;
 
   Node* node_;
   verdict::LocalData local_;
+  std::unique_ptr<Unseen> unseen_;  // on the heap: DeviceChecks moves
 };
 
 }  // namespace imeisync::node::core

@@ -64,7 +64,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
   d->state_sync_ = std::make_unique<StateSyncService>(*d->node_);
   IMEISYNC_ASSIGN_OR_RETURN(core::DeviceChecks checks,
                             core::DeviceChecks::Open(*d->node_));
-  d->checks_ = std::make_unique<core::DeviceChecks>(checks);
+  d->checks_ = std::make_unique<core::DeviceChecks>(std::move(checks));
   d->admin_ = std::make_unique<AdminService>(
       *d->node_, *d->checks_, *d->checkpointer_, *d,
       [self](v1::NodeStatus* s) { self->FillStatus(s); });
@@ -124,6 +124,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
         "own entries unless it is in their peers and they in its");
   }
   IMEISYNC_RETURN_IF_ERROR(d->checkpointer_->Start());
+  d->first_seen_thread_ = std::thread([self] { self->RecordFirstSeenLoop(); });
   d->started_ = true;
   d->UpdatePeers();
   auto bundle = d->node_->bundle();
@@ -181,6 +182,24 @@ http::HttpHandler Daemon::HttpHandler() {
   return http::MakeHttpApi(std::move(hooks));
 }
 
+void Daemon::RecordFirstSeenLoop() {
+  bool last = false;
+  while (!last) {
+    {
+      std::unique_lock lock(stop_mu_);
+      last = stop_cv_.wait_for(lock, std::chrono::seconds(1),
+                               [this] { return stopping_; });
+    }
+    auto written = checks_->RecordFirstSeen();
+    if (!written.ok()) {
+      spdlog::warn("recording first-seen days failed: {}",
+                   written.status().ToString());
+    } else if (*written > 0) {
+      spdlog::debug("recorded {} first-seen days", *written);
+    }
+  }
+}
+
 Daemon::~Daemon() { Shutdown(); }
 
 void Daemon::Shutdown() {
@@ -197,6 +216,12 @@ void Daemon::Shutdown() {
   if (peer_server_) peer_server_->Shutdown(deadline);
   if (admin_server_) admin_server_->Shutdown(deadline);
   if (http_server_) http_server_->Stop();
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (first_seen_thread_.joinable()) first_seen_thread_.join();
   if (checkpointer_) checkpointer_->Stop();
   peers.clear();
   if (started_) spdlog::info("imeisyncd {} stopped", node_->id());

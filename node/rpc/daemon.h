@@ -10,10 +10,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/status.h"
@@ -63,6 +65,9 @@ class Daemon final : public SyncEvents {
   void FillStatus(v1::NodeStatus* status);
   // The HTTP API's handler, with hooks into this daemon.
   http::HttpHandler HttpHandler();
+  // Every second until Shutdown(), writes the first-seen days that checks
+  // queued (DeviceChecks::RecordFirstSeen), and once more at the end.
+  void RecordFirstSeenLoop();
 
   int lock_fd_ = -1;
   bool started_ = false;  // Start() completed
@@ -80,6 +85,11 @@ class Daemon final : public SyncEvents {
   std::unique_ptr<grpc::Server> peer_server_;
   std::unique_ptr<grpc::Server> admin_server_;
   std::unique_ptr<http::HttpServer> http_server_;
+
+  std::thread first_seen_thread_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by stop_mu_
 
   std::mutex peers_mu_;
   std::map<std::string, std::unique_ptr<PeerSync>> peers_;  // peers_mu_

@@ -157,22 +157,35 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST_REQUIRE(
       fed.Submit("ministry", "register", "registry", {imeis[0]}).exit_code ==
       0);
+  // Waits on status, not on checks: a check of a device not yet registered
+  // would record it as seen.
   BOOST_TEST_REQUIRE(TestFederation::WaitFor(
       [&] {
-        return fed.Status("op1")["bundle_version"] ==
+        nlohmann::json s = fed.Status("op1");
+        return s["bundle_version"] ==
                    fed.Status("ministry")["bundle_version"] &&
-               StatusOf(fed, "op1", imeis[0]) == "WHITELISTED";
+               s["registers"] == 1;
       },
       seconds(20)));
-  // Never seen here: within grace.
+  BOOST_TEST(StatusOf(fed, "op1", imeis[0]) == "WHITELISTED");
+  // Never seen here: within grace, and the check records today as the day
+  // op1's network first saw it (once).
+  const uint64_t seen_before = fed.Status("op1")["local_first_seen"];
+  BOOST_TEST(StatusOf(fed, "op1", imeis[1]) == "GREYLISTED");
+  BOOST_TEST(TestFederation::WaitFor(
+      [&] { return fed.Status("op1")["local_first_seen"] == seen_before + 1; },
+      seconds(10)));
   BOOST_TEST(StatusOf(fed, "op1", imeis[1]) == "GREYLISTED");
   // First seen long ago: past grace.
   auto r = fed.Cli({"local", "seen", "--config", fed.Config("op1"), imeis[2],
                     "--date", "2020-02-29"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   BOOST_TEST(StatusOf(fed, "op1", imeis[2]) == "BLACKLISTED");
-  BOOST_TEST(StatusOf(fed, "op2", imeis[2]) ==
-             "GREYLISTED");  // op1's data only
+  BOOST_TEST(StatusOf(fed, "op2", imeis[2]) == "GREYLISTED");
+  // Only the explicit record was added: the second check of imeis[1] did
+  // not make another.
+  BOOST_TEST(fed.Status("op1")["local_first_seen"] ==
+             seen_before + 2);  // op1's data only
   // The ministry registers it: whitelisted everywhere.
   BOOST_TEST_REQUIRE(
       fed.Submit("ministry", "register", "registry", {imeis[2]}).exit_code ==
