@@ -1,11 +1,12 @@
 // Rows of an import CSV: a header naming the columns, then one device per
 // line.
 //
-//   file    = header *(row)
-//   header  = column *("," column)     ; imei required; reason, issued_at
-//   optional column  = "imei" / "reason" / "issued_at"   ; any case, any order,
-//   once each row     = field *("," field)       ; as many fields as the header
-//   field   = *CHAR / DQUOTE *CHAR DQUOTE
+//   file   = header *row
+//   header = column *("," column)   ; "imei" once; "reason", "issued_at"
+//                                   ; at most once; any case, any order
+//   column = "imei" / "reason" / "issued_at"
+//   row    = field *("," field)     ; as many fields as the header
+//   field  = *CHAR / DQUOTE *CHAR DQUOTE
 //
 // Blank lines are skipped; CRLF line ends are accepted. `reason` is a
 // reason name (stolen, lost, ...; empty = the import's --reason) and

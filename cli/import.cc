@@ -167,6 +167,21 @@ void ListBad(const std::vector<BadRow>& bad, uint64_t total) {
   }
 }
 
+// A batch failed: say how far the import got and whether a rerun helps.
+int Stopped(const grpc::Status& status, const Totals& totals,
+            Progress& progress, uint64_t bytes) {
+  progress.Finish(totals.rows, bytes);
+  const bool transient =
+      status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+  std::cerr << "imeisync: import: stopped after " << totals.appended
+            << " new entries"
+            << (transient ? "; rerun to continue (nothing is imported twice)"
+                          : "; the batches before this one stay imported")
+            << "\n";
+  return ReportFailedCall("import", status);
+}
+
 int RunImport(const ImportArgs& a) {
   std::ios::sync_with_stdio(false);  // getline on stdin at full speed
   auto action = node::ParseAction(a.action);
@@ -277,24 +292,15 @@ int RunImport(const ImportArgs& a) {
     }
     // A full batch goes out only once another row exists, so the last
     // batch is never empty and its reply carries the signed checkpoint.
-    if (batch.size() == a.batch) {
-      if (!sender.Send(batch, /*last=*/false, totals).ok()) {
-        progress.Finish(totals.rows, input->bytes());
-        std::cerr << "imeisync: import: stopped after " << totals.appended
-                  << " new entries; rerun to continue (nothing is imported "
-                     "twice)\n";
-        return ReportFailedCall("import", sender.last_status());
-      }
+    if (batch.size() == a.batch &&
+        !sender.Send(batch, /*last=*/false, totals).ok()) {
+      return Stopped(sender.last_status(), totals, progress, input->bytes());
     }
     batch.push_back(*std::move(row));
     progress.Update(totals.rows, input->bytes());
   }
   if (!batch.empty() && !sender.Send(batch, /*last=*/true, totals).ok()) {
-    progress.Finish(totals.rows, input->bytes());
-    std::cerr << "imeisync: import: stopped after " << totals.appended
-              << " new entries; rerun to continue (nothing is imported "
-                 "twice)\n";
-    return ReportFailedCall("import", sender.last_status());
+    return Stopped(sender.last_status(), totals, progress, input->bytes());
   }
   progress.Finish(totals.rows, input->bytes());
   if (rejects) rejects->close();
@@ -305,12 +311,15 @@ int RunImport(const ImportArgs& a) {
                               {"origin", totals.origin},
                               {"checkpoint_size", totals.checkpoint}};
   if (rejects) j["rejects"] = rejects_path;
-  std::string text =
-      "imported " + std::to_string(totals.rows - totals.invalid) +
-      " rows: " + std::to_string(totals.appended) + " new entries in " +
-      totals.origin + ", " + std::to_string(totals.skipped) +
-      " already present; signed checkpoint size " +
-      std::to_string(totals.checkpoint);
+  std::string text = totals.origin.empty()
+                         ? std::string("imported nothing: no valid rows")
+                         : "imported " +
+                               std::to_string(totals.rows - totals.invalid) +
+                               " rows: " + std::to_string(totals.appended) +
+                               " new entries in " + totals.origin + ", " +
+                               std::to_string(totals.skipped) +
+                               " already present; signed checkpoint size " +
+                               std::to_string(totals.checkpoint);
   if (totals.invalid > 0) {
     text += "\n" + std::to_string(totals.invalid) +
             " invalid rows skipped, listed in " + rejects_path;

@@ -45,8 +45,7 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
     verdict::Decision d = verdict::Decide(policy, registers, facts, today);
     if (policy.registration_required && !facts.paired &&
         !facts.first_seen_day &&
-        (d.rule == verdict::Rule::kUnregisteredInGrace ||
-         d.rule == verdict::Rule::kUnregisteredPastGrace)) {
+        verdict::RegistrationMissing(policy, registers)) {
       std::lock_guard lock(unseen_->mu);
       if (unseen_->days.size() < kMaxUnseen) unseen_->days.emplace(tag, today);
     }
@@ -121,7 +120,15 @@ Result<uint64_t> DeviceChecks::RecordFirstSeen() {
     }
     return Status::Ok();
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    // Keep them for the next attempt (newer entries win; the map is capped).
+    std::lock_guard lock(unseen_->mu);
+    for (const auto& [tag, day] : days) {
+      if (unseen_->days.size() >= kMaxUnseen) break;
+      unseen_->days.emplace(tag, day);
+    }
+    return s;
+  }
   return written;
 }
 

@@ -217,8 +217,9 @@ Result<std::vector<Entry>> Node::FreshEntries(
   std::set<std::pair<Hash32, Reason>> seen;
   for (const Entry& e : entries) {
     if (!seen.insert({e.tag, e.reason}).second) continue;
-    IMEISYNC_ASSIGN_OR_RETURN(std::optional<state::Register> latest,
-                              fold_.Latest(txn, e.tag, origin_, e.reason));
+    IMEISYNC_ASSIGN_OR_RETURN(
+        std::optional<state::Register> latest,
+        fold_.Latest(txn, e.tag, origin_, e.reason, e.action));
     if (latest && latest->entry.action == e.action) continue;
     out.push_back(e);
   }

@@ -8,7 +8,7 @@
 namespace imeisync::node::http {
 namespace {
 
-bool IsMetricName(std::string_view s) {
+[[maybe_unused]] bool IsMetricName(std::string_view s) {
   if (s.empty()) return false;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
@@ -19,7 +19,7 @@ bool IsMetricName(std::string_view s) {
   return true;
 }
 
-bool IsLabelName(std::string_view s) {
+[[maybe_unused]] bool IsLabelName(std::string_view s) {
   return IsMetricName(s) && s.find(':') == std::string_view::npos;
 }
 

@@ -133,12 +133,17 @@ grpc::Status AdminService::LocalSeen(grpc::ServerContext*,
 grpc::Status AdminService::Status(grpc::ServerContext*,
                                   const v1::StatusRequest*,
                                   v1::NodeStatus* response) {
+  return Collect(response, /*sign_state_head=*/true);
+}
+
+grpc::Status AdminService::Collect(v1::NodeStatus* response,
+                                   bool sign_state_head) {
   auto bundle = node_.bundle();
   response->set_node_id(node_.id());
   response->set_role(std::string(federation::RoleName(node_.role())));
   response->set_federation(bundle->bundle.federation);
   response->set_bundle_version(bundle->bundle.version);
-  auto snapshot = node_.Snapshot(/*sign_state_head=*/true);
+  auto snapshot = node_.Snapshot(sign_state_head);
   if (!snapshot.ok()) return ToGrpc(snapshot.status());
   v1::Frontier frontier;
   ToProto(*snapshot, bundle->bundle.version, &frontier);

@@ -36,6 +36,9 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status Status(grpc::ServerContext* context,
                       const v1::StatusRequest* request,
                       v1::NodeStatus* response) override;
+  // What Status() answers; without `sign_state_head` the state head is left
+  // empty, which saves an Ed25519 signature (for /metrics scrapes).
+  grpc::Status Collect(v1::NodeStatus* response, bool sign_state_head);
   grpc::Status PublishBundle(grpc::ServerContext* context,
                              const v1::SignedBundle* request,
                              v1::OfferBundleResponse* response) override;

@@ -163,9 +163,8 @@ http::HttpHandler Daemon::HttpHandler() {
     return http::EquipmentStatus::kWhitelisted;
   };
   hooks.metrics = [this] {
-    v1::StatusRequest request;
     v1::NodeStatus status;
-    grpc::Status s = admin_->Status(nullptr, &request, &status);
+    grpc::Status s = admin_->Collect(&status, /*sign_state_head=*/false);
     if (!s.ok()) {
       spdlog::warn("metrics: status failed: {}", s.error_message());
     }

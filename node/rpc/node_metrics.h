@@ -2,22 +2,23 @@
 // format. Check counters live here (every check path reports to
 // ObserveCheck()); the rest is read from a NodeStatus at scrape time.
 //
-// Families (all prefixed imeisync_):
-//   log_entries{origin}                    gauge   entries held per origin log
-//   registers                              gauge   registers in the state
-//   checks_total{status}                   counter checks answered, by verdict
-//                                                  ("INVALID" for malformed)
-//   check_duration_seconds                 histogram  time to decide one check
-//   peer_last_sync_age_seconds{peer}       gauge   replication lag: seconds
-//   since
-//                                                  the last good round (-1
-//                                                  never)
-//   peer_rejected_batches_total{peer}      counter
-//   rejected_entries_total{origin,reason}  counter entries the policy refused
-//   divergences_total                      counter equal frontiers, unequal
-//   roots evidence{origin}                       gauge   1 for a frozen,
-//   equivocating origin local_pairs, local_first_seen          gauge local-only
-//   records
+// Families (all prefixed imeisync_), type, meaning:
+//   log_entries{origin}          gauge      entries held per origin log
+//   registers                    gauge      registers in the state
+//   checks_total{status}         counter    checks answered, by verdict
+//                                           ("INVALID" for malformed)
+//   check_duration_seconds       histogram  time to decide one check
+//   peer_last_sync_age_seconds{peer}
+//                                gauge      replication lag: seconds since
+//                                           the last good round (-1 never)
+//   peer_rejected_batches_total{peer}
+//                                counter    batches that failed verification
+//   rejected_entries_total{origin,reason}
+//                                counter    entries the policy refused
+//   divergences_total            counter    equal frontiers, unequal roots
+//   evidence{origin}             gauge      1 for a frozen, equivocating origin
+//   local_pairs                  gauge      local-only records
+//   local_first_seen             gauge      local-only records
 #ifndef IMEISYNC_NODE_RPC_NODE_METRICS_H_
 #define IMEISYNC_NODE_RPC_NODE_METRICS_H_
 

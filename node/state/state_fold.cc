@@ -9,12 +9,18 @@ namespace {
 constexpr std::string_view kKeyDomain = "imeisync/register/v2";
 constexpr std::string_view kValueDomain = "imeisync/register-value/v1";
 
-// tag(32) len(1) origin reason(1)
-Bytes RecordKey(const Hash32& tag, std::string_view origin, Reason reason) {
+// 0 for statements (BLOCK, CLEAR, REGISTER, DEREGISTER), 1 for overrides
+// (ALLOW): an override has a register of its own.
+uint8_t KindOf(Action action) { return action == Action::kAllow ? 1 : 0; }
+
+// tag(32) len(1) origin reason(1) kind(1)
+Bytes RecordKey(const Hash32& tag, std::string_view origin, Reason reason,
+                Action action) {
   Bytes k(tag.begin(), tag.end());
   k.push_back(static_cast<uint8_t>(origin.size()));
   k.insert(k.end(), origin.begin(), origin.end());
   k.push_back(static_cast<uint8_t>(reason));
+  k.push_back(KindOf(action));
   return k;
 }
 
@@ -28,15 +34,16 @@ Bytes RejectionKey(std::string_view origin, Reason reason) {
 
 }  // namespace
 
-Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason) {
+Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason,
+                   Action action) {
   crypto::Sha256Hasher h;
   const uint8_t len = static_cast<uint8_t>(origin.size());
-  const uint8_t r = static_cast<uint8_t>(reason);
+  const uint8_t slot[2] = {static_cast<uint8_t>(reason), KindOf(action)};
   h.Update(AsBytes(kKeyDomain))
       .Update(tag)
       .Update(ByteView(&len, 1))
       .Update(AsBytes(origin))
-      .Update(ByteView(&r, 1));
+      .Update(ByteView(slot, 2));
   return h.Finish();
 }
 
@@ -87,9 +94,10 @@ Result<FoldResult> StateFold::Fold(store::WriteTxn& txn,
     AppendU64(value, reg.index);
     const EncodedEntry encoded = EncodeEntry(e);
     value.insert(value.end(), encoded.begin(), encoded.end());
-    IMEISYNC_RETURN_IF_ERROR(
-        txn.Put(registers_, RecordKey(e.tag, origin, e.reason), value));
-    ops.push_back({RegisterKey(e.tag, origin, e.reason), RegisterDigest(reg)});
+    IMEISYNC_RETURN_IF_ERROR(txn.Put(
+        registers_, RecordKey(e.tag, origin, e.reason, e.action), value));
+    ops.push_back(
+        {RegisterKey(e.tag, origin, e.reason, e.action), RegisterDigest(reg)});
     ++result.applied;
   }
   for (const auto& [reason, count] : rejected) {
@@ -113,13 +121,14 @@ Result<std::vector<Register>> StateFold::RegistersOf(const store::Txn& txn,
     ByteView k = cursor.key();
     if (k.size() < 33 || !std::equal(tag.begin(), tag.end(), k.begin())) break;
     ByteView v = cursor.value();
-    if (k.size() != 34u + k[32] || v.size() != 8 + kEncodedEntrySize) {
+    if (k.size() != 35u + k[32] || v.size() != 8 + kEncodedEntrySize) {
       return DataLoss("malformed register record");
     }
     auto entry = DecodeEntry(v.subspan(8));
     if (!entry.ok())
       return DataLoss("stored register: " + entry.status().message());
-    if (static_cast<uint8_t>(entry->reason) != k.back() ||
+    if (static_cast<uint8_t>(entry->reason) != k[k.size() - 2] ||
+        KindOf(entry->action) != k.back() ||
         !std::equal(tag.begin(), tag.end(), entry->tag.begin())) {
       return DataLoss("stored register does not match its key");
     }
@@ -133,8 +142,10 @@ Result<std::vector<Register>> StateFold::RegistersOf(const store::Txn& txn,
 Result<std::optional<Register>> StateFold::Latest(const store::Txn& txn,
                                                   const Hash32& tag,
                                                   std::string_view origin,
-                                                  Reason reason) const {
-  Result<ByteView> v = txn.Get(registers_, RecordKey(tag, origin, reason));
+                                                  Reason reason,
+                                                  Action action) const {
+  Result<ByteView> v =
+      txn.Get(registers_, RecordKey(tag, origin, reason, action));
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) {
       return std::optional<Register>();

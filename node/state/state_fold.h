@@ -1,9 +1,12 @@
-// The state: the deterministic fold of every verified origin log into one
-// register per (tag, origin, reason), holding that origin's latest valid
-// entry for the tag and reason, with the state tree over the registers.
-// Keying by reason keeps independent statements apart: the ministry's
-// REGISTER (reason REGISTRY) survives its BLOCK for COUNTERFEIT, and a CLEAR
-// for COURT_ORDER does not lift a block for DUPLICATE. See "State and verdicts"
+// The state: the deterministic fold of every verified origin log into
+// registers, one per (tag, origin, reason, kind): that origin's latest valid
+// entry for the tag and reason, where kind separates statements (BLOCK,
+// CLEAR, REGISTER, DEREGISTER) from overrides (ALLOW). With the state tree
+// over the registers. Keying by reason keeps independent statements apart:
+// the ministry's REGISTER (reason REGISTRY) survives its BLOCK for
+// COUNTERFEIT, and a CLEAR for COURT_ORDER does not lift a block for
+// DUPLICATE; keying by kind keeps an ALLOW in force when the ministry later
+// clears a block of its own for the same reason. See "State and verdicts"
 // in ../shared/DESIGN.md and docs/formats.md "Registers".
 //
 // Validity depends only on the entry and the bundle's policy for the
@@ -43,9 +46,12 @@ struct Register {
   friend bool operator==(const Register&, const Register&) = default;
 };
 
-// The state-tree key of the register of (tag, origin, reason):
-// SHA-256("imeisync/register/v2" || tag || len(1) || origin || reason(1)).
-Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason);
+// The state-tree key of the register that an entry with `action` and
+// `reason` for `tag` from `origin` goes to:
+// SHA-256("imeisync/register/v2" || tag || len(1) || origin || reason(1) ||
+// kind(1)), kind 1 for ALLOW and 0 for every other action.
+Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason,
+                   Action action);
 // The state-tree value of a register:
 // SHA-256("imeisync/register-value/v1" || len(1) || origin || index(8) ||
 // entry).
@@ -73,14 +79,15 @@ class StateFold {
                           uint64_t first_index,
                           std::span<const Entry> entries) const;
 
-  // Every register of `tag`, in (origin, reason) order.
+  // Every register of `tag`, in (origin, reason, kind) order.
   Result<std::vector<Register>> RegistersOf(const store::Txn& txn,
                                             const Hash32& tag) const;
-  // The register of (tag, origin, reason), or nullopt.
+  // The register an entry (action, reason) for `tag` from `origin` would
+  // replace, or nullopt.
   Result<std::optional<Register>> Latest(const store::Txn& txn,
                                          const Hash32& tag,
-                                         std::string_view origin,
-                                         Reason reason) const;
+                                         std::string_view origin, Reason reason,
+                                         Action action) const;
   Result<Hash32> Root(const store::Txn& txn) const { return tree_.Root(txn); }
   // How many registers the state holds.
   Result<uint64_t> RegisterCount(const store::Txn& txn) const {

@@ -40,9 +40,10 @@ std::vector<uint16_t> Blocks(std::span<const Register> registers,
   return out;
 }
 
-// Whether registration is required of this device and missing: no active
-// REGISTER, and no ALLOW UNREGISTERED exempting it.
-bool Unregistered(const Policy& policy, std::span<const Register> registers) {
+}  // namespace
+
+bool RegistrationMissing(const Policy& policy,
+                         std::span<const Register> registers) {
   if (!policy.registration_required) return false;
   for (const Register& r : registers) {
     if (r.entry.action == Action::kRegister) return false;
@@ -53,8 +54,6 @@ bool Unregistered(const Policy& policy, std::span<const Register> registers) {
   }
   return true;
 }
-
-}  // namespace
 
 std::string_view VerdictName(Verdict v) {
   switch (v) {
@@ -94,12 +93,13 @@ Decision Decide(const Policy& policy, std::span<const Register> registers,
   if (!black.empty()) {
     return {Verdict::kBlacklisted, Rule::kEnforcedBlock, std::move(black)};
   }
-  const bool unregistered = Unregistered(policy, registers);
+  const bool unregistered = RegistrationMissing(policy, registers);
   const bool in_grace =
       !local.first_seen_day ||
       uint64_t{*local.first_seen_day} + policy.grace_days >= today;
   if (unregistered && !in_grace) {
-    const bool grey = policy.grey_only.count(Reason::kUnregistered) != 0;
+    const bool grey = policy.grey_only.count(Reason::kUnregistered) != 0 &&
+                      policy.enforced.count(Reason::kUnregistered) == 0;
     return {grey ? Verdict::kGreylisted : Verdict::kBlacklisted,
             Rule::kUnregisteredPastGrace,
             {}};

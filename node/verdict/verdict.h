@@ -9,13 +9,16 @@
 //      an ALLOW for that reason issued at or after it         -> BLACKLISTED
 //   3. registration required, no active REGISTER, no ALLOW
 //      UNREGISTERED, first seen more than grace days ago      -> BLACKLISTED
-//      (GREYLISTED instead when the policy makes UNREGISTERED grey-only)
+//      (GREYLISTED instead when the policy makes UNREGISTERED grey-only
+//      and does not also enforce it)
 //   4. an active BLOCK for a grey-only reason, not lifted     -> GREYLISTED
 //   5. registration required, no active REGISTER, no ALLOW
 //      UNREGISTERED, within grace or never seen here          -> GREYLISTED
 //   6. otherwise                                              -> WHITELISTED
-// A register is "active" when it is its (origin, reason)'s latest entry:
-// a CLEAR or DEREGISTER for the same reason replaces it (state_fold.h).
+// A register is "active" when it is its (origin, reason)'s latest
+// statement: a CLEAR or DEREGISTER for the same reason replaces it. An
+// ALLOW has a register of its own, so a later CLEAR does not cancel it; a
+// block issued after it is not lifted by it (state_fold.h).
 // A BLOCK for a reason the policy neither enforces nor greylists counts for
 // nothing.
 #ifndef IMEISYNC_NODE_VERDICT_VERDICT_H_
@@ -71,6 +74,11 @@ struct Decision {
 Decision Decide(const federation::Policy& policy,
                 std::span<const state::Register> registers,
                 const LocalFacts& local, uint32_t today);
+
+// Whether the policy requires registration and the device lacks it: no
+// active REGISTER, and no ALLOW UNREGISTERED exempting it.
+bool RegistrationMissing(const federation::Policy& policy,
+                         std::span<const state::Register> registers);
 
 // Days since 1970-01-01 UTC of a Unix time in milliseconds.
 inline uint32_t DayOf(uint64_t unix_ms) {

@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(any_interleaving_of_the_logs_gives_the_same_root) {
         ++expected_rejections;
         continue;
       }
-      model[RegisterKey(e.tag, log.name, e.reason)] =
+      model[RegisterKey(e.tag, log.name, e.reason, e.action)] =
           RegisterDigest({log.name, i, e});
     }
   }
@@ -150,9 +150,10 @@ BOOST_AUTO_TEST_CASE(entries_the_policy_refuses_are_counted_not_applied) {
   BOOST_TEST(regs[0].index == 1u);
   // The root is that of the one applied register.
   Register applied{beeline, 1, entries[1]};
-  BOOST_TEST(r.root == merkle::StateLeafHash(
-                           RegisterKey(Tag(2), beeline, Reason::kStolen),
-                           RegisterDigest(applied)));
+  BOOST_TEST(r.root ==
+             merkle::StateLeafHash(
+                 RegisterKey(Tag(2), beeline, Reason::kStolen, Action::kBlock),
+                 RegisterDigest(applied)));
 }
 
 BOOST_AUTO_TEST_CASE(each_origin_keeps_its_own_latest_entry_per_device) {
@@ -183,19 +184,23 @@ BOOST_AUTO_TEST_CASE(one_origin_keeps_one_register_per_reason) {
       {Action::kRegister, Reason::kRegistry, Tag(5), 1},
       {Action::kBlock, Reason::kCourtOrder, Tag(5), 2},
       {Action::kBlock, Reason::kDuplicate, Tag(5), 3},
-      {Action::kClear, Reason::kCourtOrder, Tag(5), 4},
+      {Action::kAllow, Reason::kCourtOrder, Tag(5), 4},
+      {Action::kClear, Reason::kCourtOrder, Tag(5), 5},
   };
   node.Fold(Role::kMinistry, ministry, 0, entries);
   auto txn = *node.env->BeginRead();
   auto regs = *node.fold.RegistersOf(txn, Tag(5));
-  BOOST_REQUIRE(regs.size() == 3u);
-  // In reason order: DUPLICATE (5), COURT_ORDER (6), REGISTRY (8).
+  BOOST_REQUIRE(regs.size() == 4u);
+  // In (reason, kind) order: DUPLICATE (5), COURT_ORDER (6) statement and
+  // override, REGISTRY (8). The CLEAR replaced the BLOCK, not the ALLOW.
   BOOST_TEST((regs[0].entry.action == Action::kBlock));
   BOOST_TEST((regs[0].entry.reason == Reason::kDuplicate));
   BOOST_TEST((regs[1].entry.action == Action::kClear));
-  BOOST_TEST(regs[1].index == 3u);
-  BOOST_TEST((regs[2].entry.action == Action::kRegister));
-  BOOST_TEST(regs[2].index == 0u);
+  BOOST_TEST(regs[1].index == 4u);
+  BOOST_TEST((regs[2].entry.action == Action::kAllow));
+  BOOST_TEST(regs[2].index == 3u);
+  BOOST_TEST((regs[3].entry.action == Action::kRegister));
+  BOOST_TEST(regs[3].index == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(state_survives_reopen) {

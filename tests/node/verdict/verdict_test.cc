@@ -92,6 +92,15 @@ BOOST_AUTO_TEST_CASE(row2_a_later_allow_for_the_reason_lifts_the_block) {
          Verdict::kWhitelisted, Rule::kNothingAgainst);
 }
 
+BOOST_AUTO_TEST_CASE(row2_the_ministry_clearing_its_own_block_keeps_its_allow) {
+  // The ALLOW has a register of its own, so the ministry's later CLEAR for
+  // the same reason sits beside it instead of replacing it.
+  Expect(D(Open(), {Reg(kBeeline, Action::kBlock, Reason::kLost, 10),
+                    Reg(kMinistry, Action::kAllow, Reason::kLost, 11),
+                    Reg(kMinistry, Action::kClear, Reason::kLost, 12)}),
+         Verdict::kWhitelisted, Rule::kNothingAgainst);
+}
+
 BOOST_AUTO_TEST_CASE(row2_an_allow_older_than_the_block_does_not_lift_it) {
   Expect(D(Open(), {Reg(kBeeline, Action::kBlock, Reason::kStolen, 10),
                     Reg(kMinistry, Action::kAllow, Reason::kStolen, 9)}),
@@ -147,6 +156,13 @@ BOOST_AUTO_TEST_CASE(row3_grey_when_the_policy_makes_unregistered_grey) {
   p.grey_only.insert(Reason::kUnregistered);
   LocalFacts local{.paired = false, .first_seen_day = kToday - 31};
   Expect(D(p, {}, local), Verdict::kGreylisted, Rule::kUnregisteredPastGrace);
+}
+
+BOOST_AUTO_TEST_CASE(row3_unregistered_both_enforced_and_grey_is_enforced) {
+  Policy p = Registry(30);
+  p.grey_only.insert(Reason::kUnregistered);  // and still enforced
+  LocalFacts local{.paired = false, .first_seen_day = kToday - 31};
+  Expect(D(p, {}, local), Verdict::kBlacklisted, Rule::kUnregisteredPastGrace);
 }
 
 BOOST_AUTO_TEST_CASE(row3_an_allow_unregistered_exempts_the_device) {
