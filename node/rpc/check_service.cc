@@ -49,15 +49,23 @@ Result<core::CheckResult> CheckService::Decide(
   return std::move(results[0]);
 }
 
-grpc::Status CheckService::Check(grpc::ServerContext*,
-                                 const v1::CheckRequest* request,
-                                 v1::CheckResponse* response) {
+grpc::ServerUnaryReactor* CheckService::Check(
+    grpc::CallbackServerContext* context, const v1::CheckRequest* request,
+    v1::CheckResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // Deciding never blocks on I/O beyond an LMDB read snapshot, so it runs
+  // here rather than on another thread.
   auto result = Decide(*request);
-  if (!result.ok()) return ToGrpc(result.status());
-  if (!result->status.ok()) return ToGrpc(result->status);
-  response->set_request_id(request->request_id());
-  ToProto(*result, response);
-  return grpc::Status::OK;
+  if (!result.ok()) {
+    reactor->Finish(ToGrpc(result.status()));
+  } else if (!result->status.ok()) {
+    reactor->Finish(ToGrpc(result->status));
+  } else {
+    response->set_request_id(request->request_id());
+    ToProto(*result, response);
+    reactor->Finish(grpc::Status::OK);
+  }
+  return reactor;
 }
 
 grpc::Status CheckService::CheckStream(

@@ -1,6 +1,7 @@
 // What an operator's staff and core network touch: verdicts through the
 // CLI and the N5g-eir HTTP API of a running daemon, local-only data, the
 // CLI's exit codes and messages, and bulk import.
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 
 #include <boost/test/unit_test.hpp>
@@ -12,6 +13,7 @@
 #include "node/federation/bundle.h"
 #include "node/federation/node_config.h"
 #include "node/federation/setup.h"
+#include "proto/imeisync.grpc.pb.h"
 #include "tests/integration/test_federation.h"
 #include "tests/support/test_seed.h"
 
@@ -197,6 +199,41 @@ BOOST_AUTO_TEST_CASE(
                "--date", "2021-02-29"});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("not a calendar day") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(the_unary_check_rpc_answers_and_refuses_bad_imeis) {
+  TestFederation fed;
+  fed.Add("ministry", "ministry");
+  BOOST_TEST_REQUIRE(fed.Start("ministry"), fed.Log("ministry"));
+  const std::string imei = SequentialImeis(35'209'900'176'148, 1)[0];
+  BOOST_TEST_REQUIRE(
+      fed.Submit("ministry", "block", "counterfeit", {imei}).exit_code == 0);
+  auto config = fed_ns::LoadNodeConfig(fed.Config("ministry"));
+  BOOST_TEST_REQUIRE(config.ok());
+  auto stub = v1::Check::NewStub(grpc::CreateChannel(
+      "unix:" + config->admin_socket, grpc::InsecureChannelCredentials()));
+  auto call = [&](const std::string& which, v1::CheckResponse* reply) {
+    v1::CheckRequest request;
+    request.set_imei(which);
+    request.set_request_id(42);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + seconds(10));
+    return stub->Check(&context, request, reply);
+  };
+  v1::CheckResponse reply;
+  grpc::Status s = call(imei, &reply);
+  BOOST_TEST_REQUIRE(s.ok(), s.error_message());
+  BOOST_TEST(reply.request_id() == 42u);
+  BOOST_TEST((reply.status() == v1::BLACKLISTED));
+  BOOST_TEST(reply.rule() == "enforced-block");
+  BOOST_TEST_REQUIRE(reply.causes_size() == 1);
+  BOOST_TEST((reply.causes(0).reason() == v1::REASON_COUNTERFEIT));
+  BOOST_TEST(reply.causes(0).origin() == "imeisync/kz/ministry");
+  std::string wrong = imei;
+  wrong[14] = static_cast<char>('0' + (wrong[14] - '0' + 1) % 10);
+  s = call(wrong, &reply);
+  BOOST_TEST((s.error_code() == grpc::StatusCode::INVALID_ARGUMENT));
+  BOOST_TEST(s.error_message().find("wrong check digit") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
