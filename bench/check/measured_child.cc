@@ -31,29 +31,6 @@ int OpenOrFail(const std::string& path, int flags) {
   return fd;
 }
 
-// Only async-signal-safe calls in the child: gRPC threads may be running
-// in this process when it forks.
-pid_t Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) Fail(Errno("fork"));
-  if (pid == 0) {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) {
-      _exit(126);
-    }
-    if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
-      _exit(126);
-    }
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // The "VmHWM:" line of /proc/<pid>/status in bytes, once `pid` runs the
 // program called `name`; 0 before that (the forked copy of this process,
 // whose high-water mark is ours) and for a zombie, which has none.

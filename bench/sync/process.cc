@@ -25,30 +25,6 @@ std::string Errno(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 
-// Forks and execs argv with the given stdout and stderr. Only
-// async-signal-safe calls happen in the child, because gRPC threads may
-// already be running in this process when it forks.
-pid_t Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) Fail(Errno("fork"));
-  if (pid == 0) {
-    // Dies with the benchmark even if it is killed before it can clean up.
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
-      _exit(126);
-    if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
-      _exit(126);
-    }
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // Reaps `pid` if it has exited within `timeout`; returns whether it did.
 bool ReapWithin(pid_t pid, std::chrono::milliseconds timeout, int* status) {
   const auto deadline = Clock::now() + timeout;
@@ -70,6 +46,27 @@ void KillAndReap(pid_t pid) {
 }
 
 }  // namespace
+
+pid_t Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+  std::vector<char*> args;
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) Fail(Errno("fork"));
+  if (pid == 0) {
+    // Dies with the benchmark even if it is killed before it can clean up.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+      _exit(126);
+    if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0) {
+      _exit(126);
+    }
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
 
 TempDir::TempDir(const std::string& prefix) {
   std::string tmpl = "/tmp/" + prefix + "-XXXXXX";

@@ -16,6 +16,13 @@
 
 namespace imeisync::bench {
 
+// Forks and execs argv (argv[0] a path) with the given stdout and stderr;
+// the child dies with this process (PR_SET_PDEATHSIG). Only
+// async-signal-safe calls happen in the child, because gRPC threads may
+// already be running in this process when it forks. Exits the benchmark if
+// fork fails.
+pid_t Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd);
+
 // A fresh directory under /tmp, removed with everything in it on
 // destruction. Fails if it cannot be made.
 class TempDir {
