@@ -35,16 +35,16 @@ void ToProto(const core::CheckResult& result, v1::CheckResponse* out) {
   }
 }
 
-Result<core::CheckResult> CheckService::Decide(
-    const v1::CheckRequest& request) {
+Result<core::CheckResult> CheckOne(core::DeviceChecks& checks,
+                                   core::CheckRequest request,
+                                   const CheckObserver& observe) {
   const auto start = std::chrono::steady_clock::now();
-  core::CheckRequest req{request.imei(), request.imsi()};
   IMEISYNC_ASSIGN_OR_RETURN(std::vector<core::CheckResult> results,
-                            checks_.Check({&req, 1}, UnixMillis()));
-  if (observe_) {
-    observe_(results[0], std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count());
+                            checks.Check({&request, 1}, UnixMillis()));
+  if (observe) {
+    observe(results[0], std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
   }
   return std::move(results[0]);
 }

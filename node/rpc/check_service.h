@@ -14,6 +14,14 @@ namespace imeisync::node::rpc {
 // Told of every answered check and how long deciding took, for metrics.
 using CheckObserver = std::function<void(const core::CheckResult&, double)>;
 
+// Decides one request against `checks` at the current time and tells
+// `observe` (if set) the result and how long it took. Errors as
+// DeviceChecks::Check; a malformed request fails only its own result. The
+// one path of every single check, gRPC and HTTP alike.
+Result<core::CheckResult> CheckOne(core::DeviceChecks& checks,
+                                   core::CheckRequest request,
+                                   const CheckObserver& observe);
+
 // Fills `out` from `result` (status, rule, causes; `error` for a malformed
 // request).
 void ToProto(const core::CheckResult& result, v1::CheckResponse* out);
@@ -40,9 +48,9 @@ class CheckService final
       override;
 
  private:
-  // Decides one request; a store error or a node without a salt fails the
-  // call, a malformed request only its own result.
-  Result<core::CheckResult> Decide(const v1::CheckRequest& request);
+  Result<core::CheckResult> Decide(const v1::CheckRequest& request) {
+    return CheckOne(checks_, {request.imei(), request.imsi()}, observe_);
+  }
 
   core::DeviceChecks& checks_;
   CheckObserver observe_;

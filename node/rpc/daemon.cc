@@ -143,16 +143,14 @@ http::HttpHandler Daemon::HttpHandler() {
   hooks.equipment_status = [this](const http::Pei& pei,
                                   const std::optional<std::string>& imsi)
       -> Result<http::EquipmentStatus> {
-    const auto start = std::chrono::steady_clock::now();
-    core::CheckRequest req{pei.digits, imsi.value_or("")};
-    IMEISYNC_ASSIGN_OR_RETURN(std::vector<core::CheckResult> results,
-                              checks_->Check({&req, 1}, UnixMillis()));
-    metrics_.ObserveCheck(
-        results[0],
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count());
-    if (!results[0].status.ok()) return results[0].status;
-    switch (results[0].verdict) {
+    IMEISYNC_ASSIGN_OR_RETURN(
+        core::CheckResult result,
+        CheckOne(*checks_, {pei.digits, imsi.value_or("")},
+                 [this](const core::CheckResult& r, double seconds) {
+                   metrics_.ObserveCheck(r, seconds);
+                 }));
+    if (!result.status.ok()) return result.status;
+    switch (result.verdict) {
       case verdict::Verdict::kBlacklisted:
         return http::EquipmentStatus::kBlacklisted;
       case verdict::Verdict::kGreylisted:
