@@ -27,6 +27,9 @@ void AddStatusCommand(CLI::App& app, RunFn* run);
 void AddCheckCommand(CLI::App& app, RunFn* run);
 void AddLocalCommand(CLI::App& app, RunFn* run);
 void AddImportCommand(CLI::App& app, RunFn* run);
+void AddAuditCommand(CLI::App& app, RunFn* run);
+void AddProveCommand(CLI::App& app, RunFn* run);
+void AddVerifyProofCommand(CLI::App& app, RunFn* run);
 
 }  // namespace imeisync::cli
 

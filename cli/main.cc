@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   imeisync::cli::AddCheckCommand(app, &run);
   imeisync::cli::AddImportCommand(app, &run);
   imeisync::cli::AddLocalCommand(app, &run);
+  imeisync::cli::AddAuditCommand(app, &run);
+  imeisync::cli::AddProveCommand(app, &run);
+  imeisync::cli::AddVerifyProofCommand(app, &run);
 
   try {
     app.parse(argc, argv);

@@ -29,8 +29,10 @@ nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
   j["bundle_version"] = s.bundle_version();
   nlohmann::ordered_json frontier = nlohmann::ordered_json::object();
   for (const v1::OriginHead& h : s.frontier()) {
-    frontier[h.origin()] = {
-        {"size", h.size()}, {"root", Hex(h.root())}, {"frozen", h.frozen()}};
+    frontier[h.origin()] = {{"size", h.size()},
+                            {"root", Hex(h.root())},
+                            {"frozen", h.frozen()},
+                            {"checkpoint", h.checkpoint().note()}};
   }
   j["frontier"] = frontier;
   j["state_root"] = Hex(s.state_root());

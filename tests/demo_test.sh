@@ -25,7 +25,8 @@ start=$SECONDS
 elapsed=$((SECONDS - start))
 tail -n 1 "$tmp/out" | grep -qx "demo: ok" || { cat "$tmp/out"; fail "no 'demo: ok'"; }
 for want in '"status":"WHITELISTED"' '"status":"BLACKLISTED"' \
-            'tele2 comes back' 'state root' 'imported 10000 rows'; do
+            'tele2 comes back' 'state root' 'imported 10000 rows' \
+            'OK: every signature, cosignature and proof checks out'; do
   grep -qF "$want" "$tmp/out" || { cat "$tmp/out"; fail "output lacks $want"; }
 done
 # Five equal state roots.

@@ -18,6 +18,7 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
   const uint32_t today = verdict::DayOf(now_ms);
   std::vector<CheckResult> out(requests.size());
   IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_->env().BeginRead());
+  std::map<std::string, uint64_t, std::less<>> counted;  // origin -> size
   for (size_t i = 0; i < requests.size(); ++i) {
     const CheckRequest& req = requests[i];
     CheckResult& result = out[i];
@@ -33,6 +34,10 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
     const Hash32 tag = tagger.Tag(imei->imei14());
     IMEISYNC_ASSIGN_OR_RETURN(std::vector<state::Register> registers,
                               node_->fold().RegistersOf(txn, tag));
+    if (policy.witness_quorum > 0) {
+      IMEISYNC_RETURN_IF_ERROR(
+          DropUnwitnessed(txn, policy, counted, registers));
+    }
     verdict::LocalFacts facts;
     if (!req.imsi.empty()) {
       IMEISYNC_ASSIGN_OR_RETURN(facts.paired,
@@ -57,6 +62,22 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
     }
   }
   return out;
+}
+
+Status DeviceChecks::DropUnwitnessed(
+    const store::Txn& txn, const federation::Policy& policy,
+    std::map<std::string, uint64_t, std::less<>>& counted,
+    std::vector<state::Register>& registers) const {
+  for (const state::Register& r : registers) {
+    if (counted.contains(r.origin)) continue;
+    IMEISYNC_ASSIGN_OR_RETURN(uint64_t size,
+                              node_->CountedSize(txn, r.origin, policy));
+    counted.emplace(r.origin, size);
+  }
+  std::erase_if(registers, [&](const state::Register& r) {
+    return r.index >= counted.find(r.origin)->second;
+  });
+  return Status::Ok();
 }
 
 Result<Hash32> DeviceChecks::TagOf(std::string_view imei) const {

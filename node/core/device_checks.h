@@ -61,6 +61,8 @@ class DeviceChecks {
   // the device: an unregistered device with no first-seen record is queued
   // to get today as its first-seen day (RecordFirstSeen() writes the
   // queue), and this check already counts it as seen today.
+  // Under a witness quorum (Policy::witness_quorum > 0) a register counts
+  // only once a checkpoint with that many witnesses covers its entry.
   Result<std::vector<CheckResult>> Check(std::span<const CheckRequest> requests,
                                          uint64_t now_ms) const;
 
@@ -80,6 +82,13 @@ class DeviceChecks {
   DeviceChecks(Node& node, verdict::LocalData local)
       : node_(&node), local_(local), unseen_(std::make_unique<Unseen>()) {}
   Result<Hash32> TagOf(std::string_view imei) const;
+  // Under a witness quorum, removes the registers whose entries no
+  // checkpoint with enough witnesses covers yet (Node::CountedSize),
+  // caching each origin's counted size in `counted`.
+  Status DropUnwitnessed(const store::Txn& txn,
+                         const federation::Policy& policy,
+                         std::map<std::string, uint64_t, std::less<>>& counted,
+                         std::vector<state::Register>& registers) const;
 
   // Devices seen by a check with no first-seen record yet, and the day.
   struct Unseen {

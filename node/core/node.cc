@@ -35,6 +35,7 @@ std::vector<std::string> StoreDatabases() {
   for (const char* d : replication::kOriginLogDatabases) dbs.push_back(d);
   for (const char* d : state::kStateDatabases) dbs.push_back(d);
   for (const char* d : verdict::kLocalDatabases) dbs.push_back(d);
+  for (const char* d : replication::kWitnessDatabases) dbs.push_back(d);
   return dbs;
 }
 
@@ -68,6 +69,13 @@ Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
       OriginName((*bundle)->bundle.federation, config.id);
   IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
                             crypto::NoteSigner::Create(origin, std::move(key)));
+  // The same key witnesses other origins' checkpoints (type 0x04 key ID).
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::Ed25519PrivateKey witness_key,
+      crypto::Ed25519PrivateKey::LoadPem(config.signing_key));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::Cosigner cosigner,
+      crypto::Cosigner::Create(origin, std::move(witness_key)));
   std::optional<crypto::Salt> salt;
   if (!config.salt.empty()) {
     IMEISYNC_ASSIGN_OR_RETURN(crypto::Salt s,
@@ -83,20 +91,25 @@ Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
                             replication::OriginLogs::Open(*env));
   IMEISYNC_ASSIGN_OR_RETURN(state::StateFold fold,
                             state::StateFold::Open(*env));
-  return std::unique_ptr<Node>(new Node(config, std::move(env), logs, fold,
-                                        std::move(signer), std::move(salt),
-                                        *std::move(bundle)));
+  IMEISYNC_ASSIGN_OR_RETURN(replication::Witness witness,
+                            replication::Witness::Open(*env));
+  return std::unique_ptr<Node>(
+      new Node(config, std::move(env), logs, fold, witness, std::move(signer),
+               std::move(cosigner), std::move(salt), *std::move(bundle)));
 }
 
 Node::Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,
            replication::OriginLogs logs, state::StateFold fold,
-           crypto::NoteSigner signer, std::optional<crypto::Salt> salt,
+           replication::Witness witness, crypto::NoteSigner signer,
+           crypto::Cosigner cosigner, std::optional<crypto::Salt> salt,
            std::shared_ptr<const SignedBundle> bundle)
     : config_(std::move(config)),
       env_(std::move(env)),
       logs_(logs),
       fold_(fold),
+      witness_(witness),
       signer_(std::move(signer)),
+      cosigner_(std::move(cosigner)),
       salt_(std::move(salt)),
       origin_(signer_.name()),
       bundle_(std::move(bundle)) {}
@@ -330,6 +343,9 @@ Result<replication::ApplyOutcome> Node::ApplyRange(
     if (outcome == replication::ApplyOutcome::kApplied) {
       IMEISYNC_RETURN_IF_ERROR(
           FoldNew(txn, cp.checkpoint.origin, before.size, entries).status());
+      if (cp.checkpoint.origin != origin_) {
+        IMEISYNC_RETURN_IF_ERROR(CosignApplied(txn, cp));
+      }
     }
     return Status::Ok();
   }));
@@ -351,6 +367,116 @@ Result<replication::LogHead> Node::ApplyPiece(
   }));
   if (!written.ok()) return written;
   return head;
+}
+
+std::vector<replication::WitnessKey> Node::WitnessKeys() const {
+  auto b = bundle();
+  std::vector<replication::WitnessKey> keys;
+  for (const federation::Member& m : b->bundle.members) {
+    auto v =
+        crypto::NoteVerifier::Create(OriginName(b->bundle.federation, m.id),
+                                     m.key, crypto::kNoteTypeCosignatureV1);
+    // Member ids are validated when the bundle is parsed, so every origin
+    // name is a valid key name.
+    if (v.ok()) keys.push_back({m.id, *std::move(v)});
+  }
+  return keys;
+}
+
+Status Node::RecordWitnesses(store::WriteTxn& txn, const crypto::Note& note,
+                             const crypto::Checkpoint& checkpoint) const {
+  auto b = bundle();
+  IMEISYNC_ASSIGN_OR_RETURN(
+      std::string origin_member,
+      OriginNode(b->bundle.federation, checkpoint.origin));
+  const std::vector<replication::WitnessKey> keys = WitnessKeys();
+  IMEISYNC_ASSIGN_OR_RETURN(
+      std::vector<std::string> witnesses,
+      replication::VerifiedWitnesses(note, keys, origin_member));
+  return witness_.RecordWitnessed(txn, checkpoint.origin, checkpoint.size,
+                                  witnesses.size());
+}
+
+Status Node::CosignApplied(store::WriteTxn& txn,
+                           const replication::VerifiedCheckpoint& cp) const {
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note note, crypto::ParseNote(cp.note));
+  const uint64_t now_s = UnixMillis() / 1000;
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::NoteSignature mine,
+      witness_.Cosign(txn, logs_, cp.checkpoint, cosigner_, now_s));
+  // Keep the cosignatures that came with the note only if they verify;
+  // drop any earlier cosignature of ours (there is none for a new text).
+  std::erase_if(note.signatures, [&](const crypto::NoteSignature& s) {
+    return s.key_name == mine.key_name && s.key_id == mine.key_id;
+  });
+  const std::vector<replication::WitnessKey> keys = WitnessKeys();
+  crypto::Note kept{note.text, {}};
+  for (const crypto::NoteSignature& s : note.signatures) {
+    bool witness = false, valid = false;
+    for (const replication::WitnessKey& k : keys) {
+      if (!k.verifier.Matches(s)) continue;
+      witness = true;
+      valid = crypto::VerifyCosignature(note.text, s, k.verifier).ok();
+    }
+    if (!witness || valid) kept.signatures.push_back(s);
+  }
+  if (kept.signatures.size() < crypto::kMaxNoteSignatures) {
+    kept.signatures.push_back(std::move(mine));
+  }
+  const std::string stored = crypto::FormatNote(kept);
+  IMEISYNC_RETURN_IF_ERROR(
+      logs_.ReplaceCheckpointNote(txn, cp.checkpoint.origin, stored));
+  return RecordWitnesses(txn, kept, cp.checkpoint);
+}
+
+Result<std::optional<std::string>> Node::AddCosignatures(
+    std::string_view note) {
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note parsed, crypto::ParseNote(note));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
+                            crypto::ParseCheckpointText(parsed.text));
+  const std::vector<replication::WitnessKey> keys = WitnessKeys();
+  auto merged_with =
+      [&](const store::Txn& txn) -> Result<std::optional<std::string>> {
+    auto stored = logs_.CheckpointNote(txn, c.origin);
+    if (!stored.ok()) {
+      if (stored.status().code() == StatusCode::kNotFound ||
+          stored.status().code() == StatusCode::kInvalidArgument) {
+        return std::optional<std::string>();
+      }
+      return stored.status();
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(crypto::Note ours, crypto::ParseNote(*stored));
+    if (ours.text != parsed.text) return std::optional<std::string>();
+    return replication::MergeCosignatures(*stored, note, keys);
+  };
+  {
+    // Most announces bring nothing new: decide that without the writer lock.
+    IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
+    IMEISYNC_ASSIGN_OR_RETURN(std::optional<std::string> merged,
+                              merged_with(txn));
+    if (!merged) return merged;
+  }
+  std::optional<std::string> out;
+  Status written = env_->Update([&](store::WriteTxn& txn) -> Status {
+    IMEISYNC_ASSIGN_OR_RETURN(out, merged_with(txn));
+    if (!out) return Status::Ok();
+    IMEISYNC_RETURN_IF_ERROR(logs_.ReplaceCheckpointNote(txn, c.origin, *out));
+    IMEISYNC_ASSIGN_OR_RETURN(crypto::Note now, crypto::ParseNote(*out));
+    return RecordWitnesses(txn, now, c);
+  });
+  if (!written.ok()) return written;
+  return out;
+}
+
+Result<uint64_t> Node::CountedSize(const store::Txn& txn,
+                                   std::string_view origin,
+                                   const federation::Policy& policy) const {
+  if (policy.witness_quorum == 0) {
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
+                              logs_.Head(txn, origin));
+    return head.size;
+  }
+  return witness_.WitnessedSize(txn, origin, policy.witness_quorum);
 }
 
 Result<replication::LogHead> Node::Head(std::string_view origin) {
@@ -418,6 +544,21 @@ Result<std::vector<replication::Evidence>> Node::Evidence() {
 Result<std::map<std::pair<std::string, Reason>, uint64_t>> Node::Rejections() {
   IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
   return fold_.Rejections(txn);
+}
+
+Result<std::string> Node::SignStateHead(const store::Txn& txn) {
+  StateHead head;
+  head.node_origin = origin_;
+  IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs_.Frontier(txn));
+  for (auto& [origin, log_head] : frontier) {
+    head.frontier.push_back({origin, log_head.size, log_head.root});
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(head.state_root, fold_.Root(txn));
+  head.time_ms = UnixMillis();
+  crypto::Note note;
+  note.text = FormatStateHeadText(head);
+  note.signatures.push_back(signer_.Sign(note.text));
+  return crypto::FormatNote(note);
 }
 
 }  // namespace imeisync::node::core

@@ -23,6 +23,7 @@
 
 #include "base/bytes.h"
 #include "base/status.h"
+#include "crypto/cosignature.h"
 #include "crypto/device_tag.h"
 #include "crypto/note.h"
 #include "node/core/state_head.h"
@@ -30,6 +31,7 @@
 #include "node/federation/bundle.h"
 #include "node/federation/node_config.h"
 #include "node/replication/origin_logs.h"
+#include "node/replication/witness.h"
 #include "node/state/state_fold.h"
 #include "node/store/env.h"
 
@@ -139,6 +141,10 @@ class Node {
   // freezes the origin. AlreadyExists, with nothing changed, if the log is
   // no longer at `first_index` (another peer's pull got there first);
   // `entries` empty skips that check.
+  // When applied, and the origin is not this node, this node witnesses the
+  // checkpoint in the same transaction: it cosigns it if it is consistent
+  // with the last one it cosigned for the origin (FailedPrecondition, and
+  // nothing applied, if not) and stores the note with its cosignature.
   Result<replication::ApplyOutcome> ApplyRange(
       const replication::VerifiedCheckpoint& cp, uint64_t first_index,
       std::span<const Entry> entries);
@@ -149,12 +155,31 @@ class Node {
       const replication::VerifiedCheckpoint& cp, uint64_t first_index,
       std::span<const Entry> entries, std::span<const Hash32> proof);
 
+  // Adds the cosignatures on `note` that this node's copy of the same
+  // checkpoint lacks and that verify with a member's witness key, and
+  // records how many witnesses the checkpoint now has. Returns the stored
+  // note if it gained any, else nullopt (also when this node holds another
+  // checkpoint of that origin, or none). InvalidArgument for a malformed
+  // note.
+  Result<std::optional<std::string>> AddCosignatures(std::string_view note);
+  // The witness keys of the current bundle's members.
+  std::vector<replication::WitnessKey> WitnessKeys() const;
+  // How many of `origin`'s entries count for verdicts under the policy's
+  // witness quorum: all of them when the quorum is 0, else the size of the
+  // largest checkpoint seen with that many witnesses.
+  Result<uint64_t> CountedSize(const store::Txn& txn, std::string_view origin,
+                               const federation::Policy& policy) const;
+
   // --- reads ---------------------------------------------------------------
 
   Result<replication::LogHead> Head(std::string_view origin);
   // Everything held and the state root; with `sign_state_head`, also a
   // freshly signed state head (one Ed25519 signature), else it is empty.
   Result<NodeSnapshot> Snapshot(bool sign_state_head);
+  // A freshly signed state head (the whole note) over the frontier and
+  // state root that `txn` sees, timed now: for proofs read from that same
+  // snapshot (node/audit). Costs one Ed25519 signature.
+  Result<std::string> SignStateHead(const store::Txn& txn);
   // The latest verified signed checkpoint of `origin`, or NotFound.
   Result<std::string> CheckpointNote(std::string_view origin);
   Result<std::vector<Entry>> ReadEntries(std::string_view origin,
@@ -174,7 +199,8 @@ class Node {
  private:
   Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,
        replication::OriginLogs logs, state::StateFold fold,
-       crypto::NoteSigner signer, std::optional<crypto::Salt> salt,
+       replication::Witness witness, crypto::NoteSigner signer,
+       crypto::Cosigner cosigner, std::optional<crypto::Salt> salt,
        std::shared_ptr<const SignedBundle> bundle);
 
   federation::Role RoleIn(const federation::Bundle& bundle) const;
@@ -187,12 +213,21 @@ class Node {
   Result<uint64_t> FoldNew(store::WriteTxn& txn, std::string_view origin,
                            uint64_t first_index,
                            std::span<const Entry> entries) const;
+  // Cosigns the just-applied checkpoint `cp` of another origin and stores
+  // the note with the cosignature. See ApplyRange().
+  Status CosignApplied(store::WriteTxn& txn,
+                       const replication::VerifiedCheckpoint& cp) const;
+  // Records how many witnesses `note` (the stored note of its origin) has.
+  Status RecordWitnesses(store::WriteTxn& txn, const crypto::Note& note,
+                         const crypto::Checkpoint& checkpoint) const;
 
   const federation::NodeConfig config_;
   std::unique_ptr<store::Env> env_;
   const replication::OriginLogs logs_;
   const state::StateFold fold_;
+  const replication::Witness witness_;
   const crypto::NoteSigner signer_;
+  const crypto::Cosigner cosigner_;  // the same key, as a witness (0x04)
   const std::optional<crypto::Salt> salt_;
   std::string origin_;
 

@@ -250,7 +250,7 @@ Result<Bundle> ParseBundle(std::string_view text) {
   IMEISYNC_RETURN_IF_ERROR(
       CheckKeys(*policy, "policy",
                 {"enforced", "grey_only", "registration_required", "grace_days",
-                 "roles"}));
+                 "witness_quorum", "roles"}));
   IMEISYNC_ASSIGN_OR_RETURN(
       b.policy.enforced, GetNames(*policy, "enforced", "policy", ParseReason));
   IMEISYNC_ASSIGN_OR_RETURN(
@@ -269,6 +269,15 @@ Result<Bundle> ParseBundle(std::string_view text) {
   if (grace > 3650)
     return InvalidArgument("bundle: policy.grace_days above 3650");
   b.policy.grace_days = static_cast<uint32_t>(grace);
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t quorum,
+                            GetUint(*policy, "witness_quorum", "policy", 0));
+  if (quorum > b.members.size()) {
+    return InvalidArgument("bundle: policy.witness_quorum " +
+                           std::to_string(quorum) + " exceeds the " +
+                           std::to_string(b.members.size()) +
+                           " members that could witness");
+  }
+  b.policy.witness_quorum = static_cast<uint32_t>(quorum);
   if (const toml::node* roles_node = policy->get("roles")) {
     const toml::table* roles = roles_node->as_table();
     if (roles == nullptr)
@@ -319,6 +328,7 @@ std::string FormatBundle(const Bundle& b) {
   out += std::string("registration_required = ") +
          (b.policy.registration_required ? "true" : "false") + "\n";
   out += "grace_days = " + std::to_string(b.policy.grace_days) + "\n";
+  out += "witness_quorum = " + std::to_string(b.policy.witness_quorum) + "\n";
   for (const auto& [role, rp] : b.policy.roles) {
     out += "\n[policy.roles." + std::string(RoleName(role)) + "]\n";
     out += "actions = " + NameList(rp.actions, ActionName) + "\n";

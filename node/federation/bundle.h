@@ -49,6 +49,11 @@ struct Policy {
   std::set<Reason> grey_only;        // an active BLOCK for these: GREYLISTED
   bool registration_required = false;
   uint32_t grace_days = 0;
+  // Witnesses needed before an entry counts for verdicts: an entry counts
+  // once a checkpoint covering it carries cosignatures from this many
+  // distinct members other than its origin (docs/audit.md "Witnessing").
+  // 0 turns the rule off: every verified entry counts.
+  uint32_t witness_quorum = 0;
 };
 
 // The policy of a new federation (DESIGN.md "Users"): operators report and

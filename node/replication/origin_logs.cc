@@ -184,6 +184,21 @@ Status OriginLogs::RecordCheckpoint(store::WriteTxn& txn,
   return txn.Put(checkpoints_, prefix, AsBytes(cp.note));
 }
 
+Status OriginLogs::ReplaceCheckpointNote(store::WriteTxn& txn,
+                                         std::string_view origin,
+                                         std::string_view note) const {
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes prefix, OriginPrefix(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string stored, CheckpointNote(txn, origin));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note ours, crypto::ParseNote(stored));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note theirs, crypto::ParseNote(note));
+  if (ours.text != theirs.text) {
+    return FailedPrecondition("the stored checkpoint of " +
+                              std::string(origin) +
+                              " is not the one being replaced");
+  }
+  return txn.Put(checkpoints_, prefix, AsBytes(note));
+}
+
 Result<ApplyOutcome> OriginLogs::Apply(store::WriteTxn& txn,
                                        const VerifiedCheckpoint& cp,
                                        std::span<const Entry> entries) const {

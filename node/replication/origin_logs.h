@@ -89,6 +89,12 @@ class OriginLogs {
   Status RecordCheckpoint(store::WriteTxn& txn,
                           const VerifiedCheckpoint& cp) const;
 
+  // Replaces the stored note of `origin` by `note`, the same checkpoint
+  // with more cosignatures. FailedPrecondition unless its text is the
+  // stored note's text.
+  Status ReplaceCheckpointNote(store::WriteTxn& txn, std::string_view origin,
+                               std::string_view note) const;
+
   // The replica's path. `entries` are the origin's entries from Head().size
   // up to cp.checkpoint.size (empty when the checkpoint is not larger).
   //   - a frozen origin: FailedPrecondition;

@@ -72,6 +72,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
       *d->checks_, [self](const core::CheckResult& r, double seconds) {
         self->metrics_.ObserveCheck(r, seconds);
       });
+  d->audit_ = std::make_unique<AuditService>(*d->node_, *d->checkpointer_);
 
   if (!config.listen.empty()) {
     grpc::ServerBuilder builder;
@@ -96,6 +97,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
                              grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(d->admin_.get());
     builder.RegisterService(d->check_.get());
+    builder.RegisterService(d->audit_.get());
     builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
     d->admin_server_ = builder.BuildAndStart();
     if (!d->admin_server_) {

@@ -1,7 +1,8 @@
 // imeisyncd: one node with its listeners and loops.
 //   - the peer listener (gRPC over mutual TLS with the federation CA):
 //     Replication and StateSync;
-//   - the local listener on a unix socket (mode 0600): Admin and Check;
+//   - the local listener on a unix socket (mode 0600): Admin, Check and
+//     Audit;
 //   - the HTTP listener, if configured: N5g-eir, /metrics, /healthz;
 //   - the checkpointer, and one PeerSync per peer.
 // `main()` only parses arguments, starts a Daemon and waits for a signal.
@@ -25,6 +26,7 @@
 #include "node/federation/node_config.h"
 #include "node/http/http_server.h"
 #include "node/rpc/admin_service.h"
+#include "node/rpc/audit_service.h"
 #include "node/rpc/check_service.h"
 #include "node/rpc/node_metrics.h"
 #include "node/rpc/peer_sync.h"
@@ -81,6 +83,7 @@ class Daemon final : public SyncEvents {
   std::unique_ptr<core::DeviceChecks> checks_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<CheckService> check_;
+  std::unique_ptr<AuditService> audit_;
   NodeMetrics metrics_;
   std::unique_ptr<grpc::Server> peer_server_;
   std::unique_ptr<grpc::Server> admin_server_;

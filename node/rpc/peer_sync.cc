@@ -257,6 +257,11 @@ Status PeerSync::Pull(const std::string& note, bool after_hello) {
     Failed(cp.status(), true);
     return cp.status();
   }
+  // Witnesses' cosignatures travel with the note: keep the new ones, and
+  // pass the richer note on (to the sender too, which may lack ours).
+  auto gained = node_.AddCosignatures(note);
+  if (!gained.ok()) return gained.status();
+  if (*gained) events_.OnNewCheckpoints("", {**gained});
   if (cp->checkpoint.origin == node_.origin()) return Status::Ok();
   auto head = node_.Head(cp->checkpoint.origin);
   if (!head.ok()) return head.status();
@@ -292,7 +297,10 @@ Status PeerSync::Pull(const std::string& note, bool after_hello) {
     Failed(s, forged);
     return s;
   }
-  events_.OnNewCheckpoints(options_.id, {note});
+  // The stored note carries this node's cosignature: announce it to every
+  // peer, the sender included, so witnesses' cosignatures gather.
+  auto stored = node_.CheckpointNote(cp->checkpoint.origin);
+  events_.OnNewCheckpoints("", {stored.ok() ? *stored : note});
   return Status::Ok();
 }
 

@@ -190,9 +190,21 @@ grpc::Status ReplicationService::Announce(grpc::ServerContext* context,
                                   " checkpoints in one announce; at most " +
                                   std::to_string(kMaxAnnounced)));
   }
-  std::vector<std::string> notes;
-  for (const v1::Checkpoint& c : request->checkpoints())
+  std::vector<std::string> notes, gained;
+  for (const v1::Checkpoint& c : request->checkpoints()) {
+    // Cosignatures on a checkpoint held here are taken at once, whether or
+    // not the caller is a peer of this node (an auditor's `imeisync audit`
+    // is not).
+    auto added = node_.AddCosignatures(c.note());
+    if (!added.ok()) {
+      return ToGrpc(InvalidArgument("announced checkpoint " +
+                                    std::to_string(notes.size()) + ": " +
+                                    added.status().message()));
+    }
+    if (*added) gained.push_back(**added);
     notes.push_back(c.note());
+  }
+  if (!gained.empty()) events_.OnNewCheckpoints("", gained);
   events_.OnAnnounce(member->id, std::move(notes));
   return grpc::Status::OK;
 }

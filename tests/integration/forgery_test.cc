@@ -129,7 +129,10 @@ BOOST_AUTO_TEST_CASE(an_equivocating_origin_is_frozen_and_reported) {
         cast.fed.Log(id));
     nlohmann::json s = cast.fed.Status(id);
     BOOST_TEST(s["evidence"][0]["origin"] == "imeisync/kz/evil");
-    BOOST_TEST(s["evidence"][0]["first_note"] == a.note);
+    // The note as this node stored it: the origin's signed note, followed
+    // by the witnesses' cosignatures gathered before the fork appeared.
+    const std::string first = s["evidence"][0]["first_note"];
+    BOOST_TEST(first.rfind(a.note, 0) == 0u, first);
     BOOST_TEST(s["evidence"][0]["second_note"] == b.note);
     BOOST_TEST(s["frontier"]["imeisync/kz/evil"]["frozen"] == true);
     // What was verified before stays; nothing of the fork is applied.

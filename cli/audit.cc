@@ -1,0 +1,313 @@
+// imeisync audit --config AUDITOR/node.toml --state-dir DIR
+//                [--node [ID@]HOST:PORT ...] [--deep] [--no-cosign] [--json]
+//
+// Fetches every origin's checkpoint and the signed state head from each
+// node, checks them against each other and against DIR's memory of earlier
+// runs (node/auditor/audit.h), cosigns what passed and announces the
+// cosignatures. Needs no running daemon: only the auditor's node dir (its
+// key, TLS identity and bundle). Exit 0 if everything holds, 1 on any
+// violation (each listed), 2 on usage errors.
+#include "node/auditor/audit.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "base/base64.h"
+#include "base/clock.h"
+#include "base/file_util.h"
+#include "cli/command.h"
+#include "cli/output.h"
+#include "crypto/cosignature.h"
+#include "node/auditor/audit_memory.h"
+#include "node/auditor/node_source.h"
+#include "node/core/origin_name.h"
+#include "node/federation/bundle.h"
+#include "node/federation/node_config.h"
+#include "node/rpc/tls.h"
+
+namespace imeisync::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using node::auditor::AuditReport;
+
+constexpr size_t kMaxBundleBytes = 4 << 20;
+
+struct AuditArgs {
+  std::string config;
+  std::string state_dir;
+  std::vector<std::string> nodes;
+  bool deep = false;
+  bool no_cosign = false;
+  bool json = false;
+  uint32_t timeout_s = 10;
+};
+
+struct Target {
+  std::string id;
+  std::string endpoint;
+};
+
+// "[ID@]HOST:PORT": without an id, the member whose bundle endpoint it is.
+Result<Target> ParseTarget(const std::string& arg,
+                           const node::federation::Bundle& bundle) {
+  const size_t at = arg.find('@');
+  if (at != std::string::npos) {
+    Target t{arg.substr(0, at), arg.substr(at + 1)};
+    if (bundle.FindMember(t.id) == nullptr) {
+      return InvalidArgument("--node " + arg + ": " + t.id +
+                             " is not a member of the bundle");
+    }
+    return t;
+  }
+  for (const node::federation::Member& m : bundle.members) {
+    if (m.endpoint == arg) return Target{m.id, arg};
+  }
+  return InvalidArgument("--node " + arg +
+                         ": no member of the bundle has this endpoint; "
+                         "write ID@HOST:PORT");
+}
+
+Result<node::federation::Bundle> LoadVerifiedBundle(const std::string& path) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::string toml, ReadFile(path, kMaxBundleBytes));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string sig, ReadFile(path + ".sig", 1024));
+  auto bundle = node::federation::ParseBundle(toml);
+  if (!bundle.ok()) {
+    return Status(bundle.status().code(),
+                  path + ": " + bundle.status().message());
+  }
+  Status ok = node::federation::VerifyBundleSignature(toml, sig,
+                                                      bundle->federation_key);
+  if (!ok.ok()) return Status(ok.code(), path + ".sig: " + ok.message());
+  return bundle;
+}
+
+std::string B64(const Hash32& h) { return Base64Encode(h); }
+
+Json ToJson(const AuditReport& r, const std::string& state_dir) {
+  Json nodes = Json::array();
+  for (const auto& n : r.nodes) {
+    Json j;
+    j["id"] = n.id;
+    j["reachable"] = n.reachable;
+    j["checkpoints"] = n.origins;
+    j["state_root"] = n.state_root ? Json(B64(*n.state_root)) : Json();
+    j["state_head_time_ms"] = n.state_head_time_ms;
+    if (n.replayed_root) j["replayed_root"] = B64(*n.replayed_root);
+    nodes.push_back(std::move(j));
+  }
+  Json origins = Json::array();
+  for (const auto& o : r.origins) {
+    Json j;
+    j["origin"] = o.origin;
+    j["size"] = o.size;
+    j["root"] = B64(o.root);
+    j["served_by"] = o.served_by;
+    j["witnesses"] = o.witnesses;
+    j["cosigned_now"] = o.cosigned_now;
+    j["nodes_behind"] = o.nodes_behind;
+    origins.push_back(std::move(j));
+  }
+  Json violations = Json::array();
+  for (const auto& v : r.violations) {
+    Json j;
+    j["kind"] = v.kind;
+    j["node"] = v.node;
+    j["origin"] = v.origin;
+    j["detail"] = v.detail;
+    j["evidence"] = v.evidence;
+    violations.push_back(std::move(j));
+  }
+  Json out;
+  out["ok"] = r.violations.empty();
+  out["state_dir"] = state_dir;
+  out["nodes"] = std::move(nodes);
+  out["origins"] = std::move(origins);
+  out["consistency_proofs"] = r.consistency_proofs;
+  out["cosigned"] = r.cosigned_notes.size();
+  out["violations"] = std::move(violations);
+  return out;
+}
+
+std::string ToText(const AuditReport& r) {
+  std::string out;
+  size_t reachable = 0;
+  for (const auto& n : r.nodes) reachable += n.reachable ? 1 : 0;
+  out += "audited " + std::to_string(reachable) + " of " +
+         std::to_string(r.nodes.size()) + " nodes, " +
+         std::to_string(r.origins.size()) + " origins, " +
+         std::to_string(r.consistency_proofs) + " consistency proofs\n";
+  for (const auto& o : r.origins) {
+    out += "  " + o.origin + " size " + std::to_string(o.size) + " root " +
+           B64(o.root) + " witnesses " + std::to_string(o.witnesses.size()) +
+           (o.cosigned_now ? " (cosigned now)" : "") +
+           (o.nodes_behind ? " (every node is behind an earlier audit)" : "") +
+           "\n";
+  }
+  for (const auto& n : r.nodes) {
+    if (!n.reachable) continue;
+    out += "  node " + n.id + " state root " +
+           (n.state_root ? B64(*n.state_root) : std::string("(unverified)"));
+    if (n.replayed_root) {
+      out += *n.replayed_root == n.state_root ? " (replayed: equal)"
+                                              : " (replayed: DIFFERENT)";
+    }
+    out += "\n";
+  }
+  if (r.violations.empty()) {
+    out += "OK: every signature, cosignature and proof checks out";
+    return out;
+  }
+  out += std::to_string(r.violations.size()) + " VIOLATION" +
+         (r.violations.size() == 1 ? "" : "S") + ":\n";
+  for (const auto& v : r.violations) {
+    out += "- [" + v.kind + "] " + v.detail + "\n";
+    for (const std::string& note : v.evidence) {
+      out += "  evidence, verbatim:\n";
+      size_t start = 0;
+      while (start < note.size()) {
+        size_t end = note.find('\n', start);
+        if (end == std::string::npos) end = note.size();
+        out += "    | " + note.substr(start, end - start) + "\n";
+        start = end + 1;
+      }
+    }
+  }
+  out.pop_back();
+  return out;
+}
+
+int RunAuditCommand(const AuditArgs& a) {
+  auto config = node::federation::LoadNodeConfig(a.config);
+  if (!config.ok()) {
+    PrintError("audit", config.status());
+    return kExitUsage;
+  }
+  auto bundle = LoadVerifiedBundle(config->bundle);
+  if (!bundle.ok()) {
+    PrintError("audit", bundle.status());
+    return kExitUsage;
+  }
+  if (bundle->FindMember(config->id) == nullptr) {
+    PrintError("audit", FailedPrecondition(config->id + " is not a member of " +
+                                           config->bundle));
+    return kExitUsage;
+  }
+  auto tls = node::rpc::LoadTlsMaterial(*config);
+  if (!tls.ok()) {
+    PrintError("audit", tls.status());
+    return kExitUsage;
+  }
+  auto key = crypto::Ed25519PrivateKey::LoadPem(config->signing_key);
+  if (!key.ok()) {
+    PrintError("audit", key.status());
+    return kExitUsage;
+  }
+  auto cosigner = crypto::Cosigner::Create(
+      node::core::OriginName(bundle->federation, config->id), *std::move(key));
+  if (!cosigner.ok()) {
+    PrintError("audit", cosigner.status());
+    return kExitUsage;
+  }
+  std::vector<Target> targets;
+  for (const std::string& n : a.nodes) {
+    auto t = ParseTarget(n, *bundle);
+    if (!t.ok()) {
+      PrintError("audit", t.status());
+      return kExitUsage;
+    }
+    targets.push_back(*t);
+  }
+  if (targets.empty()) {
+    for (const node::federation::Member& m : bundle->members) {
+      if (m.id != config->id && !m.endpoint.empty()) {
+        targets.push_back({m.id, m.endpoint});
+      }
+    }
+  }
+  if (targets.empty()) {
+    PrintError("audit", InvalidArgument("no node to audit: the bundle lists "
+                                        "no endpoint; give --node"));
+    return kExitUsage;
+  }
+  auto dir = node::auditor::AuditDir::Open(a.state_dir);
+  if (!dir.ok()) {
+    PrintError("audit", dir.status());
+    return kExitUsage;
+  }
+  auto memory = dir->Load(bundle->federation);
+  if (!memory.ok()) {
+    PrintError("audit", memory.status());
+    return kExitUsage;
+  }
+
+  std::vector<std::unique_ptr<node::auditor::GrpcNodeSource>> sources;
+  std::vector<node::auditor::NodeSource*> pointers;
+  for (const Target& t : targets) {
+    sources.push_back(std::make_unique<node::auditor::GrpcNodeSource>(
+        *tls, t.id, t.endpoint, std::chrono::seconds(a.timeout_s)));
+    pointers.push_back(sources.back().get());
+  }
+  node::auditor::AuditOptions options;
+  options.deep = a.deep;
+  options.cosign = !a.no_cosign;
+  options.now_s = UnixMillis() / 1000;
+  options.scratch = a.state_dir + "/replay." + std::to_string(::getpid());
+  options.progress = [](const std::string& line) {
+    std::cerr << "imeisync audit: " << line << "\n";
+  };
+  auto report = node::auditor::RunAudit(*bundle, pointers, config->id,
+                                        *cosigner, options, *memory);
+  if (!report.ok()) {
+    PrintError("audit", report.status());
+    return kExitUsage;
+  }
+  // The witness remembers what it cosigned before anyone sees it.
+  if (Status saved = dir->Save(*memory); !saved.ok()) {
+    PrintError("audit", saved);
+    return kExitUsage;
+  }
+  if (!report->cosigned_notes.empty()) {
+    for (auto& s : sources) {
+      Status sent = s->Announce(report->cosigned_notes);
+      if (!sent.ok()) {
+        std::cerr << "imeisync audit: cosignatures not delivered: "
+                  << sent.message() << "\n";
+      }
+    }
+  }
+  PrintResult(a.json, ToJson(*report, a.state_dir), ToText(*report));
+  return report->violations.empty() ? kExitOk : kExitInvalid;
+}
+
+}  // namespace
+
+void AddAuditCommand(CLI::App& app, RunFn* run) {
+  CLI::App* c = app.add_subcommand(
+      "audit",
+      "Check every node's checkpoints, cosignatures and state heads against "
+      "each other and earlier audits; find split views; cosign what holds");
+  auto a = std::make_shared<AuditArgs>();
+  c->add_option("--config", a->config,
+                "the auditor's node.toml (from federation add-member --role "
+                "auditor)")
+      ->required();
+  c->add_option("--state-dir", a->state_dir,
+                "where the auditor remembers checkpoints between runs")
+      ->required();
+  c->add_option("--node", a->nodes,
+                "a node to audit, [ID@]HOST:PORT; repeatable (default: every "
+                "member with an endpoint)");
+  c->add_flag("--deep", a->deep,
+              "also replay every node's logs and recompute its state root");
+  c->add_flag("--no-cosign", a->no_cosign,
+              "check only; do not cosign or announce");
+  c->add_option("--timeout", a->timeout_s, "seconds per call (default 10)")
+      ->check(CLI::Range(1, 3600));
+  c->add_flag("--json", a->json, "print the report as one JSON object");
+  c->callback([run, a] { *run = [a] { return RunAuditCommand(*a); }; });
+}
+
+}  // namespace imeisync::cli

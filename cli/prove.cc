@@ -1,0 +1,117 @@
+// imeisync prove --config node.toml (--imei X | --tag T) [--out FILE] [--json]
+#include <grpcpp/grpcpp.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "base/file_util.h"
+#include "base/hex.h"
+#include "cli/admin_client.h"
+#include "cli/command.h"
+#include "cli/hex_args.h"
+#include "cli/output.h"
+#include "node/audit/device_proof.h"
+
+namespace imeisync::cli {
+namespace {
+
+struct ProveArgs {
+  std::string config;
+  std::string imei;
+  std::string tag;
+  std::string out;
+  bool json = false;
+};
+
+int RunProve(const ProveArgs& a) {
+  if (a.imei.empty() == a.tag.empty()) {
+    PrintError("prove", InvalidArgument("give exactly one of --imei, --tag"));
+    return kExitUsage;
+  }
+  v1::ProveRequest request;
+  if (!a.tag.empty()) {
+    auto tag = ParseHashArg("--tag", a.tag);
+    if (!tag.ok()) {
+      PrintError("prove", tag.status());
+      return kExitUsage;
+    }
+    request.set_tag(std::string(AsChars(*tag)));
+  } else {
+    request.set_imei(a.imei);
+  }
+  auto client = ConnectAdmin(a.config);
+  if (!client.ok()) {
+    PrintError("prove", client.status());
+    return kExitUsage;
+  }
+  auto stub = v1::Audit::NewStub(client->channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  v1::ProveResponse response;
+  grpc::Status s = stub->Prove(&context, request, &response);
+  if (!s.ok()) return ReportFailedCall("prove", s);
+  const std::string& doc = response.proof_json();
+  if (a.out.empty()) {
+    std::string line = doc + "\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+  }
+  auto proof = node::audit::DecodeDeviceProof(doc);
+  if (!proof.ok()) {
+    PrintError("prove", Internal("the node sent a malformed proof: " +
+                                 proof.status().message()));
+    return kExitInvalid;
+  }
+  Status written =
+      WriteFileAtomic(a.out, AsBytes(doc + "\n"), 0644, Overwrite::kYes);
+  if (!written.ok()) {
+    PrintError("prove", written);
+    return kExitUsage;
+  }
+  size_t present = 0;
+  for (const auto& o : proof->origins) {
+    for (const auto& slot : o.slots) present += slot.reg ? 1 : 0;
+  }
+  const size_t keys = proof->origins.size() * node::audit::kSlotsPerOrigin;
+  const std::string status(node::verdict::VerdictName(proof->verdict));
+  const std::string rule(node::verdict::RuleName(proof->rule));
+  PrintResult(a.json,
+              {{"out", a.out},
+               {"tag", HexEncode(proof->tag)},
+               {"status", status},
+               {"rule", rule},
+               {"origins", proof->origins.size()},
+               {"keys", keys},
+               {"registers", present},
+               {"bytes", doc.size() + 1}},
+              "wrote " + a.out + ": tag " + HexEncode(proof->tag) + " " +
+                  status + " (" + rule + "), " + std::to_string(present) +
+                  " of " + std::to_string(keys) + " register keys present, " +
+                  std::to_string(doc.size() + 1) + " bytes");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddProveCommand(CLI::App& app, RunFn* run) {
+  CLI::App* c = app.add_subcommand(
+      "prove",
+      "Ask this node for a proof of what its state says about one device: "
+      "its signed state head, a proof for every register key the device can "
+      "have, and the signed checkpoints they lead to (docs/audit.md)");
+  auto a = std::make_shared<ProveArgs>();
+  c->add_option("--config", a->config, "the node's node.toml")->required();
+  auto* imei = c->add_option("--imei", a->imei, "the device, any IMEI form");
+  auto* tag =
+      c->add_option("--tag", a->tag, "or the device's tag, 64 hex characters");
+  imei->excludes(tag);
+  c->add_option("--out", a->out,
+                "write the proof here and print a summary; default: the "
+                "proof on stdout");
+  c->add_flag("--json", a->json, "print the summary (with --out) as JSON");
+  c->callback([run, a] { *run = [a] { return RunProve(*a); }; });
+}
+
+}  // namespace imeisync::cli

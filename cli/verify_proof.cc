@@ -1,0 +1,159 @@
+// imeisync verify-proof --bundle bundle.toml PROOF.json [--json]
+#include <ctime>
+#include <memory>
+#include <string>
+
+#include "base/file_util.h"
+#include "base/hex.h"
+#include "cli/command.h"
+#include "cli/output.h"
+#include "node/audit/device_proof.h"
+#include "node/audit/proof_verifier.h"
+#include "node/federation/bundle.h"
+
+namespace imeisync::cli {
+namespace {
+
+constexpr size_t kMaxBundleBytes = 4 << 20;
+constexpr size_t kMaxProofBytes = 64 << 20;
+
+struct VerifyProofArgs {
+  std::string bundle;
+  std::string proof;
+  bool json = false;
+};
+
+// The bundle, its signature (bundle.toml.sig beside it) checked against its
+// own federation key, as a node checks the first bundle it is given.
+Result<node::federation::Bundle> LoadSignedBundle(const std::string& path) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::string toml, ReadFile(path, kMaxBundleBytes));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string sig, ReadFile(path + ".sig", 1024));
+  auto bundle = node::federation::ParseBundle(toml);
+  if (!bundle.ok()) {
+    return Status(bundle.status().code(),
+                  path + ": " + bundle.status().message());
+  }
+  Status s = node::federation::VerifyBundleSignature(toml, sig,
+                                                     bundle->federation_key);
+  if (!s.ok()) return Status(s.code(), path + ".sig: " + s.message());
+  return bundle;
+}
+
+std::string UtcTime(uint64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string Describe(const node::state::Register& r) {
+  return std::string(node::ActionName(r.entry.action)) + " " +
+         std::string(node::ReasonName(r.entry.reason)) + " by " + r.origin +
+         " (entry " + std::to_string(r.index) + ", issued at " +
+         std::to_string(r.entry.issued_at_ms) + " ms)";
+}
+
+void Print(bool json, const node::audit::ProofFindings& f) {
+  const std::string status(node::verdict::VerdictName(f.verdict));
+  const std::string rule(node::verdict::RuleName(f.rule));
+  if (json) {
+    nlohmann::ordered_json origins = nlohmann::ordered_json::array();
+    for (const auto& o : f.origins) {
+      origins.push_back({{"origin", o.origin},
+                         {"size", o.size},
+                         {"checkpoint_size", o.checkpoint_size},
+                         {"witnesses", o.witnesses}});
+    }
+    nlohmann::ordered_json regs = nlohmann::ordered_json::array();
+    for (const auto& r : f.registers) {
+      regs.push_back({{"origin", r.reg.origin},
+                      {"index", r.reg.index},
+                      {"action", node::ActionName(r.reg.entry.action)},
+                      {"reason", node::ReasonName(r.reg.entry.reason)},
+                      {"issued_at_ms", r.reg.entry.issued_at_ms},
+                      {"witnessed", r.witnessed},
+                      {"basis", r.basis}});
+    }
+    PrintJsonLine({{"valid", true},
+                   {"status", status},
+                   {"rule", rule},
+                   {"tag", HexEncode(f.tag)},
+                   {"node", f.node_id},
+                   {"time_ms", f.head.time_ms},
+                   {"state_root", HexEncode(f.head.state_root)},
+                   {"keys", f.keys},
+                   {"origins", origins},
+                   {"registers", regs}});
+    return;
+  }
+  std::string out = status + " (" + rule + ")\n";
+  out += "  tag " + HexEncode(f.tag) + "\n";
+  out += "  state head signed by " + f.head.node_origin + " at " +
+         UtcTime(f.head.time_ms) + ", state root " +
+         HexEncode(f.head.state_root) + "\n";
+  for (const auto& o : f.origins) {
+    std::string witnesses;
+    for (const std::string& w : o.witnesses) {
+      witnesses += (witnesses.empty() ? "" : ", ") + w;
+    }
+    out += "  origin " + o.origin + ": size " + std::to_string(o.size) +
+           ", signed checkpoint " + std::to_string(o.checkpoint_size) +
+           ", witnesses: " + (witnesses.empty() ? "none" : witnesses) + "\n";
+  }
+  out += "  " + std::to_string(f.keys) + " register keys checked, " +
+         std::to_string(f.registers.size()) + " present\n";
+  for (const auto& r : f.registers) {
+    out += "    " + Describe(r.reg);
+    if (r.basis) out += " [decides]";
+    if (!r.witnessed) out += " [not yet witnessed: not counted]";
+    out += "\n";
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+}
+
+int Invalid(bool json, const Status& status) {
+  if (json) PrintJsonLine({{"valid", false}, {"error", status.message()}});
+  PrintError("verify-proof: invalid proof", status);
+  return kExitInvalid;
+}
+
+int RunVerifyProof(const VerifyProofArgs& a) {
+  auto bundle = LoadSignedBundle(a.bundle);
+  if (!bundle.ok()) {
+    PrintError("verify-proof", bundle.status());
+    return kExitUsage;
+  }
+  auto text = ReadFile(a.proof, kMaxProofBytes);
+  if (!text.ok()) {
+    PrintError("verify-proof", text.status());
+    return kExitUsage;
+  }
+  auto proof = node::audit::DecodeDeviceProof(*text);
+  if (!proof.ok()) return Invalid(a.json, proof.status());
+  auto found = node::audit::VerifyDeviceProof(*bundle, *proof);
+  if (!found.ok()) return Invalid(a.json, found.status());
+  Print(a.json, *found);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddVerifyProofCommand(CLI::App& app, RunFn* run) {
+  CLI::App* c = app.add_subcommand(
+      "verify-proof",
+      "Check a device proof offline against the federation bundle and print "
+      "the verdict it proves; exit 1 if any signature, hash or proof fails");
+  auto a = std::make_shared<VerifyProofArgs>();
+  c->add_option("--bundle", a->bundle,
+                "the federation's bundle.toml (bundle.toml.sig beside it)")
+      ->required();
+  c->add_option("PROOF", a->proof, "the proof, from `imeisync prove`")
+      ->required();
+  c->add_flag("--json", a->json, "print the result as one JSON line");
+  c->callback([run, a] { *run = [a] { return RunVerifyProof(*a); }; });
+}
+
+}  // namespace imeisync::cli
