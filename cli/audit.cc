@@ -33,8 +33,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 using node::auditor::AuditReport;
 
-constexpr size_t kMaxBundleBytes = 4 << 20;
-
 struct AuditArgs {
   std::string config;
   std::string state_dir;
@@ -68,20 +66,6 @@ Result<Target> ParseTarget(const std::string& arg,
   return InvalidArgument("--node " + arg +
                          ": no member of the bundle has this endpoint; "
                          "write ID@HOST:PORT");
-}
-
-Result<node::federation::Bundle> LoadVerifiedBundle(const std::string& path) {
-  IMEISYNC_ASSIGN_OR_RETURN(std::string toml, ReadFile(path, kMaxBundleBytes));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string sig, ReadFile(path + ".sig", 1024));
-  auto bundle = node::federation::ParseBundle(toml);
-  if (!bundle.ok()) {
-    return Status(bundle.status().code(),
-                  path + ": " + bundle.status().message());
-  }
-  Status ok = node::federation::VerifyBundleSignature(toml, sig,
-                                                      bundle->federation_key);
-  if (!ok.ok()) return Status(ok.code(), path + ".sig: " + ok.message());
-  return bundle;
 }
 
 std::string B64(const Hash32& h) { return Base64Encode(h); }
@@ -185,7 +169,7 @@ int RunAuditCommand(const AuditArgs& a) {
     PrintError("audit", config.status());
     return kExitUsage;
   }
-  auto bundle = LoadVerifiedBundle(config->bundle);
+  auto bundle = node::federation::LoadSignedBundle(config->bundle);
   if (!bundle.ok()) {
     PrintError("audit", bundle.status());
     return kExitUsage;

@@ -14,7 +14,6 @@
 namespace imeisync::cli {
 namespace {
 
-constexpr size_t kMaxBundleBytes = 4 << 20;
 constexpr size_t kMaxProofBytes = 64 << 20;
 
 struct VerifyProofArgs {
@@ -22,22 +21,6 @@ struct VerifyProofArgs {
   std::string proof;
   bool json = false;
 };
-
-// The bundle, its signature (bundle.toml.sig beside it) checked against its
-// own federation key, as a node checks the first bundle it is given.
-Result<node::federation::Bundle> LoadSignedBundle(const std::string& path) {
-  IMEISYNC_ASSIGN_OR_RETURN(std::string toml, ReadFile(path, kMaxBundleBytes));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string sig, ReadFile(path + ".sig", 1024));
-  auto bundle = node::federation::ParseBundle(toml);
-  if (!bundle.ok()) {
-    return Status(bundle.status().code(),
-                  path + ": " + bundle.status().message());
-  }
-  Status s = node::federation::VerifyBundleSignature(toml, sig,
-                                                     bundle->federation_key);
-  if (!s.ok()) return Status(s.code(), path + ".sig: " + s.message());
-  return bundle;
-}
 
 std::string UtcTime(uint64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -121,7 +104,7 @@ int Invalid(bool json, const Status& status) {
 }
 
 int RunVerifyProof(const VerifyProofArgs& a) {
-  auto bundle = LoadSignedBundle(a.bundle);
+  auto bundle = node::federation::LoadSignedBundle(a.bundle);
   if (!bundle.ok()) {
     PrintError("verify-proof", bundle.status());
     return kExitUsage;

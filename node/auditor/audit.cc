@@ -69,15 +69,19 @@ class Auditor {
     std::set<std::string> origins;
     for (const auto& [origin, s] : sightings_) origins.insert(origin);
     for (const std::string& origin : origins) CheckOrigin(origin);
+    CheckFrontiers();
     CompareStateRoots();
     if (options_.deep) IMEISYNC_RETURN_IF_ERROR(Deep());
     return std::move(report_);
   }
 
  private:
+  // A violation about `origin` stops the auditor cosigning it, unless
+  // `blocks_origin` is false (a node's fault, not the origin's).
   void Violate(std::string kind, std::string node, std::string origin,
-               std::string detail, std::vector<std::string> evidence = {}) {
-    if (!origin.empty()) failed_origins_.insert(origin);
+               std::string detail, std::vector<std::string> evidence = {},
+               bool blocks_origin = true) {
+    if (!origin.empty() && blocks_origin) failed_origins_.insert(origin);
     report_.violations.push_back({std::move(kind), std::move(node),
                                   std::move(origin), std::move(detail),
                                   std::move(evidence)});
@@ -121,7 +125,7 @@ class Auditor {
       Violate("bad-cosignature", node, s.checkpoint.origin,
               Where(s) + " serves the checkpoint at " + SizeRoot(s.checkpoint) +
                   " with " + witnesses.status().message(),
-              {note_text});
+              {note_text}, /*blocks_origin=*/false);
     }
     return s;
   }
@@ -202,6 +206,17 @@ class Auditor {
   // The auditor's memory joins the sightings: a node that now serves
   // something inconsistent with an earlier run is caught.
   Status Remembered() {
+    // An origin whose member the bundle no longer lists is forgotten: its
+    // key is gone, so nothing it signed can be checked any more.
+    std::erase_if(memory_.origins, [&](const auto& item) {
+      const bool gone = !origin_keys_.contains(item.first);
+      if (gone && options_.progress) {
+        options_.progress("forgetting " + item.first +
+                          ": no member of bundle version " +
+                          std::to_string(bundle_.version) + " signs it");
+      }
+      return gone;
+    });
     for (const auto& [origin, r] : memory_.origins) {
       std::string why;
       std::optional<Sighting> s = Verify("", r.note, why);
@@ -331,6 +346,23 @@ class Auditor {
     auto richest_note = crypto::ParseNote(richest);
     auto origin_member = core::OriginNode(bundle_.federation, origin);
     if (richest_note.ok()) {
+      // Keep the origin's signature and verified member cosignatures only.
+      const crypto::NoteVerifier& origin_key = origin_keys_.at(origin);
+      std::erase_if(richest_note->signatures,
+                    [&](const crypto::NoteSignature& sig) {
+                      if (origin_key.Matches(sig)) return false;
+                      for (const replication::WitnessKey& k : witness_keys_) {
+                        if (k.verifier.Matches(sig)) {
+                          return !crypto::VerifyCosignature(richest_note->text,
+                                                            sig, k.verifier)
+                                      .ok();
+                        }
+                      }
+                      return true;
+                    });
+      richest = crypto::FormatNote(*richest_note);
+    }
+    if (richest_note.ok()) {
       auto w = replication::VerifiedWitnesses(
           *richest_note, witness_keys_,
           origin_member.ok() ? *origin_member : "");
@@ -352,7 +384,10 @@ class Auditor {
                  std::find(s.witnesses.begin(), s.witnesses.end(), self_id_) ==
                      s.witnesses.end();
         });
-    if (options_.cosign && !own && (!have_ours || served_without_ours)) {
+    const bool room = richest_note.ok() && richest_note->signatures.size() <
+                                               crypto::kMaxNoteSignatures;
+    if (options_.cosign && !own && room &&
+        (!have_ours || served_without_ours)) {
       crypto::Note note = *richest_note;
       if (!have_ours) {
         note.signatures.push_back(cosigner_.Cosign(note.text, options_.now_s));
@@ -365,6 +400,79 @@ class Auditor {
       report_.cosigned_notes.push_back(r.note);
     }
     report_.origins.push_back(std::move(summary));
+  }
+
+  // Every log a node's state head says it folded must be one its origin
+  // signed: equal to a verified checkpoint, or proven consistent with the
+  // largest one. Only a node's own log may run ahead of its signatures.
+  void CheckFrontiers() {
+    for (const NodeView& v : views_) {
+      if (!v.head) continue;
+      const std::string& id = v.source->id();
+      const std::string own = core::OriginName(bundle_.federation, id);
+      for (const core::FrontierEntry& f : v.head->frontier) {
+        auto it = sightings_.find(f.origin);
+        const std::vector<Sighting>* seen =
+            it == sightings_.end() ? nullptr : &it->second;
+        auto fork = [&](const std::string& why) {
+          Violate("state-head-fork", id, f.origin,
+                  "node " + id + "'s state head lists " + f.origin +
+                      " at size " + std::to_string(f.size) + " root " +
+                      Base64Encode(f.root) + ": " + why,
+                  {v.head_note}, /*blocks_origin=*/false);
+        };
+        if (seen == nullptr || seen->empty()) {
+          if (f.origin != own) fork("no signed checkpoint of it is known");
+          continue;
+        }
+        const Sighting* same = nullptr;
+        for (const Sighting& s : *seen) {
+          if (s.checkpoint.size == f.size) same = &s;
+        }
+        if (same != nullptr) {
+          if (same->checkpoint.root != f.root) {
+            fork("the origin signed root " +
+                 Base64Encode(same->checkpoint.root) + " at that size");
+          }
+          continue;
+        }
+        const Sighting& big = seen->front();  // CheckOrigin sorted them
+        uint64_t first = f.size, second = big.checkpoint.size;
+        Hash32 first_root = f.root, second_root = big.checkpoint.root;
+        NodeSource* prover = nullptr;
+        if (f.size > big.checkpoint.size) {
+          if (f.origin != own) {
+            fork("beyond the largest signed checkpoint (size " +
+                 std::to_string(big.checkpoint.size) + ")");
+            continue;
+          }
+          std::swap(first, second);
+          std::swap(first_root, second_root);
+          prover = v.source;  // its own unsigned entries
+        } else {
+          for (const Sighting& s : *seen) {
+            if (s.checkpoint == big.checkpoint && !s.node.empty()) {
+              prover = SourceOf(s.node);
+              if (prover != nullptr) break;
+            }
+          }
+        }
+        if (prover == nullptr || first == 0) continue;
+        auto proof = prover->Consistency(f.origin, first, second);
+        if (!proof.ok()) {
+          fork("no consistency proof with the signed checkpoint: " +
+               proof.status().ToString());
+          continue;
+        }
+        ++report_.consistency_proofs;
+        Status ok = merkle::VerifyConsistency(first, second, first_root,
+                                              second_root, *proof);
+        if (!ok.ok()) {
+          fork("not consistent with the signed checkpoint at size " +
+               std::to_string(big.checkpoint.size) + " (" + ok.message() + ")");
+        }
+      }
+    }
   }
 
   void CompareStateRoots() {
@@ -413,10 +521,8 @@ class Auditor {
         auto replay = ReplayState(*v.source, v.head->frontier, bundle_,
                                   options_.scratch, options_.progress);
         if (!replay.ok()) {
-          if (replay.status().code() == StatusCode::kInternal ||
-              replay.status().code() == StatusCode::kResourceExhausted) {
-            return replay.status();
-          }
+          // Whatever failed (the node's stream, or the scratch store), this
+          // node's state is not shown to follow from its logs.
           Violate("deep-mismatch", v.source->id(), "",
                   "node " + v.source->id() + "'s logs could not be replayed: " +
                       replay.status().ToString());

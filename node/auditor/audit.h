@@ -7,8 +7,10 @@
 //     auditor's memory of earlier runs, can all be true: equal sizes have
 //     equal roots, and a node holding the largest proves each smaller one
 //     consistent with it (else a split view, with both signed notes);
-//   - each state head's signature, and that nodes whose state heads list
-//     equal frontiers sign equal state roots;
+//   - each state head's signature; that every log it lists is one its
+//     origin signed (equal to, or consistent with, a verified checkpoint);
+//     and that nodes whose state heads list equal frontiers sign equal
+//     state roots;
 //   - with `deep`, that replaying each node's logs up to its state head's
 //     frontier gives the roots the node signed.
 // Then, as a witness, it cosigns each origin's largest checkpoint that
@@ -52,6 +54,8 @@ struct AuditOptions {
 //   unproven               no node could prove two checkpoints consistent
 //   equivocation-reported  a node holds equivocation evidence (frozen)
 //   bad-state-head         a state head that is malformed or badly signed
+//   state-head-fork        a state head lists a log its origin never
+//                          signed, or one inconsistent with what it signed
 //   state-root-mismatch    equal frontiers, different signed state roots
 //   deep-mismatch          replayed logs give other roots than signed
 struct Violation {

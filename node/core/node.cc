@@ -400,29 +400,41 @@ Status Node::RecordWitnesses(store::WriteTxn& txn, const crypto::Note& note,
 Status Node::CosignApplied(store::WriteTxn& txn,
                            const replication::VerifiedCheckpoint& cp) const {
   IMEISYNC_ASSIGN_OR_RETURN(crypto::Note note, crypto::ParseNote(cp.note));
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member,
+                            OriginMember(cp.checkpoint.origin));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::NoteVerifier origin_key,
+      crypto::NoteVerifier::Create(cp.checkpoint.origin, member.key));
   const uint64_t now_s = UnixMillis() / 1000;
   IMEISYNC_ASSIGN_OR_RETURN(
       crypto::NoteSignature mine,
       witness_.Cosign(txn, logs_, cp.checkpoint, cosigner_, now_s));
-  // Keep the cosignatures that came with the note only if they verify;
-  // drop any earlier cosignature of ours (there is none for a new text).
-  std::erase_if(note.signatures, [&](const crypto::NoteSignature& s) {
-    return s.key_name == mine.key_name && s.key_id == mine.key_id;
-  });
+  // What is stored is the origin's signature and the cosignatures of other
+  // members that verify, nothing else: a relay cannot pad the note with
+  // lines of unknown keys until ours no longer fits.
   const std::vector<replication::WitnessKey> keys = WitnessKeys();
   crypto::Note kept{note.text, {}};
   for (const crypto::NoteSignature& s : note.signatures) {
-    bool witness = false, valid = false;
-    for (const replication::WitnessKey& k : keys) {
-      if (!k.verifier.Matches(s)) continue;
-      witness = true;
-      valid = crypto::VerifyCosignature(note.text, s, k.verifier).ok();
+    if (origin_key.Matches(s)) {
+      kept.signatures.push_back(s);
+      continue;
     }
-    if (!witness || valid) kept.signatures.push_back(s);
+    if (s.key_name == mine.key_name && s.key_id == mine.key_id) continue;
+    for (const replication::WitnessKey& k : keys) {
+      if (k.member != member.id && k.verifier.Matches(s) &&
+          crypto::VerifyCosignature(note.text, s, k.verifier).ok()) {
+        kept.signatures.push_back(s);
+        break;
+      }
+    }
   }
-  if (kept.signatures.size() < crypto::kMaxNoteSignatures) {
-    kept.signatures.push_back(std::move(mine));
+  if (kept.signatures.size() >= crypto::kMaxNoteSignatures) {
+    return ResourceExhausted("checkpoint of " + cp.checkpoint.origin +
+                             " already carries " +
+                             std::to_string(kept.signatures.size()) +
+                             " signatures; no room for this node's");
   }
+  kept.signatures.push_back(std::move(mine));
   const std::string stored = crypto::FormatNote(kept);
   IMEISYNC_RETURN_IF_ERROR(
       logs_.ReplaceCheckpointNote(txn, cp.checkpoint.origin, stored));
@@ -449,12 +461,26 @@ Result<std::optional<std::string>> Node::AddCosignatures(
     if (ours.text != parsed.text) return std::optional<std::string>();
     return replication::MergeCosignatures(*stored, note, keys);
   };
+  // Most announces bring nothing new: decide that without the writer lock.
+  bool merge = false;
+  size_t older = 0;  // witnesses to record for an older checkpoint
   {
-    // Most announces bring nothing new: decide that without the writer lock.
     IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
     IMEISYNC_ASSIGN_OR_RETURN(std::optional<std::string> merged,
                               merged_with(txn));
-    if (!merged) return merged;
+    merge = merged.has_value();
+    if (!merge) {
+      IMEISYNC_ASSIGN_OR_RETURN(older,
+                                OlderCheckpointWitnesses(txn, parsed, c));
+    }
+  }
+  if (!merge) {
+    if (older > 0) {
+      IMEISYNC_RETURN_IF_ERROR(env_->Update([&](store::WriteTxn& write) {
+        return witness_.RecordWitnessed(write, c.origin, c.size, older);
+      }));
+    }
+    return std::optional<std::string>();
   }
   std::optional<std::string> out;
   Status written = env_->Update([&](store::WriteTxn& txn) -> Status {
@@ -466,6 +492,31 @@ Result<std::optional<std::string>> Node::AddCosignatures(
   });
   if (!written.ok()) return written;
   return out;
+}
+
+Result<size_t> Node::OlderCheckpointWitnesses(
+    const store::Txn& txn, const crypto::Note& note,
+    const crypto::Checkpoint& c) const {
+  // Cosignatures on a checkpoint older than the stored one still witness
+  // the entries it covers, if it is a prefix of the log held here: without
+  // this, an origin signing faster than cosignatures travel would never be
+  // witnessed.
+  IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
+                            logs_.Head(txn, c.origin));
+  if (c.size == 0 || c.size > head.size) return size_t{0};
+  IMEISYNC_ASSIGN_OR_RETURN(Hash32 root, logs_.RootAt(txn, c.origin, c.size));
+  if (root != c.root) return size_t{0};
+  auto b = bundle();
+  IMEISYNC_ASSIGN_OR_RETURN(std::string origin_member,
+                            OriginNode(b->bundle.federation, c.origin));
+  const std::vector<replication::WitnessKey> keys = WitnessKeys();
+  auto witnesses = replication::VerifiedWitnesses(note, keys, origin_member);
+  if (!witnesses.ok() || witnesses->empty()) return size_t{0};
+  IMEISYNC_ASSIGN_OR_RETURN(
+      uint64_t counted,
+      witness_.WitnessedSize(txn, c.origin, witnesses->size()));
+  if (counted >= c.size) return size_t{0};
+  return witnesses->size();
 }
 
 Result<uint64_t> Node::CountedSize(const store::Txn& txn,

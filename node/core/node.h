@@ -217,6 +217,12 @@ class Node {
   // the note with the cosignature. See ApplyRange().
   Status CosignApplied(store::WriteTxn& txn,
                        const replication::VerifiedCheckpoint& cp) const;
+  // How many witnesses `note`, a checkpoint `c` other than the stored one,
+  // carries, if `c` is a prefix of the log held here and recording them
+  // would raise a witnessed size; else 0.
+  Result<size_t> OlderCheckpointWitnesses(const store::Txn& txn,
+                                          const crypto::Note& note,
+                                          const crypto::Checkpoint& c) const;
   // Records how many witnesses `note` (the stored note of its origin) has.
   Status RecordWitnesses(store::WriteTxn& txn, const crypto::Note& note,
                          const crypto::Checkpoint& checkpoint) const;

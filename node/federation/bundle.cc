@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/base64.h"
+#include "base/file_util.h"
 #include "node/federation/toml_text.h"
 
 namespace imeisync::node::federation {
@@ -271,11 +272,14 @@ Result<Bundle> ParseBundle(std::string_view text) {
   b.policy.grace_days = static_cast<uint32_t>(grace);
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t quorum,
                             GetUint(*policy, "witness_quorum", "policy", 0));
-  if (quorum > b.members.size()) {
-    return InvalidArgument("bundle: policy.witness_quorum " +
-                           std::to_string(quorum) + " exceeds the " +
-                           std::to_string(b.members.size()) +
-                           " members that could witness");
+  // An origin never witnesses itself: at most members - 1 can cosign.
+  const uint64_t witnesses =
+      std::min<uint64_t>(b.members.empty() ? 0 : b.members.size() - 1, 64);
+  if (quorum > witnesses) {
+    return InvalidArgument(
+        "bundle: policy.witness_quorum " + std::to_string(quorum) +
+        " can never be met: at most " + std::to_string(witnesses) +
+        " members other than an origin can witness it");
   }
   b.policy.witness_quorum = static_cast<uint32_t>(quorum);
   if (const toml::node* roles_node = policy->get("roles")) {
@@ -366,6 +370,20 @@ Status CheckSuccessor(const Bundle& current, const Bundle& candidate) {
                               std::to_string(current.version));
   }
   return Status::Ok();
+}
+
+Result<Bundle> LoadSignedBundle(const std::string& path) {
+  constexpr size_t kMaxBundleBytes = 4 << 20;
+  IMEISYNC_ASSIGN_OR_RETURN(std::string toml, ReadFile(path, kMaxBundleBytes));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string sig, ReadFile(path + ".sig", 1024));
+  auto bundle = ParseBundle(toml);
+  if (!bundle.ok()) {
+    return Status(bundle.status().code(),
+                  path + ": " + bundle.status().message());
+  }
+  Status ok = VerifyBundleSignature(toml, sig, bundle->federation_key);
+  if (!ok.ok()) return Status(ok.code(), path + ".sig: " + ok.message());
+  return bundle;
 }
 
 }  // namespace imeisync::node::federation

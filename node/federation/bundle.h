@@ -78,6 +78,11 @@ struct Bundle {
   const Member* FindMember(std::string_view id) const;
 };
 
+// Reads `path` (bundle.toml) and `path`.sig, parses the bundle and checks
+// the signature against the bundle's own federation key, as a node checks
+// the first bundle it is given. Errors name the file.
+Result<Bundle> LoadSignedBundle(const std::string& path);
+
 // Parses bundle.toml strictly. InvalidArgument naming the key (and its line)
 // for: TOML syntax errors, a missing or mistyped field, an unknown key (a
 // typo must not silently drop a policy), an invalid id, role, action,

@@ -136,6 +136,14 @@ Result<std::vector<Entry>> OriginLogs::Read(const store::Txn& txn,
   return out;
 }
 
+Result<Hash32> OriginLogs::RootAt(const store::Txn& txn,
+                                  std::string_view origin,
+                                  uint64_t size) const {
+  IMEISYNC_RETURN_IF_ERROR(OriginPrefix(origin).status());
+  merkle::LogTree tree(tree_, std::string(origin));
+  return tree.RootAt(txn, size);
+}
+
 Result<std::vector<Hash32>> OriginLogs::ConsistencyProof(
     const store::Txn& txn, std::string_view origin, uint64_t first,
     uint64_t second) const {

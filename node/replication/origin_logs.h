@@ -68,6 +68,10 @@ class OriginLogs {
   // The latest verified signed note of `origin`, or NotFound.
   Result<std::string> CheckpointNote(const store::Txn& txn,
                                      std::string_view origin) const;
+  // The RFC 9162 root of `origin`'s log at `size`. InvalidArgument beyond
+  // Head().size.
+  Result<Hash32> RootAt(const store::Txn& txn, std::string_view origin,
+                        uint64_t size) const;
   // Entries [begin, end) of `origin`. InvalidArgument beyond its size.
   Result<std::vector<Entry>> Read(const store::Txn& txn,
                                   std::string_view origin, uint64_t begin,

@@ -73,9 +73,24 @@ void PeerSync::Wake(std::vector<std::string> notes) {
 }
 
 void PeerSync::QueueAnnounce(const std::vector<std::string>& notes) {
+  // The origin line of a note; a newer note of one origin replaces the
+  // queued one (a larger checkpoint, or the same with more cosignatures),
+  // so the queue holds at most one note per origin.
+  auto origin_of = [](const std::string& note) {
+    return std::string_view(note).substr(0, note.find('\n'));
+  };
   {
     std::lock_guard lock(mu_);
-    outgoing_.insert(outgoing_.end(), notes.begin(), notes.end());
+    for (const std::string& n : notes) {
+      auto same = std::find_if(
+          outgoing_.begin(), outgoing_.end(),
+          [&](const std::string& q) { return origin_of(q) == origin_of(n); });
+      if (same != outgoing_.end()) {
+        *same = n;
+      } else {
+        outgoing_.push_back(n);
+      }
+    }
   }
   cv_.notify_all();
 }

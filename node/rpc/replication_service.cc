@@ -195,13 +195,10 @@ grpc::Status ReplicationService::Announce(grpc::ServerContext* context,
     // Cosignatures on a checkpoint held here are taken at once, whether or
     // not the caller is a peer of this node (an auditor's `imeisync audit`
     // is not).
+    // A note that does not parse is left to the pull, which refuses and
+    // counts it; the others in the batch still count.
     auto added = node_.AddCosignatures(c.note());
-    if (!added.ok()) {
-      return ToGrpc(InvalidArgument("announced checkpoint " +
-                                    std::to_string(notes.size()) + ": " +
-                                    added.status().message()));
-    }
-    if (*added) gained.push_back(**added);
+    if (added.ok() && *added) gained.push_back(**added);
     notes.push_back(c.note());
   }
   if (!gained.empty()) events_.OnNewCheckpoints("", gained);

@@ -23,25 +23,6 @@ using node::Reason;
 using std::chrono::seconds;
 namespace fed_ns = node::federation;
 
-// Rewrites FED/bundle.toml with `edit` applied and a higher version, signed
-// by the federation key, and copies it to every node made so far. For use
-// before the daemons start.
-void EditBundle(TestFederation& fed,
-                const std::function<void(fed_ns::Bundle&)>& edit) {
-  auto bundle = fed_ns::LoadFederationBundle(fed.fed_dir());
-  BOOST_TEST_REQUIRE(bundle.ok(), bundle.status().ToString());
-  edit(*bundle);
-  bundle->version += 1;
-  auto key =
-      crypto::Ed25519PrivateKey::LoadPem(fed.fed_dir() + "/federation.key");
-  BOOST_TEST_REQUIRE(key.ok());
-  const std::string text = fed_ns::FormatBundle(*bundle);
-  std::ofstream(fed.fed_dir() + "/bundle.toml", std::ios::trunc) << text;
-  std::ofstream(fed.fed_dir() + "/bundle.toml.sig", std::ios::trunc)
-      << fed_ns::SignBundle(text, *key);
-  fed.ShareLatestBundle();
-}
-
 struct Audit {
   CommandResult result;
   nlohmann::json report;
@@ -308,7 +289,8 @@ BOOST_AUTO_TEST_CASE(a_witness_quorum_holds_entries_back_until_cosigned) {
   fed.Add("ministry", "ministry");
   fed.Add("op1", "operator");
   fed.Add("op2", "operator");
-  EditBundle(fed, [](fed_ns::Bundle& b) { b.policy.witness_quorum = 2; });
+  fed.EditBundle([](fed_ns::Bundle& b) { b.policy.witness_quorum = 2; });
+  fed.ShareLatestBundle();
   for (const char* id : {"ministry", "op1"}) {
     BOOST_TEST_REQUIRE(fed.Start(id), fed.Log(id));
   }

@@ -75,17 +75,7 @@ std::string StatusOf(TestFederation& fed, const std::string& id,
 // publishes it to `via`, from where it spreads.
 void ChangePolicy(TestFederation& fed, const std::string& via,
                   const std::function<void(fed_ns::Policy&)>& edit) {
-  auto bundle = fed_ns::LoadFederationBundle(fed.fed_dir());
-  BOOST_TEST_REQUIRE(bundle.ok(), bundle.status().ToString());
-  edit(bundle->policy);
-  bundle->version += 1;
-  auto key =
-      crypto::Ed25519PrivateKey::LoadPem(fed.fed_dir() + "/federation.key");
-  BOOST_TEST_REQUIRE(key.ok());
-  const std::string text = fed_ns::FormatBundle(*bundle);
-  std::ofstream(fed.fed_dir() + "/bundle.toml", std::ios::trunc) << text;
-  std::ofstream(fed.fed_dir() + "/bundle.toml.sig", std::ios::trunc)
-      << fed_ns::SignBundle(text, *key);
+  fed.EditBundle([&](fed_ns::Bundle& b) { edit(b.policy); });
   auto r = fed.Cli({"federation", "publish", "--dir", fed.fed_dir(), "--config",
                     fed.Config(via)});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);

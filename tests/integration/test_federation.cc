@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "base/file_util.h"
+#include "crypto/ed25519.h"
+#include "node/federation/setup.h"
 
 namespace imeisync::testing {
 namespace {
@@ -203,6 +205,20 @@ bool TestFederation::WaitConverged(const std::vector<std::string>& ids,
         return true;
       },
       timeout);
+}
+
+void TestFederation::EditBundle(
+    const std::function<void(node::federation::Bundle&)>& edit) {
+  auto bundle = node::federation::LoadFederationBundle(fed_dir());
+  BOOST_TEST_REQUIRE(bundle.ok(), bundle.status().ToString());
+  edit(*bundle);
+  bundle->version += 1;
+  auto key = crypto::Ed25519PrivateKey::LoadPem(fed_dir() + "/federation.key");
+  BOOST_TEST_REQUIRE(key.ok(), key.status().ToString());
+  const std::string text = node::federation::FormatBundle(*bundle);
+  std::ofstream(fed_dir() + "/bundle.toml", std::ios::trunc) << text;
+  std::ofstream(fed_dir() + "/bundle.toml.sig", std::ios::trunc)
+      << node::federation::SignBundle(text, *key);
 }
 
 std::string TestFederation::Endpoint(const std::string& id) const {

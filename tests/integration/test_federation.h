@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "node/federation/bundle.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -40,6 +41,10 @@ class TestFederation {
                   bool listen = true);
   // Copies FED/bundle.toml(.sig) into every node directory made so far.
   void ShareLatestBundle();
+  // Rewrites FED/bundle.toml with `edit` applied at the next version,
+  // signed with FED/federation.key. Nodes see it after ShareLatestBundle()
+  // (before they start) or `federation publish`.
+  void EditBundle(const std::function<void(node::federation::Bundle&)>& edit);
   // Sets `key = value` (value as TOML text) in the member's node.toml.
   void SetConfig(const std::string& id, const std::string& key,
                  const std::string& toml_value);

@@ -12,6 +12,7 @@
 #include "node/federation/node_config.h"
 #include "node/federation/setup.h"
 #include "node/imei.h"
+#include "tests/support/node_federation.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_seed.h"
 
@@ -26,94 +27,13 @@ const std::string kStolen = "356938035643809";
 const std::string kUnknown = "490154203237518";
 const std::string kOther = "35391805315842";  // 14 digits: no check digit
 
-#define REQUIRE_OK(expr)                                 \
-  do {                                                   \
-    auto _s = (expr);                                    \
-    BOOST_TEST_REQUIRE(_s.ok(), _s.status().ToString()); \
-  } while (0)
-
-// A federation of a ministry and two operators on disk, with op1 and op2
-// open in this process.
-class Federation {
+class Federation : public testing::NodeFederation {
  public:
-  Federation() {
-    namespace fs = std::filesystem;
-    const std::string fed = tmp_.File("fed");
-    BOOST_TEST_REQUIRE(federation::CreateFederation({fed, "kz"}).ok());
-    for (const auto& [id, role] :
-         {std::pair{"ministry", federation::Role::kMinistry},
-          std::pair{"op1", federation::Role::kOperator},
-          std::pair{"op2", federation::Role::kOperator}}) {
-      federation::AddMemberOptions o;
-      o.fed_dir = fed;
-      o.id = id;
-      o.role = role;
-      o.out_dir = tmp_.File(id);
-      auto added = federation::AddMember(o);
-      BOOST_TEST_REQUIRE(added.ok(), added.status().ToString());
-    }
-    for (const char* id : {"ministry", "op1", "op2"}) {
-      for (const char* f : {"bundle.toml", "bundle.toml.sig"}) {
-        fs::copy_file(fed + "/" + f, tmp_.File(id) + "/" + f,
-                      fs::copy_options::overwrite_existing);
-      }
-    }
-    auto bundle = federation::LoadFederationBundle(fed);
-    BOOST_TEST_REQUIRE(bundle.ok(), bundle.status().ToString());
-    bundle_.emplace(*std::move(bundle));
-    op1_ = Open("op1");
-    op2_ = Open("op2");
-  }
-
-  core::Node& op1() { return *op1_; }
-  core::Node& op2() { return *op2_; }
-  const federation::Bundle& bundle() const { return *bundle_; }
-
-  Hash32 Tag(const std::string& imei) {
-    auto tagger = op1_->NewTagger();
-    BOOST_TEST_REQUIRE(tagger.ok());
-    return tagger->Tag(Imei::Parse(imei)->imei14());
-  }
-
-  void Submit(core::Node& node, Action action, Reason reason,
-              const std::string& imei, bool sign = true) {
-    std::vector<std::string> imeis{imei};
-    REQUIRE_OK(node.Submit(action, reason, imeis, 0));
-    if (sign) REQUIRE_OK(node.SignCheckpoint());
-  }
-
-  // op1 pulls op2's whole signed log, as a peer round would.
-  void Op1PullsOp2() {
-    auto note = op2_->CheckpointNote(op2_->origin());
-    BOOST_TEST_REQUIRE(note.ok(), note.status().ToString());
-    auto cp = op1_->VerifyCheckpoint(*note);
-    BOOST_TEST_REQUIRE(cp.ok(), cp.status().ToString());
-    auto have = op1_->Head(op2_->origin());
-    BOOST_TEST_REQUIRE(have.ok());
-    auto entries =
-        op2_->ReadEntries(op2_->origin(), have->size, cp->checkpoint.size);
-    BOOST_TEST_REQUIRE(entries.ok());
-    REQUIRE_OK(op1_->ApplyRange(*cp, have->size, *entries));
-  }
-
-  DeviceProof Prove(core::Node& node, const std::string& imei) {
+  DeviceProof Prove(node::core::Node& node, const std::string& imei) {
     auto proof = BuildDeviceProof(node, Tag(imei));
     BOOST_TEST_REQUIRE(proof.ok(), proof.status().ToString());
     return *std::move(proof);
   }
-
- private:
-  std::unique_ptr<core::Node> Open(const std::string& id) {
-    auto config = federation::LoadNodeConfig(tmp_.File(id) + "/node.toml");
-    BOOST_TEST_REQUIRE(config.ok(), config.status().ToString());
-    auto node = core::Node::Open(*config);
-    BOOST_TEST_REQUIRE(node.ok(), node.status().ToString());
-    return *std::move(node);
-  }
-
-  TempDir tmp_;
-  std::optional<federation::Bundle> bundle_;
-  std::unique_ptr<core::Node> op1_, op2_;
 };
 
 // Decodes and verifies `json`; the status of whichever step failed.
