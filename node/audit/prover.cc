@@ -7,7 +7,6 @@
 #include "crypto/checkpoint.h"
 #include "crypto/note.h"
 #include "node/audit/proof_verifier.h"
-#include "node/merkle/log_tree.h"
 #include "node/replication/origin_logs.h"
 
 namespace imeisync::node::audit {
@@ -49,10 +48,6 @@ Result<DeviceProof> BuildDeviceProof(core::Node& node, const Hash32& tag) {
   store::Env& env = node.env();
   IMEISYNC_ASSIGN_OR_RETURN(replication::OriginLogs logs,
                             replication::OriginLogs::Open(env));
-  // OriginLogs keeps its RFC 9162 trees here and offers no inclusion proof
-  // of its own; merkle::LogTree reads the same records.
-  IMEISYNC_ASSIGN_OR_RETURN(store::Db tree_db,
-                            env.Database(replication::kOriginLogDatabases[1]));
   {
     IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env.BeginRead());
     IMEISYNC_ASSIGN_OR_RETURN(proof.state_head, node.SignStateHead(txn));
@@ -90,9 +85,9 @@ Result<DeviceProof> BuildDeviceProof(core::Node& node, const Hash32& tag) {
                 std::to_string(signed_size) + "); try again shortly");
           }
           ProvenRegister reg{r.index, r.entry, {}};
-          merkle::LogTree tree(tree_db, f.origin);
           IMEISYNC_ASSIGN_OR_RETURN(
-              reg.inclusion, tree.InclusionProof(txn, r.index, signed_size));
+              reg.inclusion,
+              logs.InclusionProof(txn, f.origin, r.index, signed_size));
           slot.reg = std::move(reg);
         }
         o.slots.push_back(std::move(slot));

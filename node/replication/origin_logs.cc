@@ -144,6 +144,21 @@ Result<Hash32> OriginLogs::RootAt(const store::Txn& txn,
   return tree.RootAt(txn, size);
 }
 
+Result<std::vector<Hash32>> OriginLogs::InclusionProof(const store::Txn& txn,
+                                                       std::string_view origin,
+                                                       uint64_t index,
+                                                       uint64_t size) const {
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
+  if (index >= size || size > head.size) {
+    return InvalidArgument(
+        "no inclusion proof of entry " + std::to_string(index) + " at size " +
+        std::to_string(size) + " in the log of " + std::string(origin) +
+        " (size " + std::to_string(head.size) + ")");
+  }
+  merkle::LogTree tree(tree_, std::string(origin));
+  return tree.InclusionProof(txn, index, size);
+}
+
 Result<std::vector<Hash32>> OriginLogs::ConsistencyProof(
     const store::Txn& txn, std::string_view origin, uint64_t first,
     uint64_t second) const {

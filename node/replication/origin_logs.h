@@ -77,6 +77,12 @@ class OriginLogs {
                                   std::string_view origin, uint64_t begin,
                                   uint64_t end) const;
 
+  // The RFC 9162 inclusion proof of entry `index` in the tree of `size`
+  // entries of `origin`. InvalidArgument unless index < size <= Head().size.
+  Result<std::vector<Hash32>> InclusionProof(const store::Txn& txn,
+                                             std::string_view origin,
+                                             uint64_t index,
+                                             uint64_t size) const;
   // The RFC 9162 consistency proof from size `first` to `second` of
   // `origin`. InvalidArgument unless 0 < first <= second <= Head().size.
   Result<std::vector<Hash32>> ConsistencyProof(const store::Txn& txn,
