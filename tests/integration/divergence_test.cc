@@ -4,9 +4,6 @@
 #include <boost/test/unit_test.hpp>
 #include <thread>
 
-#include "node/core/node.h"
-#include "node/federation/node_config.h"
-#include "tests/integration/fake_peer.h"
 #include "tests/integration/test_federation.h"
 #include "tests/support/test_seed.h"
 
@@ -31,23 +28,7 @@ BOOST_AUTO_TEST_CASE(a_tampered_state_is_found_and_reported_by_peers) {
 
   // Behind op1's back: one register folded into its state with no log
   // entry, as corruption or a bug would leave it.
-  {
-    auto config = node::federation::LoadNodeConfig(fed.Config("op1"));
-    BOOST_TEST_REQUIRE(config.ok());
-    auto node = node::core::Node::Open(*config);
-    BOOST_TEST_REQUIRE(node.ok(), node.status().ToString());
-    auto entries = RandomEntries(node::Action::kBlock, node::Reason::kStolen, 1,
-                                 TestSeed("tampered_state"));
-    Status s = (*node)->env().Update([&](node::store::WriteTxn& txn) {
-      return (*node)
-          ->fold()
-          .Fold(txn, (*node)->bundle()->bundle.policy,
-                node::federation::Role::kOperator, "imeisync/kz/op1", 5,
-                entries)
-          .status();
-    });
-    BOOST_TEST_REQUIRE(s.ok(), s.ToString());
-  }
+  fed.FoldWithoutEntry("op1", "imeisync/kz/op1", 5, TestSeed("tampered_state"));
   BOOST_TEST_REQUIRE(fed.Start("op1"));
   for (const char* id : {"ministry", "op1"}) {
     BOOST_TEST_REQUIRE(

@@ -13,7 +13,10 @@
 
 #include "base/file_util.h"
 #include "crypto/ed25519.h"
+#include "node/core/node.h"
+#include "node/federation/node_config.h"
 #include "node/federation/setup.h"
+#include "tests/integration/fake_peer.h"
 
 namespace imeisync::testing {
 namespace {
@@ -219,6 +222,25 @@ void TestFederation::EditBundle(
   std::ofstream(fed_dir() + "/bundle.toml", std::ios::trunc) << text;
   std::ofstream(fed_dir() + "/bundle.toml.sig", std::ios::trunc)
       << node::federation::SignBundle(text, *key);
+}
+
+void TestFederation::FoldWithoutEntry(const std::string& id,
+                                      const std::string& origin, uint64_t index,
+                                      uint64_t seed) {
+  auto config = node::federation::LoadNodeConfig(Config(id));
+  BOOST_TEST_REQUIRE(config.ok(), config.status().ToString());
+  auto node = node::core::Node::Open(*config);
+  BOOST_TEST_REQUIRE(node.ok(), node.status().ToString());
+  auto entries =
+      RandomEntries(node::Action::kBlock, node::Reason::kStolen, 1, seed);
+  imeisync::Status s = (*node)->env().Update([&](node::store::WriteTxn& txn) {
+    return (*node)
+        ->fold()
+        .Fold(txn, (*node)->bundle()->bundle.policy,
+              node::federation::Role::kOperator, origin, index, entries)
+        .status();
+  });
+  BOOST_TEST_REQUIRE(s.ok(), s.ToString());
 }
 
 std::string TestFederation::Endpoint(const std::string& id) const {

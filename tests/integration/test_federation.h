@@ -45,6 +45,11 @@ class TestFederation {
   // signed with FED/federation.key. Nodes see it after ShareLatestBundle()
   // (before they start) or `federation publish`.
   void EditBundle(const std::function<void(node::federation::Bundle&)>& edit);
+  // Behind the stopped node `id`'s back, folds one random BLOCK STOLEN
+  // register of `origin` (as if at log index `index`) into its state with
+  // no log entry: what corruption or a bug would leave.
+  void FoldWithoutEntry(const std::string& id, const std::string& origin,
+                        uint64_t index, uint64_t seed);
   // Sets `key = value` (value as TOML text) in the member's node.toml.
   void SetConfig(const std::string& id, const std::string& key,
                  const std::string& toml_value);
