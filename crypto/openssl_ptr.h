@@ -4,6 +4,7 @@
 #define IMEISYNC_CRYPTO_OPENSSL_PTR_H_
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 
 #include <memory>
@@ -25,6 +26,8 @@ using EvpMacCtxPtr = std::unique_ptr<EVP_MAC_CTX, Free<EVP_MAC_CTX_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Free<EVP_PKEY_CTX_free>>;
 using BioPtr = std::unique_ptr<BIO, Free<BIO_free_all>>;
+using BnPtr = std::unique_ptr<BIGNUM, Free<BN_clear_free>>;
+using BnCtxPtr = std::unique_ptr<BN_CTX, Free<BN_CTX_free>>;
 
 // The oldest queued OpenSSL error as text ("" when the queue is empty); clears
 // the queue so stale errors never leak into a later message.

@@ -1,0 +1,86 @@
+// RFC 9380 known answers: expand_message_xmd (Appendix K.1, both vector
+// files) and hash_to_field's u values of P256_XMD:SHA-256_SSWU_RO_
+// (Appendix J.1.1), from tests/vectors/hash-to-curve/ (copied unchanged
+// from ../shared/vectors/).
+#include "crypto/hash_to_field.h"
+
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "base/hex.h"
+
+namespace imeisync::crypto {
+namespace {
+
+nlohmann::json Load(const std::string& name) {
+  std::ifstream in(std::string(IMEISYNC_TEST_VECTORS) + "/hash-to-curve/" +
+                   name);
+  BOOST_TEST_REQUIRE(in.good(), name);
+  return nlohmann::json::parse(in);
+}
+
+// "0x..." to 32 bytes, big-endian.
+Hash32 FieldElement(const std::string& text) {
+  BOOST_TEST_REQUIRE(text.rfind("0x", 0) == 0u);
+  auto bytes = HexDecode(text.substr(2));
+  BOOST_TEST_REQUIRE(bytes.ok());
+  BOOST_TEST_REQUIRE(bytes->size() == 32u);
+  Hash32 h;
+  std::copy(bytes->begin(), bytes->end(), h.begin());
+  return h;
+}
+
+BOOST_AUTO_TEST_SUITE(hash_to_field)
+
+BOOST_AUTO_TEST_CASE(expand_message_xmd_matches_rfc9380_k1) {
+  size_t checked = 0;
+  for (const char* file : {"expand_message_xmd_sha256_38.json",
+                           "expand_message_xmd_sha256_256.json"}) {
+    const nlohmann::json v = Load(file);
+    const std::string dst = v["DST"];
+    for (const auto& t : v["tests"]) {
+      const std::string msg = t["msg"];
+      const size_t len =
+          std::stoul(t["len_in_bytes"].get<std::string>(), nullptr, 16);
+      auto got = ExpandMessageXmdSha256(AsBytes(msg), dst, len);
+      BOOST_TEST_REQUIRE(got.ok(), got.status().ToString());
+      BOOST_TEST(HexEncode(*got) == t["uniform_bytes"].get<std::string>(),
+                 file << " msg \"" << msg.substr(0, 20) << "\" len " << len);
+      ++checked;
+    }
+  }
+  BOOST_TEST(checked >= 10u);
+}
+
+BOOST_AUTO_TEST_CASE(p256_hash_to_field_matches_rfc9380_j11) {
+  const nlohmann::json v = Load("p256_xmd_sha256_sswu_ro.json");
+  const std::string dst = v["dst"];
+  BOOST_TEST_REQUIRE(v["vectors"].size() >= 5u);
+  for (const auto& t : v["vectors"]) {
+    const std::string msg = t["msg"];
+    auto u = HashToFieldP256(AsBytes(msg), dst, 2);
+    BOOST_TEST_REQUIRE(u.ok(), u.status().ToString());
+    BOOST_TEST_REQUIRE(t["u"].size() == 2u);
+    for (size_t i = 0; i < 2; ++i) {
+      BOOST_TEST((u->at(i) == FieldElement(t["u"][i])),
+                 "msg \"" << msg.substr(0, 20) << "\" u" << i);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_arguments_are_refused) {
+  const Bytes msg = {1, 2, 3};
+  BOOST_TEST(!ExpandMessageXmdSha256(msg, "", 32).ok());
+  BOOST_TEST(!ExpandMessageXmdSha256(msg, "DST", 0).ok());
+  BOOST_TEST(!ExpandMessageXmdSha256(msg, "DST", 8161).ok());
+  BOOST_TEST(ExpandMessageXmdSha256(msg, "DST", 8160).ok());
+  BOOST_TEST(ExpandMessageXmdSha256(msg, "DST", 8160)->size() == 8160u);
+  BOOST_TEST(!HashToFieldP256(msg, "DST", 0).ok());
+  BOOST_TEST(!HashToFieldP256(msg, "DST", 171).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace imeisync::crypto
