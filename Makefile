@@ -18,7 +18,7 @@ test: build
 	ctest --preset $(PRESET)
 
 demo: build
-	scripts/demo $(BUILD_DIR)
+	scripts/demo $(BUILD_DIR) $(or $(MODE),salted)
 
 bench: build
 	scripts/bench $(BUILD_DIR)

@@ -20,6 +20,7 @@ namespace fed = node::federation;
 
 struct InitArgs {
   std::string id, mode = "salted", dir;
+  uint64_t oprf_budget = fed::OprfParams::kDefaultOprfBudget;
   bool json = false;
 };
 
@@ -56,6 +57,7 @@ int RunInit(const InitArgs& a) {
   o.id = a.id;
   if (a.mode == "oprf") {
     o.mode = fed::TagMode::kOprf;
+    o.oprf_budget = a.oprf_budget;
   } else if (a.mode != "salted") {
     PrintError("federation init",
                InvalidArgument("--mode must be salted or oprf"));
@@ -66,10 +68,16 @@ int RunInit(const InitArgs& a) {
     PrintError("federation init", s);
     return kExitUsage;
   }
-  PrintResult(
-      a.json, {{"federation", a.id}, {"dir", a.dir}, {"bundle_version", 1}},
-      "created federation " + a.id + " in " + a.dir +
-          " (bundle version 1). Keep ca.key, federation.key and salt offline.");
+  const std::string secret =
+      o.mode == fed::TagMode::kOprf ? "oprf.key" : "salt";
+  PrintResult(a.json,
+              {{"federation", a.id},
+               {"dir", a.dir},
+               {"mode", a.mode},
+               {"bundle_version", 1}},
+              "created " + a.mode + " federation " + a.id + " in " + a.dir +
+                  " (bundle version 1). Keep ca.key, federation.key and " +
+                  secret + " offline.");
   return kExitOk;
 }
 
@@ -120,13 +128,19 @@ void AddFederationCommand(CLI::App& app, RunFn* run) {
   f->require_subcommand(1);
 
   auto init = std::make_shared<InitArgs>();
-  CLI::App* i =
-      f->add_subcommand("init",
-                        "Create the federation CA, the bundle-signing key, the "
-                        "salt and bundle version 1");
+  CLI::App* i = f->add_subcommand(
+      "init",
+      "Create the federation CA, the bundle-signing key, the "
+      "salt (salted) or OPRF key (oprf) and bundle version 1");
   i->add_option("--id", init->id, "federation id, [a-z0-9-]{1,32}")->required();
   i->add_option("--mode", init->mode,
-                "salted (oprf arrives in a later release)");
+                "salted (members share an HMAC salt) or oprf (only the "
+                "ministry holds the key; docs/threat-model.md)")
+      ->capture_default_str();
+  i->add_option("--oprf-budget", init->oprf_budget,
+                "oprf mode: blinded evaluations each operator may ask for "
+                "per epoch")
+      ->capture_default_str();
   i->add_option("--dir", init->dir,
                 "directory to create; must not exist or be empty")
       ->required();

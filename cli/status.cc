@@ -78,6 +78,25 @@ nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
   j["divergences"] = divergences;
   j["divergence_count"] = s.divergence_count();
   j["state_head"] = s.state_head();
+  if (s.has_oprf()) {
+    const v1::OprfStatus& o = s.oprf();
+    nlohmann::ordered_json oprf = {{"epoch", o.epoch()},
+                                   {"evaluator", o.evaluator()}};
+    if (o.evaluator()) {
+      nlohmann::ordered_json usage = nlohmann::ordered_json::array();
+      for (const v1::OprfUsage& u : o.usage()) {
+        usage.push_back({{"member", u.member()},
+                         {"used", u.used()},
+                         {"budget", u.budget()}});
+      }
+      oprf["usage"] = usage;
+    } else {
+      oprf["cache_entries"] = o.cache_entries();
+      oprf["cache_hits"] = o.cache_hits();
+      oprf["cache_misses"] = o.cache_misses();
+    }
+    j["oprf"] = oprf;
+  }
   return j;
 }
 
@@ -90,6 +109,22 @@ std::string ToText(const v1::NodeStatus& s) {
   if (s.local_pairs() + s.local_first_seen() > 0) {
     out += "local-only: " + std::to_string(s.local_pairs()) + " pairs, " +
            std::to_string(s.local_first_seen()) + " first-seen records\n";
+  }
+  if (s.has_oprf()) {
+    const v1::OprfStatus& o = s.oprf();
+    if (o.evaluator()) {
+      out += "OPRF evaluator, epoch " + std::to_string(o.epoch()) + ":";
+      for (const v1::OprfUsage& u : o.usage()) {
+        out += " " + u.member() + " " + std::to_string(u.used()) + "/" +
+               std::to_string(u.budget());
+      }
+      out += "\n";
+    } else {
+      out += "OPRF tags cached: " + std::to_string(o.cache_entries()) +
+             " (epoch " + std::to_string(o.epoch()) + "; " +
+             std::to_string(o.cache_hits()) + " hits, " +
+             std::to_string(o.cache_misses()) + " asked of the evaluator)\n";
+    }
   }
   for (const v1::OriginHead& h : s.frontier()) {
     out += "  log " + h.origin() + ": " + std::to_string(h.size()) +

@@ -4,8 +4,8 @@
 
 #include <cassert>
 
-#include "base/file_util.h"
 #include "base/hex.h"
+#include "crypto/secret_hex.h"
 
 namespace imeisync::crypto {
 namespace {
@@ -21,31 +21,18 @@ namespace {
 }  // namespace
 
 Result<Salt> Salt::FromHex(std::string_view hex) {
-  if (hex.size() != 64) {
-    return InvalidArgument("salt must be 64 hex characters (32 bytes), found " +
-                           std::to_string(hex.size()));
-  }
-  auto bytes = HexDecode(hex);
-  if (!bytes.ok()) return bytes.status().WithContext("salt");
-  Hash32 raw;
-  std::copy(bytes->begin(), bytes->end(), raw.begin());
-  OPENSSL_cleanse(bytes->data(), bytes->size());
-  Salt salt(raw);
-  OPENSSL_cleanse(raw.data(), raw.size());
+  auto raw = ParseSecretHex32(hex, "salt");
+  if (!raw.ok()) return raw.status();
+  Salt salt(*raw);
+  OPENSSL_cleanse(raw->data(), raw->size());
   return salt;
 }
 
 Result<Salt> Salt::LoadFile(const std::string& path) {
-  IMEISYNC_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1024));
-  std::string_view body = text;
-  if (body.ends_with("\r\n")) {
-    body.remove_suffix(2);
-  } else if (body.ends_with('\n')) {
-    body.remove_suffix(1);
-  }
-  auto salt = FromHex(body);
-  OPENSSL_cleanse(text.data(), text.size());
-  if (!salt.ok()) return salt.status().WithContext("salt file " + path);
+  auto raw = LoadSecretHexFile32(path, "salt");
+  if (!raw.ok()) return raw.status();
+  Salt salt(*raw);
+  OPENSSL_cleanse(raw->data(), raw->size());
   return salt;
 }
 

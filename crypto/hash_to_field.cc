@@ -20,6 +20,41 @@ constexpr uint8_t kP256Prime[32] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
+// n, the order of the P-256 group, big-endian.
+constexpr uint8_t kP256Order[32] = {
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+    0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
+
+// hash_to_field (RFC 9380 5.2) modulo the 256-bit prime `modulus`, L = 48.
+Result<std::vector<Hash32>> HashToField256(ByteView msg, std::string_view dst,
+                                           size_t count,
+                                           const uint8_t (&modulus)[32]) {
+  if (count == 0 || count > 170) {
+    return InvalidArgument("hash_to_field: count must be 1 to 170, got " +
+                           std::to_string(count));
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes uniform,
+                            ExpandMessageXmdSha256(msg, dst, count * kP256L));
+  BnCtxPtr ctx(BN_CTX_secure_new());
+  BnPtr p(BN_bin2bn(modulus, sizeof modulus, nullptr));
+  BnPtr tv(BN_secure_new());
+  BnPtr e(BN_secure_new());
+  if (!ctx || !p || !tv || !e) return Internal("OpenSSL BIGNUM allocation");
+  BN_set_flags(tv.get(), BN_FLG_CONSTTIME);
+  std::vector<Hash32> out(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (BN_bin2bn(uniform.data() + i * kP256L, static_cast<int>(kP256L),
+                  tv.get()) == nullptr ||
+        BN_mod(e.get(), tv.get(), p.get(), ctx.get()) != 1 ||
+        BN_bn2binpad(e.get(), out[i].data(), 32) != 32) {
+      return Internal("OpenSSL BIGNUM arithmetic in hash_to_field");
+    }
+  }
+  OPENSSL_cleanse(uniform.data(), uniform.size());
+  return out;
+}
+
 }  // namespace
 
 Result<Bytes> ExpandMessageXmdSha256(ByteView msg, std::string_view dst,
@@ -77,29 +112,13 @@ Result<Bytes> ExpandMessageXmdSha256(ByteView msg, std::string_view dst,
 
 Result<std::vector<Hash32>> HashToFieldP256(ByteView msg, std::string_view dst,
                                             size_t count) {
-  if (count == 0 || count > 170) {
-    return InvalidArgument("hash_to_field: count must be 1 to 170, got " +
-                           std::to_string(count));
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(Bytes uniform,
-                            ExpandMessageXmdSha256(msg, dst, count * kP256L));
-  BnCtxPtr ctx(BN_CTX_secure_new());
-  BnPtr p(BN_bin2bn(kP256Prime, sizeof kP256Prime, nullptr));
-  BnPtr tv(BN_secure_new());
-  BnPtr e(BN_secure_new());
-  if (!ctx || !p || !tv || !e) return Internal("OpenSSL BIGNUM allocation");
-  BN_set_flags(tv.get(), BN_FLG_CONSTTIME);
-  std::vector<Hash32> out(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (BN_bin2bn(uniform.data() + i * kP256L, static_cast<int>(kP256L),
-                  tv.get()) == nullptr ||
-        BN_mod(e.get(), tv.get(), p.get(), ctx.get()) != 1 ||
-        BN_bn2binpad(e.get(), out[i].data(), 32) != 32) {
-      return Internal("OpenSSL BIGNUM arithmetic in hash_to_field");
-    }
-  }
-  OPENSSL_cleanse(uniform.data(), uniform.size());
-  return out;
+  return HashToField256(msg, dst, count, kP256Prime);
+}
+
+Result<Hash32> HashToScalarP256(ByteView msg, std::string_view dst) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::vector<Hash32> scalar,
+                            HashToField256(msg, dst, 1, kP256Order));
+  return scalar[0];
 }
 
 }  // namespace imeisync::crypto

@@ -1,7 +1,8 @@
 // RFC 9380 section 5: hashing a message to uniform bytes
 // (expand_message_xmd with SHA-256, 5.3.1) and to elements of the P-256
 // base field (hash_to_field, 5.2, with L = 48). The first steps of
-// P256_XMD:SHA-256_SSWU_RO_, which oprf mode's device tags need (issue 7).
+// P256_XMD:SHA-256_SSWU_RO_, which oprf mode's device tags need (issue 7);
+// and the same over the group order, RFC 9497's HashToScalar.
 #ifndef IMEISYNC_CRYPTO_HASH_TO_FIELD_H_
 #define IMEISYNC_CRYPTO_HASH_TO_FIELD_H_
 
@@ -26,6 +27,12 @@ Result<Bytes> ExpandMessageXmdSha256(ByteView msg, std::string_view dst,
 // Errors as ExpandMessageXmdSha256; count must be 1 to 170.
 Result<std::vector<Hash32>> HashToFieldP256(ByteView msg, std::string_view dst,
                                             size_t count);
+
+// hash_to_field(msg, 1) over the integers mod n, the order of the P-256
+// group, with L = 48: RFC 9497's HashToScalar for P256-SHA256 (4.3). The
+// big-endian 32-byte encoding of OS2IP(48 uniform bytes) mod n, which may be
+// zero. InvalidArgument if `dst` is empty.
+Result<Hash32> HashToScalarP256(ByteView msg, std::string_view dst);
 
 }  // namespace imeisync::crypto
 

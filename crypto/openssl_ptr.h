@@ -5,6 +5,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 
 #include <memory>
@@ -28,6 +29,10 @@ using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Free<EVP_PKEY_CTX_free>>;
 using BioPtr = std::unique_ptr<BIO, Free<BIO_free_all>>;
 using BnPtr = std::unique_ptr<BIGNUM, Free<BN_clear_free>>;
 using BnCtxPtr = std::unique_ptr<BN_CTX, Free<BN_CTX_free>>;
+using BnMontCtxPtr = std::unique_ptr<BN_MONT_CTX, Free<BN_MONT_CTX_free>>;
+using EcGroupPtr = std::unique_ptr<EC_GROUP, Free<EC_GROUP_free>>;
+// Points may be secret (a hashed IMEI): clear_free wipes the coordinates.
+using EcPointPtr = std::unique_ptr<EC_POINT, Free<EC_POINT_clear_free>>;
 
 // The oldest queued OpenSSL error as text ("" when the queue is empty); clears
 // the queue so stale errors never leak into a later message.

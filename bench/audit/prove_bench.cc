@@ -77,12 +77,11 @@ json Summary(std::vector<double> ms) {
 json Measure(node::core::Node& node, const node::federation::Bundle& bundle,
              const std::vector<std::string>& imeis,
              node::verdict::Verdict want) {
-  crypto::Tagger tagger = Must(node.NewTagger(), "tagger");
   std::vector<double> build_ms, verify_ms;
   size_t bytes = 0, keys = 0;
   for (const std::string& imei : imeis) {
     const Hash32 tag =
-        tagger.Tag(Must(node::Imei::Parse(imei), "IMEI").imei14());
+        Must(node.TagOf(Must(node::Imei::Parse(imei), "IMEI").imei14()), "tag");
     const auto t0 = Clock::now();
     node::audit::DeviceProof proof =
         Must(node::audit::BuildDeviceProof(node, tag), "build");

@@ -55,8 +55,10 @@ class DeviceChecks {
 
   // Decides every request against one snapshot, with `now_ms` (Unix ms)
   // giving today for the grace period. Per-request errors are in each
-  // result; the call fails only for FailedPrecondition (no salt: this node
-  // cannot tag) or a store error.
+  // result; the call fails only when the node cannot tag (Node::Tags():
+  // no salt, or in oprf mode an evaluator that cannot answer) or for a
+  // store error. In oprf mode the uncached devices of the whole call cost
+  // one batched query to the evaluator.
   // When the policy requires registration, a check is the network seeing
   // the device: an unregistered device with no first-seen record is queued
   // to get today as its first-seen day (RecordFirstSeen() writes the

@@ -8,7 +8,9 @@
 #include "base/file_util.h"
 #include "crypto/checkpoint.h"
 #include "crypto/ed25519.h"
+#include "node/core/oprf_budget.h"
 #include "node/core/origin_name.h"
+#include "node/core/tag_cache.h"
 #include "node/imei.h"
 #include "node/verdict/local_data.h"
 
@@ -36,7 +38,46 @@ std::vector<std::string> StoreDatabases() {
   for (const char* d : state::kStateDatabases) dbs.push_back(d);
   for (const char* d : verdict::kLocalDatabases) dbs.push_back(d);
   for (const char* d : replication::kWitnessDatabases) dbs.push_back(d);
+  for (const char* d : kTagCacheDatabases) dbs.push_back(d);
+  for (const char* d : kOprfBudgetDatabases) dbs.push_back(d);
   return dbs;
+}
+
+// The tag source a node can build from its own files: the salt, or the
+// OPRF key on the evaluator. An oprf member other than the evaluator gets
+// one that refuses until the daemon installs its evaluator client.
+Result<std::shared_ptr<TagSource>> LocalTagSource(
+    const federation::NodeConfig& config, const federation::Bundle& bundle,
+    const Node* node) {
+  if (bundle.mode == federation::TagMode::kSalted) {
+    if (config.salt.empty()) {
+      return std::shared_ptr<TagSource>(
+          NoTags("node " + config.id +
+                 " has no salt in node.toml: it cannot tag devices"));
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(crypto::Salt salt,
+                              crypto::Salt::LoadFile(config.salt));
+    return std::shared_ptr<TagSource>(SaltedTags(std::move(salt)));
+  }
+  if (config.oprf_key.empty()) {
+    return std::shared_ptr<TagSource>(
+        NoTags("node " + config.id +
+               " is in an oprf federation and is not connected to the OPRF "
+               "evaluator: tags come from its Oprf service (run imeisyncd)"));
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::OprfPrivateKey key,
+                            crypto::OprfPrivateKey::LoadFile(config.oprf_key));
+  const crypto::P256Element public_key = key.PublicKey();
+  if (!bundle.oprf ||
+      Bytes(public_key.begin(), public_key.end()) != bundle.oprf->public_key) {
+    return FailedPrecondition(config.oprf_key +
+                              " is not the OPRF key whose public half the "
+                              "bundle's [oprf] table names");
+  }
+  return std::shared_ptr<TagSource>(OprfKeyTags(std::move(key), [node] {
+    auto b = node->bundle();
+    return b->bundle.oprf ? b->bundle.oprf->public_key : Bytes();
+  }));
 }
 
 }  // namespace
@@ -76,12 +117,6 @@ Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
   IMEISYNC_ASSIGN_OR_RETURN(
       crypto::Cosigner cosigner,
       crypto::Cosigner::Create(origin, std::move(witness_key)));
-  std::optional<crypto::Salt> salt;
-  if (!config.salt.empty()) {
-    IMEISYNC_ASSIGN_OR_RETURN(crypto::Salt s,
-                              crypto::Salt::LoadFile(config.salt));
-    salt.emplace(std::move(s));
-  }
   store::EnvOptions options;
   options.path = config.data_dir;
   options.databases = StoreDatabases();
@@ -93,15 +128,20 @@ Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
                             state::StateFold::Open(*env));
   IMEISYNC_ASSIGN_OR_RETURN(replication::Witness witness,
                             replication::Witness::Open(*env));
-  return std::unique_ptr<Node>(
-      new Node(config, std::move(env), logs, fold, witness, std::move(signer),
-               std::move(cosigner), std::move(salt), *std::move(bundle)));
+  std::unique_ptr<Node> node(new Node(
+      config, std::move(env), logs, fold, witness, std::move(signer),
+      std::move(cosigner), NoTags("the node is still opening"), *bundle));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      std::shared_ptr<TagSource> tags,
+      LocalTagSource(config, (*bundle)->bundle, node.get()));
+  node->SetTagSource(std::move(tags));
+  return node;
 }
 
 Node::Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,
            replication::OriginLogs logs, state::StateFold fold,
            replication::Witness witness, crypto::NoteSigner signer,
-           crypto::Cosigner cosigner, std::optional<crypto::Salt> salt,
+           crypto::Cosigner cosigner, std::shared_ptr<TagSource> tags,
            std::shared_ptr<const SignedBundle> bundle)
     : config_(std::move(config)),
       env_(std::move(env)),
@@ -110,8 +150,8 @@ Node::Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,
       witness_(witness),
       signer_(std::move(signer)),
       cosigner_(std::move(cosigner)),
-      salt_(std::move(salt)),
       origin_(signer_.name()),
+      tags_(std::move(tags)),
       bundle_(std::move(bundle)) {}
 
 std::shared_ptr<const SignedBundle> Node::bundle() const {
@@ -159,13 +199,26 @@ Result<SubmitResult> Node::Submit(Action action, Reason reason,
   return Submit(action, items, /*skip_existing=*/false);
 }
 
-Result<crypto::Tagger> Node::NewTagger() const {
-  if (!salt_) {
-    return FailedPrecondition("node " + config_.id +
-                              " has no salt in node.toml: it cannot tag "
-                              "devices");
+Result<std::vector<Hash32>> Node::Tags(
+    std::span<const std::string> imei14s) const {
+  std::shared_ptr<TagSource> source;
+  {
+    std::lock_guard lock(tags_mu_);
+    source = tags_;
   }
-  return crypto::Tagger(*salt_);
+  return source->Tags(imei14s);
+}
+
+Result<Hash32> Node::TagOf(std::string_view imei14) const {
+  const std::string one(imei14);
+  IMEISYNC_ASSIGN_OR_RETURN(std::vector<Hash32> tags,
+                            Tags(std::span<const std::string>(&one, 1)));
+  return tags.front();
+}
+
+void Node::SetTagSource(std::shared_ptr<TagSource> source) {
+  std::lock_guard lock(tags_mu_);
+  tags_ = std::move(source);
 }
 
 Result<SubmitResult> Node::Submit(Action action,
@@ -184,10 +237,8 @@ Result<SubmitResult> Node::Submit(Action action,
           std::string(ReasonName(item.reason)) + "; nothing was submitted");
     }
   }
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Tagger tagger, NewTagger());
-  const uint64_t now = UnixMillis();
-  std::vector<Entry> entries;
-  entries.reserve(items.size());
+  std::vector<std::string> imei14s;
+  imei14s.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     auto imei = Imei::Parse(items[i].imei);
     if (!imei.ok()) {
@@ -196,9 +247,15 @@ Result<SubmitResult> Node::Submit(Action action,
           std::to_string(items.size()) + " (\"" + items[i].imei.substr(0, 40) +
           "\"): " + imei.status().message() + "; nothing was submitted");
     }
+    imei14s.emplace_back(imei->imei14());
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(std::vector<Hash32> tags, Tags(imei14s));
+  const uint64_t now = UnixMillis();
+  std::vector<Entry> entries;
+  entries.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
     const uint64_t at = items[i].issued_at_ms ? items[i].issued_at_ms : now;
-    entries.push_back(
-        Entry{action, items[i].reason, tagger.Tag(imei->imei14()), at});
+    entries.push_back(Entry{action, items[i].reason, tags[i], at});
   }
   SubmitResult result;
   result.origin = origin_;

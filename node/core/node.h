@@ -27,6 +27,7 @@
 #include "crypto/device_tag.h"
 #include "crypto/note.h"
 #include "node/core/state_head.h"
+#include "node/core/tag_source.h"
 #include "node/entry.h"
 #include "node/federation/bundle.h"
 #include "node/federation/node_config.h"
@@ -189,9 +190,17 @@ class Node {
   Result<std::vector<replication::Evidence>> Evidence();
   Result<std::map<std::pair<std::string, Reason>, uint64_t>> Rejections();
 
-  // A tagger under this node's salt, for one thread.
-  // FailedPrecondition if this node has no salt.
-  Result<crypto::Tagger> NewTagger() const;
+  // The device tags of `imei14s` (each exactly 14 ASCII digits), in order,
+  // from this node's TagSource (tag_source.h). Thread-safe. In oprf mode on
+  // a member other than the evaluator this may query the evaluator: never
+  // call it while holding a transaction. FailedPrecondition when this node
+  // cannot tag (no salt; an oprf member with no route to the evaluator).
+  Result<std::vector<Hash32>> Tags(std::span<const std::string> imei14s) const;
+  // One device's tag. As Tags().
+  Result<Hash32> TagOf(std::string_view imei14) const;
+  // Replaces the TagSource. The daemon installs the evaluator client of an
+  // oprf member with it; Open() installs the local ones.
+  void SetTagSource(std::shared_ptr<TagSource> source);
 
   store::Env& env() { return *env_; }
   const state::StateFold& fold() const { return fold_; }
@@ -200,7 +209,7 @@ class Node {
   Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,
        replication::OriginLogs logs, state::StateFold fold,
        replication::Witness witness, crypto::NoteSigner signer,
-       crypto::Cosigner cosigner, std::optional<crypto::Salt> salt,
+       crypto::Cosigner cosigner, std::shared_ptr<TagSource> tags,
        std::shared_ptr<const SignedBundle> bundle);
 
   federation::Role RoleIn(const federation::Bundle& bundle) const;
@@ -234,8 +243,10 @@ class Node {
   const replication::Witness witness_;
   const crypto::NoteSigner signer_;
   const crypto::Cosigner cosigner_;  // the same key, as a witness (0x04)
-  const std::optional<crypto::Salt> salt_;
   std::string origin_;
+
+  mutable std::mutex tags_mu_;
+  std::shared_ptr<TagSource> tags_;  // guarded by tags_mu_
 
   mutable std::mutex bundle_mu_;
   std::shared_ptr<const SignedBundle> bundle_;  // guarded by bundle_mu_

@@ -4,6 +4,8 @@
 
 #include "base/base64.h"
 #include "base/file_util.h"
+#include "base/hex.h"
+#include "crypto/p256.h"
 #include "node/federation/toml_text.h"
 
 namespace imeisync::node::federation {
@@ -120,7 +122,60 @@ std::string KeyText(const crypto::Ed25519PublicKey& k) {
   return Base64Encode(k.raw());
 }
 
+// The [oprf] table: required in oprf mode, refused in salted mode.
+Result<std::optional<OprfParams>> ParseOprf(const toml::table& root,
+                                            const Bundle& b) {
+  const toml::node* n = root.get("oprf");
+  if (b.mode != TagMode::kOprf) {
+    if (n != nullptr) {
+      return InvalidArgument("bundle: " + Where(*n, "[oprf]") +
+                             " is set but mode is salted");
+    }
+    return std::optional<OprfParams>();
+  }
+  if (n == nullptr || !n->is_table()) {
+    return InvalidArgument(
+        "bundle: mode is oprf but the [oprf] table is " +
+        std::string(n == nullptr ? "missing" : "not a table"));
+  }
+  const toml::table& t = *n->as_table();
+  IMEISYNC_RETURN_IF_ERROR(
+      CheckKeys(t, "oprf", {"public_key", "evaluator", "budget"}));
+  OprfParams o;
+  IMEISYNC_ASSIGN_OR_RETURN(std::string key_hex,
+                            GetString(t, "public_key", "oprf"));
+  auto key = HexDecode(key_hex);
+  if (!key.ok()) return key.status().WithContext("bundle: oprf.public_key");
+  {
+    crypto::P256 group;
+    crypto::BnCtxPtr ctx(BN_CTX_new());
+    crypto::CheckOpenSsl(ctx != nullptr, "BN_CTX_new");
+    Status valid = group.DeserializeElement(*key, ctx.get()).status();
+    if (!valid.ok()) return valid.WithContext("bundle: oprf.public_key");
+  }
+  o.public_key = *std::move(key);
+  IMEISYNC_ASSIGN_OR_RETURN(o.evaluator, GetString(t, "evaluator", "oprf"));
+  // Empty until `federation add-member` adds the first ministry member.
+  const Member* evaluator = b.FindMember(o.evaluator);
+  if (!o.evaluator.empty() &&
+      (evaluator == nullptr || evaluator->role != Role::kMinistry)) {
+    return InvalidArgument("bundle: oprf.evaluator \"" + o.evaluator +
+                           "\" is not a ministry member of this bundle");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(
+      o.budget, GetUint(t, "budget", "oprf", OprfParams::kDefaultOprfBudget));
+  return std::optional<OprfParams>(std::move(o));
+}
+
 }  // namespace
+
+uint64_t OprfBudget(const Bundle& bundle, const Member& member) {
+  if (!bundle.oprf) return 0;
+  if (member.oprf_budget) return *member.oprf_budget;
+  if (member.role == Role::kOperator || member.role == Role::kForeign)
+    return bundle.oprf->budget;
+  return 0;
+}
 
 std::string_view RoleName(Role role) {
   for (const auto& [r, name] : kRoles) {
@@ -179,7 +234,7 @@ Result<Bundle> ParseBundle(std::string_view text) {
   IMEISYNC_RETURN_IF_ERROR(
       CheckKeys(root, "",
                 {"version", "federation", "mode", "epoch", "federation_key",
-                 "ca_certificate", "member", "policy"}));
+                 "ca_certificate", "member", "policy", "oprf"}));
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t version,
                             GetUint(root, "version", "bundle"));
   if (version == 0)
@@ -206,8 +261,15 @@ Result<Bundle> ParseBundle(std::string_view text) {
                             GetKey(root, "federation_key", "bundle"));
   IMEISYNC_ASSIGN_OR_RETURN(std::string ca,
                             GetString(root, "ca_certificate", "bundle", false));
-  Bundle b{version,        std::move(federation), mode, epoch,
-           std::move(key), std::move(ca),         {},   {}};
+  Bundle b{version,
+           std::move(federation),
+           mode,
+           epoch,
+           std::move(key),
+           std::move(ca),
+           {},
+           {},
+           {}};
 
   if (const toml::node* members = root.get("member")) {
     const toml::array* arr = members->as_array();
@@ -220,7 +282,7 @@ Result<Bundle> ParseBundle(std::string_view text) {
       const std::string path =
           "member[" + std::to_string(b.members.size()) + "]";
       IMEISYNC_RETURN_IF_ERROR(
-          CheckKeys(t, path, {"id", "role", "key", "endpoint"}));
+          CheckKeys(t, path, {"id", "role", "key", "endpoint", "oprf_budget"}));
       IMEISYNC_ASSIGN_OR_RETURN(std::string id, GetString(t, "id", path));
       if (!IsValidNodeId(id)) {
         return InvalidArgument("bundle: " + Where(item, path) + ": id \"" + id +
@@ -241,10 +303,19 @@ Result<Bundle> ParseBundle(std::string_view text) {
                                 GetKey(t, "key", path));
       IMEISYNC_ASSIGN_OR_RETURN(std::string endpoint,
                                 GetString(t, "endpoint", path, false));
-      b.members.push_back(
-          {std::move(id), *role, std::move(member_key), std::move(endpoint)});
+      std::optional<uint64_t> budget;
+      if (t.contains("oprf_budget")) {
+        if (mode != TagMode::kOprf) {
+          return InvalidArgument("bundle: " + Where(item, path) +
+                                 ": oprf_budget is set but mode is salted");
+        }
+        IMEISYNC_ASSIGN_OR_RETURN(budget, GetUint(t, "oprf_budget", path));
+      }
+      b.members.push_back({std::move(id), *role, std::move(member_key),
+                           std::move(endpoint), budget});
     }
   }
+  IMEISYNC_ASSIGN_OR_RETURN(b.oprf, ParseOprf(root, b));
 
   const toml::table* policy = root["policy"].as_table();
   if (policy == nullptr) return InvalidArgument("bundle: [policy] is missing");
@@ -325,6 +396,14 @@ std::string FormatBundle(const Bundle& b) {
     out += "key = " + TomlQuote(KeyText(m.key)) + "\n";
     if (!m.endpoint.empty())
       out += "endpoint = " + TomlQuote(m.endpoint) + "\n";
+    if (m.oprf_budget)
+      out += "oprf_budget = " + std::to_string(*m.oprf_budget) + "\n";
+  }
+  if (b.oprf) {
+    out += "\n[oprf]\n";
+    out += "public_key = " + TomlQuote(HexEncode(b.oprf->public_key)) + "\n";
+    out += "evaluator = " + TomlQuote(b.oprf->evaluator) + "\n";
+    out += "budget = " + std::to_string(b.oprf->budget) + "\n";
   }
   out += "\n[policy]\n";
   out += "enforced = " + NameList(b.policy.enforced, ReasonName) + "\n";
@@ -368,6 +447,19 @@ Status CheckSuccessor(const Bundle& current, const Bundle& candidate) {
                               std::to_string(candidate.version) +
                               " is not newer than the current version " +
                               std::to_string(current.version));
+  }
+  if (candidate.mode != current.mode) {
+    return FailedPrecondition(
+        "bundle changes the federation's tag mode: every tag would change; "
+        "start a new federation instead");
+  }
+  if (candidate.oprf && current.oprf &&
+      candidate.oprf->public_key != current.oprf->public_key &&
+      candidate.epoch <= current.epoch) {
+    return FailedPrecondition(
+        "bundle changes the OPRF key without a new epoch (epoch " +
+        std::to_string(candidate.epoch) +
+        "): nodes would keep tags cached under the old key");
   }
   return Status::Ok();
 }

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/bytes.h"
 #include "base/status.h"
 #include "crypto/ed25519.h"
 #include "node/entry.h"
@@ -36,6 +37,9 @@ struct Member {
   Role role;
   crypto::Ed25519PublicKey key;  // signs its log's checkpoints
   std::string endpoint;  // "host:port" of its peer listener; may be empty
+  // oprf mode: blinded evaluations this member may ask for per epoch, if
+  // set; else the role's default (OprfBudget()). Unset in salted mode.
+  std::optional<uint64_t> oprf_budget;
 };
 
 struct RolePolicy {
@@ -65,6 +69,22 @@ Policy DefaultPolicy();
 // Whether `role` may issue `action` for `reason`.
 bool Allows(const Policy& policy, Role role, Action action, Reason reason);
 
+// oprf mode's parameters (the bundle's [oprf] table): who holds the key,
+// its public half, and the default budget. docs/threat-model.md.
+struct OprfParams {
+  // The evaluator's public key: a 33-byte compressed P-256 point
+  // (SerializeElement, RFC 9497), hex in the file.
+  Bytes public_key;
+  // The member holding the key, of role ministry; "" until one is added.
+  std::string evaluator;
+  // Blinded evaluations per epoch for an operator or foreign member without
+  // its own oprf_budget. Ministry and auditor members get 0 by default.
+  uint64_t budget = kDefaultOprfBudget;
+
+  static constexpr uint64_t kDefaultOprfBudget = 20'000'000;
+  bool operator==(const OprfParams&) const = default;
+};
+
 struct Bundle {
   uint64_t version = 1;  // strictly increasing; a node refuses older ones
   std::string federation;
@@ -74,9 +94,15 @@ struct Bundle {
   std::string ca_certificate;               // PEM; may be empty in tests
   std::vector<Member> members;
   Policy policy;
+  std::optional<OprfParams> oprf;  // set exactly when mode is kOprf
 
   const Member* FindMember(std::string_view id) const;
 };
+
+// How many blinded evaluations `member` may ask for per epoch: its own
+// oprf_budget if set, else the [oprf] budget for operators and foreign
+// members and 0 for the others. 0 in salted mode.
+uint64_t OprfBudget(const Bundle& bundle, const Member& member);
 
 // Reads `path` (bundle.toml) and `path`.sig, parses the bundle and checks
 // the signature against the bundle's own federation key, as a node checks
@@ -105,7 +131,8 @@ Status VerifyBundleSignature(std::string_view toml_text,
 
 // Decides whether `candidate` (already parsed, signature checked against
 // `current`'s federation key) may replace `current`. FailedPrecondition for
-// an older or equal version or another federation id.
+// an older or equal version, another federation id, another mode, or a new
+// OPRF key in the same epoch (tags cached under the old key would be wrong).
 Status CheckSuccessor(const Bundle& current, const Bundle& candidate);
 
 }  // namespace imeisync::node::federation

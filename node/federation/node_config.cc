@@ -42,6 +42,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text,
                                                "tls_cert",
                                                "ca_cert",
                                                "salt",
+                                               "oprf_key",
                                                "listen",
                                                "admin_socket",
                                                "http_listen",
@@ -85,6 +86,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text,
   IMEISYNC_ASSIGN_OR_RETURN(std::string tls_cert, get("tls_cert", true));
   IMEISYNC_ASSIGN_OR_RETURN(std::string ca_cert, get("ca_cert", true));
   IMEISYNC_ASSIGN_OR_RETURN(std::string salt, get("salt", false));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string oprf_key, get("oprf_key", false));
   IMEISYNC_ASSIGN_OR_RETURN(c.listen, get("listen", false));
   if (!c.listen.empty() && !IsHostPort(c.listen)) {
     return InvalidArgument("node.toml: listen \"" + c.listen +
@@ -103,6 +105,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text,
   c.tls_cert = Resolve(base_dir, tls_cert);
   c.ca_cert = Resolve(base_dir, ca_cert);
   c.salt = Resolve(base_dir, salt);
+  c.oprf_key = Resolve(base_dir, oprf_key);
   c.admin_socket = Resolve(base_dir, admin);
   if (const toml::node* peers = t.get("peers")) {
     const toml::array* arr = peers->as_array();
@@ -160,6 +163,7 @@ std::string FormatNodeConfig(const NodeConfig& c) {
   out += "tls_cert = " + TomlQuote(c.tls_cert) + "\n";
   out += "ca_cert = " + TomlQuote(c.ca_cert) + "\n";
   if (!c.salt.empty()) out += "salt = " + TomlQuote(c.salt) + "\n";
+  if (!c.oprf_key.empty()) out += "oprf_key = " + TomlQuote(c.oprf_key) + "\n";
   out += "listen = " + TomlQuote(c.listen) + "\n";
   out += "admin_socket = " + TomlQuote(c.admin_socket) + "\n";
   out +=

@@ -22,7 +22,10 @@ struct NodeConfig {
   std::string tls_cert;     // issued by the federation CA, SAN = id
   std::string ca_cert;      // the federation CA
   std::string salt;         // salted mode, ministry and operators only; else ""
-  std::string listen;       // peer listener "host:port" (mutual TLS); "" = none
+  // oprf mode, the bundle's OPRF evaluator only: the 32-byte OPRF key as 64
+  // hex characters (crypto/oprf.h). "" elsewhere.
+  std::string oprf_key;
+  std::string listen;  // peer listener "host:port" (mutual TLS); "" = none
   std::string admin_socket;  // unix socket of the local admin and check APIs
   // HTTP listener "host:port": N5g-eir equipment-status, /metrics, /healthz.
   // "" = no HTTP. Meant for loopback or the core network's own segment.

@@ -6,6 +6,7 @@
 
 #include "base/file_util.h"
 #include "crypto/device_tag.h"
+#include "crypto/oprf.h"
 #include "crypto/random.h"
 #include "crypto/x509.h"
 #include "node/federation/node_config.h"
@@ -63,10 +64,6 @@ Status CreateFederation(const CreateFederationOptions& o) {
     return InvalidArgument("federation id \"" + o.id +
                            "\" is not [a-z0-9-]{1,32}");
   }
-  if (o.mode == TagMode::kOprf) {
-    return Unavailable(
-        "oprf mode is not available in this release; use --mode salted");
-  }
   IMEISYNC_RETURN_IF_ERROR(MakeEmptyDir(o.dir));
   IMEISYNC_ASSIGN_OR_RETURN(crypto::TlsIdentity ca,
                             crypto::CreateCa(o.id, o.ca_days));
@@ -75,11 +72,22 @@ Status CreateFederation(const CreateFederationOptions& o) {
   IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey fed_key,
                             crypto::Ed25519PrivateKey::Generate());
   IMEISYNC_RETURN_IF_ERROR(fed_key.SavePem(o.dir + "/federation.key"));
-  IMEISYNC_ASSIGN_OR_RETURN(Hash32 salt_bytes, crypto::Random32());
-  crypto::Salt salt(salt_bytes);
-  IMEISYNC_RETURN_IF_ERROR(WriteSecret(o.dir + "/salt", salt.ToFileContents()));
-  Bundle bundle{1,           o.id, o.mode,         1, fed_key.public_key(),
-                ca.cert_pem, {},   DefaultPolicy()};
+  Bundle bundle{1,           o.id, o.mode,          1, fed_key.public_key(),
+                ca.cert_pem, {},   DefaultPolicy(), {}};
+  if (o.mode == TagMode::kSalted) {
+    IMEISYNC_ASSIGN_OR_RETURN(Hash32 salt_bytes, crypto::Random32());
+    crypto::Salt salt(salt_bytes);
+    IMEISYNC_RETURN_IF_ERROR(
+        WriteSecret(o.dir + "/salt", salt.ToFileContents()));
+  } else {
+    IMEISYNC_ASSIGN_OR_RETURN(crypto::OprfPrivateKey key,
+                              crypto::OprfPrivateKey::Generate());
+    IMEISYNC_RETURN_IF_ERROR(
+        WriteSecret(o.dir + "/oprf.key", key.ToFileContents()));
+    const crypto::P256Element public_key = key.PublicKey();
+    bundle.oprf = OprfParams{Bytes(public_key.begin(), public_key.end()), "",
+                             o.oprf_budget};
+  }
   const std::string text = FormatBundle(bundle);
   return WriteBundle(o.dir, text, SignBundle(text, fed_key), Overwrite::kNo);
 }
@@ -140,6 +148,14 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
   if (gets_salt)
     IMEISYNC_RETURN_IF_ERROR(
         CopyFile(o.fed_dir + "/salt", o.out_dir + "/salt", 0600));
+  // The first ministry member of an oprf federation holds the OPRF key.
+  const bool evaluates = bundle.oprf && bundle.oprf->evaluator.empty() &&
+                         o.role == Role::kMinistry;
+  if (evaluates) {
+    IMEISYNC_RETURN_IF_ERROR(
+        CopyFile(o.fed_dir + "/oprf.key", o.out_dir + "/oprf.key", 0600));
+    bundle.oprf->evaluator = o.id;
+  }
 
   NodeConfig config;
   config.id = o.id;
@@ -150,13 +166,15 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
   config.tls_cert = "tls.crt";
   config.ca_cert = "ca.crt";
   config.salt = gets_salt ? "salt" : "";
+  config.oprf_key = evaluates ? "oprf.key" : "";
   config.listen = o.endpoint;
   config.admin_socket = "admin.sock";
   config.http_listen = o.http_listen;
   IMEISYNC_RETURN_IF_ERROR(
       WritePublic(o.out_dir + "/node.toml", FormatNodeConfig(config)));
 
-  bundle.members.push_back({o.id, o.role, node_key.public_key(), o.endpoint});
+  bundle.members.push_back(
+      {o.id, o.role, node_key.public_key(), o.endpoint, std::nullopt});
   bundle.version += 1;
   IMEISYNC_ASSIGN_OR_RETURN(
       crypto::Ed25519PrivateKey fed_key,

@@ -6,6 +6,7 @@
 //   ca.key (0600) ca.crt        the federation TLS CA (P-256)
 //   federation.key (0600)       Ed25519 key that signs bundles
 //   salt (0600)                 salted mode: the 32-byte tag salt, hex
+//   oprf.key (0600)             oprf mode: the OPRF key, 64 hex characters
 //   bundle.toml bundle.toml.sig the current signed bundle
 // NODEDIR (one member's node):
 //   node.toml                   local configuration (node_config.h)
@@ -14,6 +15,8 @@
 //   ca.crt bundle.toml bundle.toml.sig
 //   salt (0600)                 ministry and operators only: auditors and
 //                               foreign members never receive the salt
+//   oprf.key (0600)             oprf mode, the first ministry member only:
+//                               it becomes the bundle's OPRF evaluator
 #ifndef IMEISYNC_NODE_FEDERATION_SETUP_H_
 #define IMEISYNC_NODE_FEDERATION_SETUP_H_
 
@@ -30,11 +33,15 @@ struct CreateFederationOptions {
   std::string id;   // [a-z0-9-]{1,32}
   TagMode mode = TagMode::kSalted;
   int ca_days = 3650;
+  // oprf mode: the [oprf] budget, evaluations per member per epoch.
+  uint64_t oprf_budget = OprfParams::kDefaultOprfBudget;
 };
 
 // Creates the FED directory with a version-1 bundle (no members, the
 // default policy). InvalidArgument for a bad id, FailedPrecondition for a
-// non-empty directory; oprf mode is not available yet (Unavailable).
+// non-empty directory. In oprf mode it creates the OPRF key and puts its
+// public half in the bundle's [oprf] table, with no evaluator until the
+// first ministry member is added.
 Status CreateFederation(const CreateFederationOptions& options);
 
 // The FED directory's bundle, its signature verified with federation.key.

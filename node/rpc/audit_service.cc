@@ -29,8 +29,7 @@ Result<Hash32> TagOf(core::Node& node, const v1::ProveRequest& r) {
     return tag;
   }
   IMEISYNC_ASSIGN_OR_RETURN(Imei imei, Imei::Parse(r.imei()));
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Tagger tagger, node.NewTagger());
-  return tagger.Tag(imei.imei14());
+  return node.TagOf(imei.imei14());
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 
 #include "base/clock.h"
 #include "node/http/http_api.h"
+#include "node/rpc/oprf_status.h"
+#include "node/rpc/remote_oprf_tags.h"
 #include "node/rpc/wire.h"
 
 namespace imeisync::node::rpc {
@@ -73,6 +75,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
         self->metrics_.ObserveCheck(r, seconds);
       });
   d->audit_ = std::make_unique<AuditService>(*d->node_, *d->checkpointer_);
+  IMEISYNC_RETURN_IF_ERROR(d->StartOprf());
 
   if (!config.listen.empty()) {
     grpc::ServerBuilder builder;
@@ -81,6 +84,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
                              &port);
     builder.RegisterService(d->replication_.get());
     builder.RegisterService(d->state_sync_.get());
+    if (d->oprf_) builder.RegisterService(d->oprf_.get());
     builder.SetMaxReceiveMessageSize(4 << 20);
     // Without this a second process could bind the same port beside us.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -280,7 +284,31 @@ void Daemon::OnNewCheckpoints(const std::string& from,
   }
 }
 
+Status Daemon::StartOprf() {
+  const auto bundle = node_->bundle();
+  if (bundle->bundle.mode != federation::TagMode::kOprf) return Status::Ok();
+  if (!node_->config().oprf_key.empty()) {
+    IMEISYNC_ASSIGN_OR_RETURN(oprf_, OprfService::Create(*node_));
+    if (node_->config().listen.empty()) {
+      spdlog::warn(
+          "this node holds the OPRF key but has no peer listener: members "
+          "cannot get tags");
+    }
+    return Status::Ok();
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(core::TagCache cache,
+                            core::TagCache::Open(node_->env()));
+  tag_counters_ = std::make_shared<core::TagCacheCounters>();
+  const core::Node* node = node_.get();
+  node_->SetTagSource(core::CachedTags(
+      node_->env(), cache, [node] { return node->bundle()->bundle.epoch; },
+      std::make_unique<RemoteOprfTags>(*node_, tls_), tag_counters_));
+  return Status::Ok();
+}
+
 void Daemon::FillStatus(v1::NodeStatus* status) {
+  Status oprf = FillOprfStatus(*node_, tag_counters_.get(), status);
+  if (!oprf.ok()) spdlog::warn("status: oprf: {}", oprf.ToString());
   {
     std::lock_guard lock(peers_mu_);
     for (auto& [id, p] : peers_) {

@@ -23,12 +23,14 @@
 #include "node/core/checkpointer.h"
 #include "node/core/divergence_log.h"
 #include "node/core/node.h"
+#include "node/core/tag_cache.h"
 #include "node/federation/node_config.h"
 #include "node/http/http_server.h"
 #include "node/rpc/admin_service.h"
 #include "node/rpc/audit_service.h"
 #include "node/rpc/check_service.h"
 #include "node/rpc/node_metrics.h"
+#include "node/rpc/oprf_service.h"
 #include "node/rpc/peer_sync.h"
 #include "node/rpc/replication_service.h"
 #include "node/rpc/sync_events.h"
@@ -62,6 +64,9 @@ class Daemon final : public SyncEvents {
 
  private:
   Daemon() = default;
+  // oprf mode: the Oprf service on the evaluator; on every other member,
+  // tags from the evaluator behind the local tag cache.
+  Status StartOprf();
   // Creates PeerSyncs for peers the bundle now names and the config allows.
   void UpdatePeers();
   void FillStatus(v1::NodeStatus* status);
@@ -84,6 +89,9 @@ class Daemon final : public SyncEvents {
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<CheckService> check_;
   std::unique_ptr<AuditService> audit_;
+  std::unique_ptr<OprfService> oprf_;  // the OPRF evaluator only
+  // oprf mode, other members: the tag cache's counters.
+  std::shared_ptr<core::TagCacheCounters> tag_counters_;
   NodeMetrics metrics_;
   std::unique_ptr<grpc::Server> peer_server_;
   std::unique_ptr<grpc::Server> admin_server_;

@@ -20,6 +20,40 @@ void NodeMetrics::ObserveCheck(const core::CheckResult& result,
   latency_.Observe(seconds);
 }
 
+namespace {
+
+// oprf mode: budgets on the evaluator, the tag cache elsewhere.
+void RenderOprf(PrometheusWriter& w, const v1::OprfStatus& o) {
+  if (o.evaluator()) {
+    w.Family("imeisync_oprf_evaluations", "gauge",
+             "Blinded evaluations answered for each member in the current "
+             "epoch (persisted: survives restarts).");
+    for (const v1::OprfUsage& u : o.usage()) {
+      w.Sample("imeisync_oprf_evaluations",
+               {{"member", u.member()}, {"epoch", std::to_string(o.epoch())}},
+               uint64_t{u.used()});
+    }
+    w.Family("imeisync_oprf_budget_remaining", "gauge",
+             "Blinded evaluations each member may still ask for this epoch.");
+    for (const v1::OprfUsage& u : o.usage()) {
+      w.Sample("imeisync_oprf_budget_remaining",
+               {{"member", u.member()}, {"epoch", std::to_string(o.epoch())}},
+               uint64_t{u.used() >= u.budget() ? 0 : u.budget() - u.used()});
+    }
+    return;
+  }
+  w.Gauge("imeisync_oprf_tag_cache_entries",
+          "Device tags cached from the OPRF evaluator, all epochs.",
+          static_cast<double>(o.cache_entries()));
+  w.Counter("imeisync_oprf_tag_cache_hits_total",
+            "Tag lookups the cache answered.", o.cache_hits());
+  w.Counter("imeisync_oprf_tag_cache_misses_total",
+            "Distinct devices whose tag was asked of the evaluator.",
+            o.cache_misses());
+}
+
+}  // namespace
+
 std::string NodeMetrics::Render(const v1::NodeStatus& status,
                                 int64_t now_ms) const {
   std::string out;
@@ -77,6 +111,7 @@ std::string NodeMetrics::Render(const v1::NodeStatus& status,
           static_cast<double>(status.local_pairs()));
   w.Gauge("imeisync_local_first_seen", "Local-only first-seen records.",
           static_cast<double>(status.local_first_seen()));
+  if (status.has_oprf()) RenderOprf(w, status.oprf());
   return out;
 }
 

@@ -19,6 +19,15 @@
 //   evidence{origin}             gauge      1 for a frozen, equivocating origin
 //   local_pairs                  gauge      local-only records
 //   local_first_seen             gauge      local-only records
+// oprf mode, on the OPRF evaluator:
+//   oprf_evaluations{member,epoch}
+//                                gauge      evaluations answered this epoch
+//   oprf_budget_remaining{member,epoch}
+//                                gauge      evaluations left this epoch
+// oprf mode, on the other members:
+//   oprf_tag_cache_entries       gauge      tags cached, all epochs
+//   oprf_tag_cache_hits_total    counter    lookups the cache answered
+//   oprf_tag_cache_misses_total  counter    devices asked of the evaluator
 #ifndef IMEISYNC_NODE_RPC_NODE_METRICS_H_
 #define IMEISYNC_NODE_RPC_NODE_METRICS_H_
 

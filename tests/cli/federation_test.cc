@@ -21,7 +21,7 @@ BOOST_AUTO_TEST_CASE(init_then_add_members) {
                           "--dir", fed, "--json"});
   BOOST_TEST_REQUIRE(init.exit_code == 0, init.err);
   BOOST_TEST(init.out == "{\"federation\":\"kz\",\"dir\":\"" + fed +
-                             "\",\"bundle_version\":1}\n");
+                             "\",\"mode\":\"salted\",\"bundle_version\":1}\n");
   auto add =
       RunCommand({IMEISYNC_CLI, "federation", "add-member", "--dir", fed,
                   "--id", "beeline", "--role", "operator", "--endpoint",

@@ -84,6 +84,43 @@ BOOST_AUTO_TEST_CASE(an_invalid_imei_stops_after_the_valid_ones) {
              std::string::npos);
 }
 
+// RFC 9497 appendix A.3.2's VOPRF test key (skSm of the mode 1 vectors).
+constexpr char kVoprfTestKey[] =
+    "ca5d94c8807817669a51b196c34c1b7f8442fde4334a7121ae4736364312fca6";
+
+BOOST_AUTO_TEST_CASE(oprf_tags_match_an_independent_implementation) {
+  TempDir dir;
+  const std::string key = dir.File("oprf.key");
+  BOOST_REQUIRE(WriteFileAtomic(key, AsBytes(std::string(kVoprfTestKey) + "\n"),
+                                0600, Overwrite::kYes)
+                    .ok());
+  // The expected tag was computed by a separate Python implementation of
+  // RFC 9497 that reproduces the RFC's own P256-SHA256 vectors.
+  auto r = RunCommand({IMEISYNC_CLI, "tag", "--oprf-key", key,
+                       "35-209900-176148-1", "35209900176148"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const std::string line =
+      "{\"imei14\":\"35209900176148\",\"tag\":"
+      "\"b756f88cd15e595c89921f9f61224a9f0c5c528bd1f3b108f27d3646b0bb67bd\"}\n";
+  BOOST_TEST(r.out == line + line);
+
+  // Exactly one of --salt-file and --oprf-key; a key file must be a key.
+  r = RunCommand({IMEISYNC_CLI, "tag", "35209900176148"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("exactly one of --salt-file") != std::string::npos,
+             r.err);
+  r = RunCommand({IMEISYNC_CLI, "tag", "--oprf-key", key, "--salt-file", key,
+                  "35209900176148"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_REQUIRE(WriteFileAtomic(key, AsBytes(std::string(64, '0') + "\n"), 0600,
+                                Overwrite::kYes)
+                    .ok());
+  r = RunCommand({IMEISYNC_CLI, "tag", "--oprf-key", key, "35209900176148"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("OPRF key file") != std::string::npos, r.err);
+  BOOST_TEST(r.out.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -65,8 +65,12 @@ std::vector<std::string> SequentialImeis(uint64_t first, size_t count) {
   return out;
 }
 
-TestFederation::TestFederation(const std::string& id) {
-  auto r = Cli({"federation", "init", "--id", id, "--dir", fed_dir()});
+TestFederation::TestFederation(const std::string& id,
+                               const std::vector<std::string>& init_args) {
+  std::vector<std::string> args = {"federation", "init",  "--id",
+                                   id,           "--dir", fed_dir()};
+  args.insert(args.end(), init_args.begin(), init_args.end());
+  auto r = Cli(args);
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
 }
 

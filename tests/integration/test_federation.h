@@ -32,7 +32,10 @@ std::vector<std::string> SequentialImeis(uint64_t first, size_t count);
 
 class TestFederation {
  public:
-  explicit TestFederation(const std::string& id = "kz");
+  // `init_args` are extra `federation init` arguments, e.g. {"--mode",
+  // "oprf"}.
+  explicit TestFederation(const std::string& id = "kz",
+                          const std::vector<std::string>& init_args = {});
   ~TestFederation();
 
   // Adds a member with the CLI; it gets a free loopback endpoint unless

@@ -94,11 +94,17 @@ BOOST_AUTO_TEST_CASE(mutated_valid_inputs_never_crash_a_decoder) {
   state_node.child[9] = node::merkle::StateChild::Node(Hash32{8}, 3);
   node::merkle::CompactRange range;
   for (int i = 0; i < 13; ++i) range.Append(Hash32{static_cast<uint8_t>(i)});
-  node::federation::Bundle bundle{
-      1,  "kz", node::federation::TagMode::kSalted, 1, key.public_key(),
-      "", {},   node::federation::DefaultPolicy()};
-  bundle.members.push_back(
-      {"ministry", node::federation::Role::kMinistry, key.public_key(), ""});
+  node::federation::Bundle bundle{1,
+                                  "kz",
+                                  node::federation::TagMode::kSalted,
+                                  1,
+                                  key.public_key(),
+                                  "",
+                                  {},
+                                  node::federation::DefaultPolicy(),
+                                  std::nullopt};
+  bundle.members.push_back({"ministry", node::federation::Role::kMinistry,
+                            key.public_key(), "", std::nullopt});
   const node::EncodedEntry entry = node::EncodeEntry(
       {node::Action::kBlock, node::Reason::kStolen, Hash32{9}, 1});
 

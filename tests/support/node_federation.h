@@ -65,9 +65,9 @@ class NodeFederation {
   const node::federation::Bundle& bundle() const { return *bundle_; }
 
   Hash32 Tag(const std::string& imei) {
-    auto tagger = op1_->NewTagger();
-    BOOST_TEST_REQUIRE(tagger.ok());
-    return tagger->Tag(node::Imei::Parse(imei)->imei14());
+    auto tag = op1_->TagOf(node::Imei::Parse(imei)->imei14());
+    BOOST_TEST_REQUIRE(tag.ok());
+    return *tag;
   }
 
   void Submit(node::core::Node& node, node::Action action, node::Reason reason,

@@ -2,6 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "crypto/oprf_key.h"
+
 namespace imeisync::node::federation {
 namespace {
 
@@ -13,6 +15,15 @@ struct Fixture {
   crypto::Ed25519PrivateKey beeline_key =
       *crypto::Ed25519PrivateKey::Generate();
 
+  // The same bundle in oprf mode, the ministry evaluating with `key`.
+  Bundle MakeOprf(const crypto::OprfPrivateKey& key) const {
+    Bundle b = Make();
+    b.mode = TagMode::kOprf;
+    const crypto::P256Element pk = key.PublicKey();
+    b.oprf = OprfParams{Bytes(pk.begin(), pk.end()), "ministry", 1000};
+    return b;
+  }
+
   Bundle Make() const {
     Bundle b{3,
              "kz",
@@ -21,11 +32,12 @@ struct Fixture {
              federation_key.public_key(),
              "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
              {},
-             DefaultPolicy()};
+             DefaultPolicy(),
+             std::nullopt};
     b.members.push_back({"ministry", Role::kMinistry, ministry_key.public_key(),
-                         "127.0.0.1:7001"});
-    b.members.push_back(
-        {"beeline", Role::kOperator, beeline_key.public_key(), ""});
+                         "127.0.0.1:7001", std::nullopt});
+    b.members.push_back({"beeline", Role::kOperator, beeline_key.public_key(),
+                         "", std::nullopt});
     b.policy.registration_required = true;
     b.policy.grace_days = 30;
     return b;
@@ -156,6 +168,95 @@ BOOST_AUTO_TEST_CASE(node_ids_are_lower_case_alphanumerics_and_dashes) {
   BOOST_TEST(!IsValidNodeId("a_b"));
   BOOST_TEST(!IsValidNodeId(std::string(33, 'a')));
   BOOST_TEST(IsValidNodeId(std::string(32, 'a')));
+}
+
+BOOST_FIXTURE_TEST_CASE(oprf_table_round_trips_and_sets_budgets, Fixture) {
+  auto key = crypto::OprfPrivateKey::Generate();
+  BOOST_TEST_REQUIRE(key.ok());
+  Bundle b = MakeOprf(*key);
+  b.members.push_back(
+      {"auditor", Role::kAuditor, beeline_key.public_key(), "", std::nullopt});
+  b.members.push_back(
+      {"kcell", Role::kOperator, ministry_key.public_key(), "", uint64_t{7}});
+  const std::string text = FormatBundle(b);
+  BOOST_TEST(text.find("[oprf]\npublic_key = \"") != std::string::npos, text);
+  auto parsed = ParseBundle(text);
+  BOOST_TEST_REQUIRE(parsed.ok(), parsed.status().ToString());
+  BOOST_TEST(FormatBundle(*parsed) == text);
+  BOOST_TEST_REQUIRE(parsed->oprf.has_value());
+  BOOST_TEST((*parsed->oprf == *b.oprf));
+  // Operators get the default, a member's own figure wins, the ministry
+  // and auditors get none.
+  BOOST_TEST(OprfBudget(*parsed, *parsed->FindMember("beeline")) == 1000u);
+  BOOST_TEST(OprfBudget(*parsed, *parsed->FindMember("kcell")) == 7u);
+  BOOST_TEST(OprfBudget(*parsed, *parsed->FindMember("ministry")) == 0u);
+  BOOST_TEST(OprfBudget(*parsed, *parsed->FindMember("auditor")) == 0u);
+  BOOST_TEST(OprfBudget(Make(), *parsed->FindMember("beeline")) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(oprf_table_is_checked, Fixture) {
+  auto key = crypto::OprfPrivateKey::Generate();
+  BOOST_TEST_REQUIRE(key.ok());
+  const std::string good = FormatBundle(MakeOprf(*key));
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    const size_t at = text.find(from);
+    BOOST_TEST_REQUIRE(at != std::string::npos, from);
+    return text.replace(at, from.size(), to);
+  };
+  // oprf mode without the table; the table in salted mode.
+  const size_t table = good.find("\n[oprf]");
+  const size_t end = good.find("\n[policy]");
+  std::string no_table = good;
+  no_table.erase(table, end - table);
+  BOOST_TEST(ParseError(no_table).find("[oprf] table is missing") !=
+             std::string::npos);
+  BOOST_TEST(ParseError(replaced("mode = \"oprf\"", "mode = \"salted\""))
+                 .find("mode is salted") != std::string::npos);
+  // A public key that is no curve point, or not hex.
+  const std::string hex = good.substr(good.find("public_key = \"") + 14, 66);
+  std::string off_curve = hex;
+  off_curve[0] = '0';
+  off_curve[1] = '4';
+  BOOST_TEST(ParseError(replaced(hex, off_curve)).find("oprf.public_key") !=
+             std::string::npos);
+  BOOST_TEST(ParseError(replaced(hex, hex.substr(2))).find("oprf.public_key") !=
+             std::string::npos);
+  // The evaluator must be a ministry member.
+  BOOST_TEST(ParseError(replaced("evaluator = \"ministry\"",
+                                 "evaluator = \"beeline\""))
+                 .find("not a ministry member") != std::string::npos);
+  BOOST_TEST(
+      ParseBundle(replaced("evaluator = \"ministry\"", "evaluator = \"\""))
+          .ok());
+  // A member's budget only in oprf mode; unknown keys are refused.
+  std::string salted = FormatBundle(Make());
+  salted.replace(salted.find("endpoint = "), 0, "oprf_budget = 5\n");
+  BOOST_TEST(ParseError(salted).find("oprf_budget is set but mode is salted") !=
+             std::string::npos);
+  BOOST_TEST(ParseError(replaced("budget = 1000", "budgets = 1000"))
+                 .find("unknown key oprf.budgets") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_new_oprf_key_needs_a_new_epoch, Fixture) {
+  auto key = crypto::OprfPrivateKey::Generate();
+  auto other = crypto::OprfPrivateKey::Generate();
+  BOOST_TEST_REQUIRE((key.ok() && other.ok()));
+  const Bundle current = MakeOprf(*key);
+  Bundle next = MakeOprf(*other);
+  next.version = current.version + 1;
+  BOOST_TEST(CheckSuccessor(current, next).code() ==
+             StatusCode::kFailedPrecondition);
+  next.epoch = current.epoch + 1;
+  BOOST_TEST(CheckSuccessor(current, next).ok());
+  // Same key, new version: fine. Another mode: never.
+  Bundle same = MakeOprf(*key);
+  same.version = current.version + 1;
+  BOOST_TEST(CheckSuccessor(current, same).ok());
+  Bundle salted = Make();
+  salted.version = current.version + 1;
+  BOOST_TEST(CheckSuccessor(current, salted).message().find("tag mode") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 
 #include "base/file_util.h"
 #include "crypto/device_tag.h"
+#include "crypto/oprf_key.h"
 #include "crypto/x509.h"
 #include "node/federation/node_config.h"
 #include "tests/support/temp_dir.h"
@@ -109,8 +110,8 @@ BOOST_FIXTURE_TEST_CASE(bad_requests_are_refused, Fed) {
   BOOST_TEST(CreateFederation({fed, "kz", TagMode::kSalted, 3650}).code() ==
              StatusCode::kFailedPrecondition);
   BOOST_TEST(
-      CreateFederation({tmp.File("o"), "kz", TagMode::kOprf, 3650}).code() ==
-      StatusCode::kUnavailable);
+      CreateFederation({tmp.File("o"), "Kz", TagMode::kOprf, 3650}).code() ==
+      StatusCode::kInvalidArgument);
   // A tampered federation bundle stops add-member with the reason.
   std::string text = Read(fed + "/bundle.toml");
   text.replace(text.find("grace_days = 0"), 14, "grace_days = 9");
@@ -143,6 +144,50 @@ BOOST_AUTO_TEST_CASE(node_config_rejects_unknown_keys_and_bad_addresses) {
              "node.toml: data_dir is missing");
   BOOST_TEST(IsHostPort("[::1]:7001"));
   BOOST_TEST(!IsHostPort(":7001"));
+}
+
+BOOST_AUTO_TEST_CASE(oprf_mode_gives_the_key_to_the_first_ministry_only) {
+  TempDir tmp;
+  const std::string fed = tmp.File("fed");
+  CreateFederationOptions o{fed, "kz", TagMode::kOprf, 3650, 4321};
+  Status s = CreateFederation(o);
+  BOOST_TEST_REQUIRE(s.ok(), s.ToString());
+  BOOST_TEST(*FileMode(fed + "/oprf.key") == 0600u);
+  BOOST_TEST(!std::filesystem::exists(fed + "/salt"));
+  auto key = crypto::OprfPrivateKey::LoadFile(fed + "/oprf.key");
+  BOOST_TEST_REQUIRE(key.ok(), key.status().ToString());
+  auto bundle = LoadFederationBundle(fed);
+  BOOST_TEST_REQUIRE(bundle.ok(), bundle.status().ToString());
+  BOOST_TEST_REQUIRE(bundle->oprf.has_value());
+  const crypto::P256Element pk = key->PublicKey();
+  BOOST_TEST((bundle->oprf->public_key == Bytes(pk.begin(), pk.end())));
+  BOOST_TEST(bundle->oprf->evaluator.empty());
+  BOOST_TEST(bundle->oprf->budget == 4321u);
+
+  auto add = [&](const std::string& id, Role role) {
+    return AddMember({fed, id, role, "", tmp.File(id), 825, ""});
+  };
+  BOOST_TEST_REQUIRE(add("op1", Role::kOperator).ok());
+  BOOST_TEST_REQUIRE(add("ministry", Role::kMinistry).ok());
+  BOOST_TEST_REQUIRE(add("ministry2", Role::kMinistry).ok());
+  BOOST_TEST(Read(tmp.File("ministry") + "/oprf.key") ==
+             Read(fed + "/oprf.key"));
+  BOOST_TEST(*FileMode(tmp.File("ministry") + "/oprf.key") == 0600u);
+  for (const char* id : {"op1", "ministry2"}) {
+    BOOST_TEST_CONTEXT(id) {
+      BOOST_TEST(!std::filesystem::exists(tmp.File(id) + "/oprf.key"));
+      BOOST_TEST(!std::filesystem::exists(tmp.File(id) + "/salt"));
+      auto config = LoadNodeConfig(tmp.File(id) + "/node.toml");
+      BOOST_TEST_REQUIRE(config.ok());
+      BOOST_TEST(config->oprf_key.empty());
+    }
+  }
+  auto config = LoadNodeConfig(tmp.File("ministry") + "/node.toml");
+  BOOST_TEST_REQUIRE(config.ok());
+  BOOST_TEST(config->oprf_key == tmp.File("ministry") + "/oprf.key");
+  bundle = LoadFederationBundle(fed);
+  BOOST_TEST_REQUIRE(bundle.ok());
+  BOOST_TEST(bundle->oprf->evaluator == "ministry");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

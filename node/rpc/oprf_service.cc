@@ -1,0 +1,117 @@
+#include "node/rpc/oprf_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "node/rpc/grpc_status.h"
+#include "node/rpc/replication_service.h"
+
+namespace imeisync::node::rpc {
+
+Result<std::unique_ptr<OprfService>> OprfService::Create(core::Node& node) {
+  const std::string& path = node.config().oprf_key;
+  if (path.empty()) {
+    return FailedPrecondition("node " + node.id() +
+                              " has no oprf_key in node.toml");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::OprfPrivateKey key,
+                            crypto::OprfPrivateKey::LoadFile(path));
+  IMEISYNC_ASSIGN_OR_RETURN(core::OprfBudgets budgets,
+                            core::OprfBudgets::Open(node.env()));
+  return std::unique_ptr<OprfService>(
+      new OprfService(node, std::move(key), budgets));
+}
+
+OprfService::OprfService(core::Node& node, crypto::OprfPrivateKey key,
+                         core::OprfBudgets budgets)
+    : node_(node),
+      key_(std::move(key)),
+      public_key_(key_.PublicKey()),
+      budgets_(budgets) {}
+
+grpc::Status OprfService::BlindEvaluate(grpc::ServerContext* context,
+                                        const v1::BlindEvaluateRequest* request,
+                                        v1::BlindEvaluateResponse* response) {
+  return ToGrpc(Evaluate(*context, *request, *response));
+}
+
+Status OprfService::Evaluate(const grpc::ServerContext& context,
+                             const v1::BlindEvaluateRequest& request,
+                             v1::BlindEvaluateResponse& response) {
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member caller,
+                            AuthorizeMember(context, node_));
+  const auto bundle = node_.bundle();
+  const federation::Bundle& b = bundle->bundle;
+  if (!b.oprf || b.oprf->evaluator != node_.id()) {
+    return FailedPrecondition("node " + node_.id() +
+                              " is not the OPRF evaluator of bundle version " +
+                              std::to_string(b.version));
+  }
+  if (!std::equal(b.oprf->public_key.begin(), b.oprf->public_key.end(),
+                  public_key_.begin(), public_key_.end())) {
+    return FailedPrecondition(
+        "bundle version " + std::to_string(b.version) +
+        " names another OPRF key than the one this node loaded; the "
+        "evaluator must restart with the new epoch's key");
+  }
+  if (request.epoch() != b.epoch) {
+    return FailedPrecondition(
+        "the caller's bundle is for epoch " + std::to_string(request.epoch()) +
+        ", the evaluator's for epoch " + std::to_string(b.epoch));
+  }
+  const int n = request.blinded_elements_size();
+  if (n == 0) return InvalidArgument("no blinded element in the batch");
+  if (n > kMaxOprfCallElements) {
+    return InvalidArgument("batch of " + std::to_string(n) +
+                           " blinded elements; at most " +
+                           std::to_string(kMaxOprfCallElements) + " per call");
+  }
+  const uint64_t limit = federation::OprfBudget(b, caller);
+  if (limit == 0) {
+    return PermissionDenied("member " + caller.id + " (" +
+                            std::string(federation::RoleName(caller.role)) +
+                            ") has no OPRF budget in bundle version " +
+                            std::to_string(b.version));
+  }
+  // Refuse an over-budget batch before spending any CPU on it.
+  {
+    IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_.env().BeginRead());
+    IMEISYNC_ASSIGN_OR_RETURN(uint64_t used,
+                              budgets_.Used(txn, b.epoch, caller.id));
+    const uint64_t remaining = used >= limit ? 0 : limit - used;
+    if (static_cast<uint64_t>(n) > remaining) {
+      return core::BudgetExhausted(caller.id, b.epoch, remaining, limit, n);
+    }
+  }
+  std::vector<ByteView> blinded;
+  blinded.reserve(n);
+  for (const std::string& e : request.blinded_elements()) {
+    blinded.push_back(AsBytes(e));
+  }
+  crypto::OprfServer server(crypto::OprfMode::kVoprf, key_);
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::VoprfEvaluation evaluation,
+                            server.BlindEvaluateBatch(blinded));
+  // Charge and answer together: a concurrent batch of the same member may
+  // have used the budget meanwhile.
+  uint64_t remaining = 0;
+  Status charged = node_.env().Update([&](store::WriteTxn& txn) -> Status {
+    IMEISYNC_ASSIGN_OR_RETURN(
+        remaining, budgets_.Charge(txn, b.epoch, caller.id, n, limit));
+    return Status::Ok();
+  });
+  if (!charged.ok()) return charged;
+  for (const crypto::P256Element& e : evaluation.evaluated_elements) {
+    response.add_evaluated_elements(std::string(e.begin(), e.end()));
+  }
+  response.set_proof(
+      std::string(evaluation.proof.begin(), evaluation.proof.end()));
+  response.set_budget_remaining(remaining);
+  spdlog::debug("oprf: evaluated {} elements for {}; {} left in epoch {}", n,
+                caller.id, remaining, b.epoch);
+  return Status::Ok();
+}
+
+}  // namespace imeisync::node::rpc
