@@ -30,6 +30,7 @@ void AddImportCommand(CLI::App& app, RunFn* run);
 void AddAuditCommand(CLI::App& app, RunFn* run);
 void AddProveCommand(CLI::App& app, RunFn* run);
 void AddVerifyProofCommand(CLI::App& app, RunFn* run);
+void AddPrefetchCommand(CLI::App& app, RunFn* run);
 
 }  // namespace imeisync::cli
 

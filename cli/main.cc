@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   imeisync::cli::AddAuditCommand(app, &run);
   imeisync::cli::AddProveCommand(app, &run);
   imeisync::cli::AddVerifyProofCommand(app, &run);
+  imeisync::cli::AddPrefetchCommand(app, &run);
 
   try {
     app.parse(argc, argv);

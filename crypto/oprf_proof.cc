@@ -92,6 +92,40 @@ Result<Hash32> Challenge(const P256& group, BN_CTX* ctx,
   return HashToScalarP256(transcript, "HashToScalar-" + std::string(context));
 }
 
+// a - b mod n for a, b < n, 32-byte big-endian, in constant time: the
+// borrow of a - b becomes a mask that adds n back.
+P256Scalar SubModOrder(const P256& group, const P256Scalar& a,
+                       const P256Scalar& b) {
+  P256Scalar n;
+  CheckOpenSsl(BN_bn2binpad(group.order(), n.data(), 32) == 32,
+               "BN_bn2binpad (n)");
+  // Eight 32-bit limbs, least significant first, with 64-bit arithmetic.
+  auto limbs = [](const P256Scalar& v) {
+    std::array<uint64_t, 8> out{};
+    for (int i = 0; i < 32; ++i) out[7 - i / 4] = (out[7 - i / 4] << 8) | v[i];
+    return out;
+  };
+  const auto x = limbs(a), y = limbs(b), m = limbs(n);
+  std::array<uint64_t, 8> d{};
+  uint64_t borrow = 0;
+  for (int i = 0; i < 8; ++i) {
+    const uint64_t t = x[i] - y[i] - borrow;
+    d[i] = t & 0xffffffff;
+    borrow = (t >> 32) & 1;
+  }
+  const uint64_t mask = (0 - borrow) & 0xffffffff;
+  uint64_t carry = 0;
+  for (int i = 0; i < 8; ++i) {
+    const uint64_t t = d[i] + (m[i] & mask) + carry;
+    d[i] = t & 0xffffffff;
+    carry = t >> 32;
+  }
+  P256Scalar out;
+  for (int i = 0; i < 32; ++i)
+    out[i] = static_cast<uint8_t>(d[7 - i / 4] >> (24 - 8 * (i % 4)));
+  return out;
+}
+
 }  // namespace
 
 Result<OprfProof> GenerateDleqProof(const P256& group, BN_CTX* ctx,
@@ -113,15 +147,24 @@ Result<OprfProof> GenerateDleqProof(const P256& group, BN_CTX* ctx,
   auto c = Challenge(group, ctx, context_string, pk, m.get(), z.get(), t2.get(),
                      t3.get());
   if (!c.ok()) return c.status().WithContext("GenerateProof");
-  // s = r - c * k mod n.
+  // s = r - c * k mod n, with no branch on k: x = c * k mod n by
+  // Montgomery multiplication (c into Montgomery form first), then the
+  // subtraction on fixed-width limbs. BN_mod_sub would branch on r < x.
   BnPtr c_bn = ScalarToBn(*c);
-  BnPtr s = P256::NewSecretBn();
-  CheckOpenSsl(BN_mod_mul(s.get(), c_bn.get(), k, group.order(), ctx) == 1 &&
-                   BN_mod_sub(s.get(), r, s.get(), group.order(), ctx) == 1,
-               "BN_mod_mul (GenerateProof)");
+  BnPtr c_mont = P256::NewSecretBn();
+  BnPtr x = P256::NewSecretBn();
+  CheckOpenSsl(BN_to_montgomery(c_mont.get(), c_bn.get(), group.order_mont(),
+                                ctx) == 1 &&
+                   BN_mod_mul_montgomery(x.get(), c_mont.get(), k,
+                                         group.order_mont(), ctx) == 1,
+               "BN_mod_mul_montgomery (GenerateProof)");
+  P256Scalar x_bytes = group.SerializeScalar(x.get());
+  P256Scalar r_bytes = group.SerializeScalar(r);
+  const P256Scalar s_bytes = SubModOrder(group, r_bytes, x_bytes);
+  OPENSSL_cleanse(x_bytes.data(), x_bytes.size());
+  OPENSSL_cleanse(r_bytes.data(), r_bytes.size());
   OprfProof proof;
   std::copy(c->begin(), c->end(), proof.begin());
-  const P256Scalar s_bytes = group.SerializeScalar(s.get());
   std::copy(s_bytes.begin(), s_bytes.end(), proof.begin() + kP256ScalarBytes);
   return proof;
 }

@@ -70,14 +70,15 @@ int DistinctPort(const std::vector<NodeDir>& nodes) {
 
 }  // namespace
 
-std::vector<NodeDir> MakeFederation(const std::string& cli,
-                                    const std::string& root,
-                                    const std::string& federation_id,
-                                    const std::vector<MemberSpec>& members,
-                                    uint32_t sync_interval_ms) {
+std::vector<NodeDir> MakeFederation(
+    const std::string& cli, const std::string& root,
+    const std::string& federation_id, const std::vector<MemberSpec>& members,
+    uint32_t sync_interval_ms, const std::vector<std::string>& init_args) {
   const std::string fed = root + "/fed", log = root + "/cli.log";
-  RunProgram({cli, "federation", "init", "--id", federation_id, "--dir", fed},
-             log);
+  std::vector<std::string> init = {cli,  "federation",  "init", "--id",
+                                   federation_id, "--dir", fed};
+  init.insert(init.end(), init_args.begin(), init_args.end());
+  RunProgram(init, log);
   std::vector<NodeDir> nodes;
   for (const MemberSpec& m : members) {
     NodeDir n;

@@ -28,11 +28,11 @@ struct NodeDir {
 // listening on a free loopback port, with `sync_interval_ms` as the period
 // of full rounds. Runs `cli` (the imeisync binary); fails, quoting its
 // output, if any step fails. Returns the nodes in the order of `members`.
-std::vector<NodeDir> MakeFederation(const std::string& cli,
-                                    const std::string& root,
-                                    const std::string& federation_id,
-                                    const std::vector<MemberSpec>& members,
-                                    uint32_t sync_interval_ms);
+// `init_args` are extra `federation init` arguments ({"--mode", "oprf"}).
+std::vector<NodeDir> MakeFederation(
+    const std::string& cli, const std::string& root,
+    const std::string& federation_id, const std::vector<MemberSpec>& members,
+    uint32_t sync_interval_ms, const std::vector<std::string>& init_args = {});
 
 }  // namespace imeisync::bench
 

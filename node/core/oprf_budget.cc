@@ -20,6 +20,13 @@ Bytes BudgetKey(uint64_t epoch, std::string_view member) {
   return key;
 }
 
+Bytes EncodeUsed(uint64_t used) {
+  Bytes value(8);
+  for (int i = 0; i < 8; ++i)
+    value[i] = static_cast<uint8_t>(used >> (56 - 8 * i));
+  return value;
+}
+
 Result<uint64_t> DecodeUsed(ByteView v) {
   if (v.size() != 8) {
     return DataLoss("oprf_budget: a ledger value is " +
@@ -65,12 +72,16 @@ Result<uint64_t> OprfBudgets::Charge(store::WriteTxn& txn, uint64_t epoch,
   if (count > remaining) {
     return BudgetExhausted(member, epoch, remaining, limit, count);
   }
-  const uint64_t now = used + count;
-  Bytes value(8);
-  for (int i = 0; i < 8; ++i)
-    value[i] = static_cast<uint8_t>(now >> (56 - 8 * i));
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(db_, BudgetKey(epoch, member), value));
+  IMEISYNC_RETURN_IF_ERROR(
+      txn.Put(db_, BudgetKey(epoch, member), EncodeUsed(used + count)));
   return remaining - count;
+}
+
+Status OprfBudgets::Refund(store::WriteTxn& txn, uint64_t epoch,
+                           std::string_view member, uint64_t count) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t used, Used(txn, epoch, member));
+  return txn.Put(db_, BudgetKey(epoch, member),
+                 EncodeUsed(used >= count ? used - count : 0));
 }
 
 Result<std::map<std::string, uint64_t>> OprfBudgets::UsedIn(

@@ -36,6 +36,10 @@ class OprfBudgets {
   Result<uint64_t> Charge(store::WriteTxn& txn, uint64_t epoch,
                           std::string_view member, uint64_t count,
                           uint64_t limit) const;
+  // Gives back `count` evaluations charged to a batch that was then not
+  // answered (never below 0).
+  Status Refund(store::WriteTxn& txn, uint64_t epoch, std::string_view member,
+                uint64_t count) const;
   // member -> used, for every member that used any in `epoch`.
   Result<std::map<std::string, uint64_t>> UsedIn(const store::Txn& txn,
                                                  uint64_t epoch) const;

@@ -448,6 +448,12 @@ Status CheckSuccessor(const Bundle& current, const Bundle& candidate) {
                               " is not newer than the current version " +
                               std::to_string(current.version));
   }
+  if (candidate.epoch < current.epoch) {
+    return FailedPrecondition(
+        "bundle goes back from epoch " + std::to_string(current.epoch) +
+        " to " + std::to_string(candidate.epoch) +
+        ": tags cached under the later epoch's key would be reused");
+  }
   if (candidate.mode != current.mode) {
     return FailedPrecondition(
         "bundle changes the federation's tag mode: every tag would change; "

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "node/imei.h"
 #include "node/rpc/grpc_status.h"
 #include "node/rpc/replication_service.h"
 #include "node/rpc/wire.h"
@@ -128,6 +129,32 @@ grpc::Status AdminService::LocalSeen(grpc::ServerContext*,
                                      const v1::LocalSeenRequest* request,
                                      v1::LocalResponse*) {
   return ToGrpc(checks_.SetFirstSeen(request->imei(), request->day()));
+}
+
+grpc::Status AdminService::PrefetchTags(grpc::ServerContext*,
+                                        const v1::PrefetchTagsRequest* request,
+                                        v1::PrefetchTagsResponse* response) {
+  constexpr int kMaxPrefetch = 200'000;
+  const int n = request->imeis_size();
+  if (n == 0 || n > kMaxPrefetch) {
+    return ToGrpc(InvalidArgument("give 1 to 200000 IMEIs per call, not " +
+                                  std::to_string(n)));
+  }
+  std::vector<std::string> imei14s;
+  imei14s.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    auto imei = Imei::Parse(request->imeis(i));
+    if (!imei.ok()) {
+      return ToGrpc(InvalidArgument(
+          "IMEI " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
+          imei.status().message() + "; nothing was fetched"));
+    }
+    imei14s.emplace_back(imei->imei14());
+  }
+  auto tags = node_.Tags(imei14s);
+  if (!tags.ok()) return ToGrpc(tags.status());
+  response->set_devices(tags->size());
+  return grpc::Status::OK;
 }
 
 grpc::Status AdminService::Status(grpc::ServerContext*,

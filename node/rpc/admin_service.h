@@ -48,6 +48,9 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status LocalUnpair(grpc::ServerContext* context,
                            const v1::LocalPairRequest* request,
                            v1::LocalResponse* response) override;
+  grpc::Status PrefetchTags(grpc::ServerContext* context,
+                            const v1::PrefetchTagsRequest* request,
+                            v1::PrefetchTagsResponse* response) override;
   grpc::Status LocalSeen(grpc::ServerContext* context,
                          const v1::LocalSeenRequest* request,
                          v1::LocalResponse* response) override;

@@ -58,9 +58,10 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
         "evaluator must restart with the new epoch's key");
   }
   if (request.epoch() != b.epoch) {
-    return FailedPrecondition(
+    return Unavailable(
         "the caller's bundle is for epoch " + std::to_string(request.epoch()) +
-        ", the evaluator's for epoch " + std::to_string(b.epoch));
+        ", the evaluator's for epoch " + std::to_string(b.epoch) +
+        "; retry once both hold the same bundle");
   }
   const int n = request.blinded_elements_size();
   if (n == 0) return InvalidArgument("no blinded element in the batch");
@@ -69,33 +70,24 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
                            " blinded elements; at most " +
                            std::to_string(kMaxOprfCallElements) + " per call");
   }
-  const uint64_t limit = federation::OprfBudget(b, caller);
+  // The caller as this snapshot of the bundle knows it (it may have been
+  // removed or given another budget since AuthorizeMember's snapshot).
+  const federation::Member* member = b.FindMember(caller.id);
+  if (member == nullptr) {
+    return PermissionDenied("caller " + caller.id +
+                            " is not a member of bundle version " +
+                            std::to_string(b.version));
+  }
+  const uint64_t limit = federation::OprfBudget(b, *member);
   if (limit == 0) {
     return PermissionDenied("member " + caller.id + " (" +
-                            std::string(federation::RoleName(caller.role)) +
+                            std::string(federation::RoleName(member->role)) +
                             ") has no OPRF budget in bundle version " +
                             std::to_string(b.version));
   }
-  // Refuse an over-budget batch before spending any CPU on it.
-  {
-    IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_.env().BeginRead());
-    IMEISYNC_ASSIGN_OR_RETURN(uint64_t used,
-                              budgets_.Used(txn, b.epoch, caller.id));
-    const uint64_t remaining = used >= limit ? 0 : limit - used;
-    if (static_cast<uint64_t>(n) > remaining) {
-      return core::BudgetExhausted(caller.id, b.epoch, remaining, limit, n);
-    }
-  }
-  std::vector<ByteView> blinded;
-  blinded.reserve(n);
-  for (const std::string& e : request.blinded_elements()) {
-    blinded.push_back(AsBytes(e));
-  }
-  crypto::OprfServer server(crypto::OprfMode::kVoprf, key_);
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::VoprfEvaluation evaluation,
-                            server.BlindEvaluateBatch(blinded));
-  // Charge and answer together: a concurrent batch of the same member may
-  // have used the budget meanwhile.
+  // Charge first, so that concurrent calls beyond the budget are refused
+  // before any of them spends CPU; a batch that then fails to evaluate is
+  // refunded. A crash in between loses budget, never gains it.
   uint64_t remaining = 0;
   Status charged = node_.env().Update([&](store::WriteTxn& txn) -> Status {
     IMEISYNC_ASSIGN_OR_RETURN(
@@ -103,11 +95,29 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
     return Status::Ok();
   });
   if (!charged.ok()) return charged;
-  for (const crypto::P256Element& e : evaluation.evaluated_elements) {
+  std::vector<ByteView> blinded;
+  blinded.reserve(n);
+  for (const std::string& e : request.blinded_elements()) {
+    blinded.push_back(AsBytes(e));
+  }
+  crypto::OprfServer server(crypto::OprfMode::kVoprf, key_);
+  Result<crypto::VoprfEvaluation> evaluation =
+      server.BlindEvaluateBatch(blinded);
+  if (!evaluation.ok()) {
+    Status refunded = node_.env().Update([&](store::WriteTxn& txn) {
+      return budgets_.Refund(txn, b.epoch, caller.id, n);
+    });
+    if (!refunded.ok()) {
+      spdlog::warn("oprf: could not refund {} evaluations to {}: {}", n,
+                   caller.id, refunded.ToString());
+    }
+    return evaluation.status();
+  }
+  for (const crypto::P256Element& e : evaluation->evaluated_elements) {
     response.add_evaluated_elements(std::string(e.begin(), e.end()));
   }
   response.set_proof(
-      std::string(evaluation.proof.begin(), evaluation.proof.end()));
+      std::string(evaluation->proof.begin(), evaluation->proof.end()));
   response.set_budget_remaining(remaining);
   spdlog::debug("oprf: evaluated {} elements for {}; {} left in epoch {}", n,
                 caller.id, remaining, b.epoch);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -46,6 +47,26 @@ Result<Evaluator> FindEvaluator(const core::Node& node) {
   return Evaluator{m->id, m->endpoint, b.oprf->public_key, b.epoch};
 }
 
+// What an evaluator's error means to this node's own callers. Budget,
+// permission, reachability and bad answers keep their code; anything else
+// is the two nodes disagreeing (a bundle not yet synced, a version
+// mismatch) and must not read as the caller's input being wrong.
+StatusCode LocalCode(StatusCode remote) {
+  switch (remote) {
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+    case StatusCode::kDataLoss:
+    case StatusCode::kUnauthenticated:
+      return remote;
+    case StatusCode::kInvalidArgument:
+      return StatusCode::kInternal;  // this node sent something wrong
+    default:
+      return StatusCode::kUnavailable;
+  }
+}
+
 // Blind, ask, verify, finalize: one batch.
 Status TagBatch(const Evaluator& ev, const OprfTransport& transport,
                 std::span<const std::string> imei14s, std::span<Hash32> out) {
@@ -64,7 +85,7 @@ Status TagBatch(const Evaluator& ev, const OprfTransport& transport,
   Result<v1::BlindEvaluateResponse> response =
       transport(ev.id, ev.endpoint, request);
   if (!response.ok()) {
-    return Status(response.status().code(),
+    return Status(LocalCode(response.status().code()),
                   "OPRF evaluator " + ev.id + " (" + ev.endpoint +
                       "): " + response.status().message());
   }
@@ -148,7 +169,13 @@ Result<std::vector<Hash32>> RemoteOprfTags::Query(
   const size_t threads = std::min<size_t>(
       batches, static_cast<size_t>(std::max(1, options_.threads)));
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  for (size_t t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // fewer helpers; the calling thread still does all the rest
+    }
+  }
   work();  // the calling thread takes a share
   for (std::thread& t : pool) t.join();
   if (failed) return first_error;

@@ -211,6 +211,41 @@ BOOST_AUTO_TEST_CASE(budget_exhaustion_is_refused_and_persisted) {
   BOOST_TEST(Used(fed, "op2") == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(prefetch_tags_an_inventory_once) {
+  OprfCast cast;
+  TestFederation& fed = cast.fed;
+  BOOST_TEST_REQUIRE(fed.Start("ministry"), fed.Log("ministry"));
+  BOOST_TEST_REQUIRE(fed.Start("op1"), fed.Log("op1"));
+  const auto imeis = SequentialImeis(35'700'000'000'000, 7);
+  const std::string inventory = fed.path() + "/inventory.txt";
+  {
+    std::ofstream out(inventory);
+    out << "# op1's subscriber devices\n";
+    for (const std::string& imei : imeis) out << imei << "\n\n";
+  }
+  // Batches of 3: three calls, one of them partly full.
+  auto r = fed.Cli({"prefetch", "--config", fed.Config("op1"), "--batch", "3",
+                    "--json", inventory});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(nlohmann::json::parse(r.out)["devices"] == 7, r.out);
+  BOOST_TEST(Used(fed, "op1") == 7u);
+  BOOST_TEST(fed.Status("op1")["oprf"]["cache_entries"] == 7);
+  // Again: all cached, nothing charged.
+  r = fed.Cli({"prefetch", "--config", fed.Config("op1"), inventory});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(Used(fed, "op1") == 7u);
+  // A malformed line stops the run and says which lines it was in.
+  {
+    std::ofstream out(inventory, std::ios::app);
+    out << "35209900176148x\n";
+  }
+  r = fed.Cli({"prefetch", "--config", fed.Config("op1"), inventory});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(r.err.find("lines 2 to 16") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("IMEI 8 of 8") != std::string::npos, r.err);
+  BOOST_TEST(Used(fed, "op1") == 7u);
+}
+
 // Calls the ministry's Oprf service directly with op1's certificate.
 grpc::Status CallEvaluate(TestFederation& fed, const std::string& as,
                           const v1::BlindEvaluateRequest& request,
@@ -274,7 +309,7 @@ BOOST_AUTO_TEST_CASE(malformed_blinded_elements_are_invalid_argument) {
   other_epoch.set_epoch(2);
   other_epoch.add_blinded_elements(valid);
   s = CallEvaluate(fed, "op1", other_epoch, &response);
-  BOOST_TEST(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION,
+  BOOST_TEST(s.error_code() == grpc::StatusCode::UNAVAILABLE,
              s.error_message());
   // An auditor has no budget.
   v1::BlindEvaluateRequest one;

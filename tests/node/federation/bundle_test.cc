@@ -249,6 +249,13 @@ BOOST_FIXTURE_TEST_CASE(a_new_oprf_key_needs_a_new_epoch, Fixture) {
              StatusCode::kFailedPrecondition);
   next.epoch = current.epoch + 1;
   BOOST_TEST(CheckSuccessor(current, next).ok());
+  // Back to the earlier epoch, even with the later key: refused, or tags
+  // cached under the earlier key would be served again.
+  Bundle back = MakeOprf(*other);
+  back.version = next.version + 1;
+  back.epoch = current.epoch;
+  BOOST_TEST(CheckSuccessor(next, back).message().find("goes back") !=
+             std::string::npos);
   // Same key, new version: fine. Another mode: never.
   Bundle same = MakeOprf(*key);
   same.version = current.version + 1;
