@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -32,6 +33,12 @@ struct PrefetchArgs {
   size_t batch = kDefaultBatch;
   bool json = false;
 };
+
+std::string OneDecimal(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", x);
+  return buf;
+}
 
 int RunPrefetch(const PrefetchArgs& a) {
   if (a.batch == 0 || a.batch > kMaxBatch) {
@@ -106,7 +113,7 @@ int RunPrefetch(const PrefetchArgs& a) {
                {"seconds", seconds},
                {"devices_per_second", seconds > 0 ? devices / seconds : 0.0}},
               "tagged " + std::to_string(devices) + " devices in " +
-                  std::to_string(seconds) + " s");
+                  OneDecimal(seconds) + " s");
   return kExitOk;
 }
 
