@@ -9,27 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "base/hex.h"
+#include "tests/crypto/h2c_vectors.h"
 
 namespace imeisync::crypto {
 namespace {
 
-nlohmann::json LoadVectors() {
-  std::ifstream in(std::string(IMEISYNC_TEST_VECTORS) +
-                   "/hash-to-curve/p256_xmd_sha256_sswu_ro.json");
-  BOOST_TEST_REQUIRE(in.good());
-  return nlohmann::json::parse(in);
-}
-
-// "0x..." to 32 bytes, big-endian.
-Hash32 FieldElement(const std::string& text) {
-  BOOST_TEST_REQUIRE(text.rfind("0x", 0) == 0u);
-  auto bytes = HexDecode(text.substr(2));
-  BOOST_TEST_REQUIRE(bytes.ok());
-  BOOST_TEST_REQUIRE(bytes->size() == 32u);
-  Hash32 h;
-  std::copy(bytes->begin(), bytes->end(), h.begin());
-  return h;
-}
+using testing::FieldElement;
+using testing::LoadH2cVectors;
 
 // The affine coordinates of `point` as "x,y" in the vectors' hex.
 std::string Affine(const P256& group, const EC_POINT* point) {
@@ -51,7 +37,7 @@ std::string Expected(const nlohmann::json& point) {
 BOOST_AUTO_TEST_SUITE(hash_to_curve)
 
 BOOST_AUTO_TEST_CASE(p256_sswu_ro_matches_rfc9380_j11) {
-  const nlohmann::json v = LoadVectors();
+  const nlohmann::json v = LoadH2cVectors("p256_xmd_sha256_sswu_ro.json");
   const std::string dst = v["dst"];
   P256 group;
   P256HashToCurve h2c(group);  // one instance for all: reuse keeps no state

@@ -9,27 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "base/hex.h"
+#include "tests/crypto/h2c_vectors.h"
 
 namespace imeisync::crypto {
 namespace {
 
-nlohmann::json Load(const std::string& name) {
-  std::ifstream in(std::string(IMEISYNC_TEST_VECTORS) + "/hash-to-curve/" +
-                   name);
-  BOOST_TEST_REQUIRE(in.good(), name);
-  return nlohmann::json::parse(in);
-}
-
-// "0x..." to 32 bytes, big-endian.
-Hash32 FieldElement(const std::string& text) {
-  BOOST_TEST_REQUIRE(text.rfind("0x", 0) == 0u);
-  auto bytes = HexDecode(text.substr(2));
-  BOOST_TEST_REQUIRE(bytes.ok());
-  BOOST_TEST_REQUIRE(bytes->size() == 32u);
-  Hash32 h;
-  std::copy(bytes->begin(), bytes->end(), h.begin());
-  return h;
-}
+using testing::FieldElement;
+using testing::LoadH2cVectors;
 
 BOOST_AUTO_TEST_SUITE(hash_to_field)
 
@@ -37,7 +23,7 @@ BOOST_AUTO_TEST_CASE(expand_message_xmd_matches_rfc9380_k1) {
   size_t checked = 0;
   for (const char* file : {"expand_message_xmd_sha256_38.json",
                            "expand_message_xmd_sha256_256.json"}) {
-    const nlohmann::json v = Load(file);
+    const nlohmann::json v = LoadH2cVectors(file);
     const std::string dst = v["DST"];
     for (const auto& t : v["tests"]) {
       const std::string msg = t["msg"];
@@ -54,7 +40,7 @@ BOOST_AUTO_TEST_CASE(expand_message_xmd_matches_rfc9380_k1) {
 }
 
 BOOST_AUTO_TEST_CASE(p256_hash_to_field_matches_rfc9380_j11) {
-  const nlohmann::json v = Load("p256_xmd_sha256_sswu_ro.json");
+  const nlohmann::json v = LoadH2cVectors("p256_xmd_sha256_sswu_ro.json");
   const std::string dst = v["dst"];
   BOOST_TEST_REQUIRE(v["vectors"].size() >= 5u);
   for (const auto& t : v["vectors"]) {

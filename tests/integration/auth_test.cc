@@ -15,11 +15,6 @@ namespace {
 
 using std::chrono::seconds;
 
-node::rpc::TlsMaterial TlsOf(const std::string& node_dir) {
-  return {ReadText(node_dir + "/ca.crt"), ReadText(node_dir + "/tls.key"),
-          ReadText(node_dir + "/tls.crt")};
-}
-
 grpc::Status CallHello(const std::shared_ptr<grpc::Channel>& channel) {
   auto stub = v1::Replication::NewStub(channel);
   v1::HelloRequest request;

@@ -26,11 +26,6 @@ namespace {
 
 using std::chrono::seconds;
 
-node::rpc::TlsMaterial TlsOf(const std::string& node_dir) {
-  return {ReadText(node_dir + "/ca.crt"), ReadText(node_dir + "/tls.key"),
-          ReadText(node_dir + "/tls.crt")};
-}
-
 std::string Imei14(const std::string& imei) {
   return std::string(node::Imei::Parse(imei)->imei14());
 }

@@ -41,6 +41,11 @@ std::string ReadText(const std::string& path) {
   return text.ok() ? *text : std::string();
 }
 
+node::rpc::TlsMaterial TlsOf(const std::string& node_dir) {
+  return {ReadText(node_dir + "/ca.crt"), ReadText(node_dir + "/tls.key"),
+          ReadText(node_dir + "/tls.crt")};
+}
+
 int FreeLoopbackPort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

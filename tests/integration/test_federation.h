@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "node/federation/bundle.h"
+#include "node/rpc/tls.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -22,6 +23,10 @@ namespace imeisync::testing {
 
 // The whole file at `path`, or "" if it cannot be read.
 std::string ReadText(const std::string& path);
+
+// The TLS material of the node directory `node_dir` (ca.crt, tls.key,
+// tls.crt), to call peers as that member.
+node::rpc::TlsMaterial TlsOf(const std::string& node_dir);
 
 // A port that was free a moment ago on 127.0.0.1.
 int FreeLoopbackPort();
