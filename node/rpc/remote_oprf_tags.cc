@@ -19,6 +19,8 @@ namespace imeisync::node::rpc {
 namespace {
 
 constexpr std::chrono::seconds kCallDeadline{120};
+constexpr int kAttempts = 3;
+constexpr std::chrono::milliseconds kRetryWait{250};
 
 struct Evaluator {
   std::string id;
@@ -201,12 +203,21 @@ OprfTransport GrpcOprfTransport(TlsMaterial tls) {
       if (!slot) slot = v1::Oprf::NewStub(PeerChannel(tls, endpoint, id));
       stub = slot.get();
     }
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-    v1::BlindEvaluateResponse response;
-    grpc::Status s = stub->BlindEvaluate(&context, request, &response);
-    if (!s.ok()) return FromGrpc(s);
-    return response;
+    // A channel whose connection just failed (the evaluator restarting)
+    // fails calls at once until its backoff ends: retry UNAVAILABLE twice,
+    // 0.25 s then 0.5 s later. A retried call the evaluator did answer is
+    // charged twice: budget, never tags, is what a retry can waste.
+    grpc::Status s;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(kRetryWait * attempt);
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+      v1::BlindEvaluateResponse response;
+      s = stub->BlindEvaluate(&context, request, &response);
+      if (s.ok()) return response;
+      if (s.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+    }
+    return FromGrpc(s);
   };
 }
 

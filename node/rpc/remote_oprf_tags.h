@@ -65,6 +65,9 @@ class RemoteOprfTags final : public core::TagOracle {
 };
 
 // The transport over gRPC: one channel per (evaluator, endpoint), kept.
+// UNAVAILABLE is retried twice (after 0.25 s, then 0.5 s), so an evaluator
+// that has just restarted is reached; a call that stays UNAVAILABLE fails
+// within about 0.75 s plus the connection attempts.
 OprfTransport GrpcOprfTransport(TlsMaterial tls);
 
 }  // namespace imeisync::node::rpc

@@ -159,6 +159,15 @@ BOOST_AUTO_TEST_CASE(submit_replicate_and_check_end_to_end) {
   BOOST_TEST(
       !FileContains(fed.Dir("ministry") + "/data/data.mdb", Imei14(imeis[0])));
   BOOST_TEST(fed.Log("ministry").find(Imei14(imeis[0])) == std::string::npos);
+  // With the evaluator down, cached devices still get verdicts; a new one
+  // fails, naming the evaluator.
+  r = fed.Cli({"check", "--config", fed.Config("op2"), imeis[0], "--json"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(nlohmann::json::parse(r.out)["status"] == "BLACKLISTED", r.out);
+  const auto fresh = SequentialImeis(35'500'000'100'000, 1);
+  r = fed.Cli({"check", "--config", fed.Config("op2"), fresh[0]});
+  BOOST_TEST(r.exit_code == 2, r.out + r.err);
+  BOOST_TEST(r.err.find("OPRF evaluator ministry") != std::string::npos, r.err);
   // op2's cache (local-only) does hold it, as its own subscriber data may.
   fed.Stop("op2");
   BOOST_TEST(FileContains(fed.Dir("op2") + "/data/data.mdb", Imei14(imeis[0])));
@@ -194,6 +203,7 @@ BOOST_AUTO_TEST_CASE(budget_exhaustion_is_refused_and_persisted) {
   BOOST_TEST(Used(fed, "op1") == 3u);
   r = fed.Submit("op1", "block", "stolen", {imeis[3], imeis[4], imeis[5]});
   BOOST_TEST(r.exit_code != 0, r.out);
+  BOOST_TEST(r.err.find("has 2 of its 5") != std::string::npos, r.err);
   r = fed.Submit("op1", "block", "stolen", {imeis[3], imeis[4]});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   BOOST_TEST(Used(fed, "op1") == 5u);
