@@ -1,7 +1,11 @@
 #include "node/core/tag_cache.h"
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstring>
 #include <map>
+#include <mutex>
+#include <set>
 #include <utility>
 
 namespace imeisync::node::core {
@@ -31,7 +35,7 @@ class Cached final : public TagSource {
     const uint64_t epoch = epoch_();
     std::vector<Hash32> out(imei14s.size());
     // Distinct missing IMEIs, each with the positions that want it.
-    std::map<std::string_view, std::vector<size_t>> missing;
+    std::map<std::string, std::vector<size_t>, std::less<>> missing;
     size_t missed = 0;  // positions not in the cache
     {
       IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_.BeginRead());
@@ -48,11 +52,62 @@ class Cached final : public TagSource {
     }
     counters_->hits += imei14s.size() - missed;
     if (missing.empty()) return out;
-    counters_->misses += missing.size();
 
-    std::vector<std::string> ask;
-    ask.reserve(missing.size());
-    for (const auto& [imei, at] : missing) ask.emplace_back(imei);
+    // Ask for the misses no other call is asking for already; wait for the
+    // others, so that concurrent checks of one new device pay once.
+    std::vector<std::string> ask, wait;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [imei, at] : missing) {
+        (in_flight_.insert(imei).second ? ask : wait).push_back(imei);
+      }
+    }
+    counters_->misses += ask.size();
+    Status asked = ask.empty() ? Status::Ok() : Ask(epoch, ask, missing, out);
+    {
+      std::lock_guard lock(mu_);
+      for (const std::string& imei : ask) in_flight_.erase(imei);
+    }
+    done_.notify_all();
+    if (!asked.ok()) return asked;
+    if (wait.empty()) return out;
+
+    {
+      std::unique_lock lock(mu_);
+      done_.wait(lock, [&] {
+        return std::none_of(
+            wait.begin(), wait.end(),
+            [&](const std::string& imei) { return in_flight_.contains(imei); });
+      });
+    }
+    // What the other calls stored; what they failed to get, ask for now.
+    std::vector<std::string> still;
+    {
+      IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_.BeginRead());
+      for (const std::string& imei : wait) {
+        IMEISYNC_ASSIGN_OR_RETURN(std::optional<Hash32> tag,
+                                  cache_.Get(txn, epoch, imei));
+        if (!tag) {
+          still.push_back(imei);
+          continue;
+        }
+        for (size_t i : missing.find(imei)->second) out[i] = *tag;
+      }
+    }
+    if (!still.empty()) {
+      counters_->misses += still.size();
+      IMEISYNC_RETURN_IF_ERROR(Ask(epoch, still, missing, out));
+    }
+    return out;
+  }
+
+ private:
+  // Queries the oracle for `ask`, stores each verified batch, and fills
+  // the positions of `out` that want each.
+  Status Ask(
+      uint64_t epoch, const std::vector<std::string>& ask,
+      const std::map<std::string, std::vector<size_t>, std::less<>>& missing,
+      std::vector<Hash32>& out) {
     auto store = [&](size_t begin, std::span<const Hash32> tags) -> Status {
       return env_.Update([&](store::WriteTxn& txn) -> Status {
         for (size_t k = 0; k < tags.size(); ++k) {
@@ -68,20 +123,21 @@ class Cached final : public TagSource {
       return Internal("OPRF query returned " + std::to_string(answer.size()) +
                       " tags for " + std::to_string(ask.size()) + " IMEIs");
     }
-    size_t k = 0;
-    for (const auto& [imei, at] : missing) {
-      for (size_t i : at) out[i] = answer[k];
-      ++k;
+    for (size_t k = 0; k < ask.size(); ++k) {
+      for (size_t i : missing.find(ask[k])->second) out[i] = answer[k];
     }
-    return out;
+    return Status::Ok();
   }
 
- private:
   store::Env& env_;
   const TagCache cache_;
   const std::function<uint64_t()> epoch_;
   const std::unique_ptr<TagOracle> oracle_;
   const std::shared_ptr<TagCacheCounters> counters_;
+
+  std::mutex mu_;
+  std::condition_variable done_;
+  std::set<std::string, std::less<>> in_flight_;  // guarded by mu_
 };
 
 }  // namespace

@@ -75,7 +75,10 @@ struct TagCacheCounters {
 // (`epoch()`); the misses of one call, each distinct IMEI once, go to the
 // oracle in one Query, and each verified batch is stored (one write
 // transaction per batch) as it arrives: a call that fails part way keeps
-// the tags it paid for.
+// the tags it paid for. A device that another call is already asking for
+// is not asked again: this call waits for that answer and reads it from
+// the cache (and asks itself only if that call failed), so concurrent
+// checks of one new device cost one evaluation.
 // REQUIRES: the calling thread holds no read transaction on `env`.
 std::unique_ptr<TagSource> CachedTags(
     store::Env& env, TagCache cache, std::function<uint64_t()> epoch,
