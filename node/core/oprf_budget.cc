@@ -2,15 +2,15 @@
 
 #include <algorithm>
 
+#include "base/big_endian.h"
 #include "node/store/cursor.h"
 
 namespace imeisync::node::core {
 namespace {
 
 Bytes EpochPrefix(uint64_t epoch) {
-  Bytes out(8);
-  for (int i = 0; i < 8; ++i)
-    out[i] = static_cast<uint8_t>(epoch >> (56 - 8 * i));
+  Bytes out;
+  AppendU64(out, epoch);
   return out;
 }
 
@@ -21,9 +21,8 @@ Bytes BudgetKey(uint64_t epoch, std::string_view member) {
 }
 
 Bytes EncodeUsed(uint64_t used) {
-  Bytes value(8);
-  for (int i = 0; i < 8; ++i)
-    value[i] = static_cast<uint8_t>(used >> (56 - 8 * i));
+  Bytes value;
+  AppendU64(value, used);
   return value;
 }
 
@@ -32,9 +31,7 @@ Result<uint64_t> DecodeUsed(ByteView v) {
     return DataLoss("oprf_budget: a ledger value is " +
                     std::to_string(v.size()) + " bytes, not 8");
   }
-  uint64_t used = 0;
-  for (uint8_t b : v) used = (used << 8) | b;
-  return used;
+  return LoadU64(v);
 }
 
 }  // namespace

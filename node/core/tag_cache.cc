@@ -8,14 +8,16 @@
 #include <set>
 #include <utility>
 
+#include "base/big_endian.h"
+
 namespace imeisync::node::core {
 namespace {
 
 Bytes CacheKey(uint64_t epoch, std::string_view imei14) {
-  Bytes key(8 + imei14.size());
-  for (int i = 0; i < 8; ++i)
-    key[i] = static_cast<uint8_t>(epoch >> (56 - 8 * i));
-  std::memcpy(key.data() + 8, imei14.data(), imei14.size());
+  Bytes key;
+  key.reserve(8 + imei14.size());
+  AppendU64(key, epoch);
+  key.insert(key.end(), imei14.begin(), imei14.end());
   return key;
 }
 
