@@ -31,6 +31,7 @@ void AddAuditCommand(CLI::App& app, RunFn* run);
 void AddProveCommand(CLI::App& app, RunFn* run);
 void AddVerifyProofCommand(CLI::App& app, RunFn* run);
 void AddPrefetchCommand(CLI::App& app, RunFn* run);
+void AddLinkCommand(CLI::App& app, RunFn* run);
 
 }  // namespace imeisync::cli
 

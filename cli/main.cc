@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   imeisync::cli::AddProveCommand(app, &run);
   imeisync::cli::AddVerifyProofCommand(app, &run);
   imeisync::cli::AddPrefetchCommand(app, &run);
+  imeisync::cli::AddLinkCommand(app, &run);
 
   try {
     app.parse(argc, argv);

@@ -97,6 +97,16 @@ nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
     }
     j["oprf"] = oprf;
   }
+  nlohmann::ordered_json exports = nlohmann::ordered_json::array();
+  for (const v1::ExportLogStatus& e : s.exports()) {
+    exports.push_back({{"link", e.link()},
+                       {"origin", e.origin()},
+                       {"size", e.size()},
+                       {"signed_size", e.signed_size()},
+                       {"pending_entries", e.pending_entries()},
+                       {"exported", e.exported()}});
+  }
+  j["exports"] = exports;
   return j;
 }
 
@@ -125,6 +135,12 @@ std::string ToText(const v1::NodeStatus& s) {
              std::to_string(o.cache_hits()) + " hits, " +
              std::to_string(o.cache_misses()) + " asked of the evaluator)\n";
     }
+  }
+  for (const v1::ExportLogStatus& e : s.exports()) {
+    out += "export to " + e.link() + ": " + std::to_string(e.exported()) +
+           " devices exported, log " + std::to_string(e.size()) +
+           " entries (" + std::to_string(e.signed_size()) + " signed), " +
+           std::to_string(e.pending_entries()) + " domestic entries pending\n";
   }
   for (const v1::OriginHead& h : s.frontier()) {
     out += "  log " + h.origin() + ": " + std::to_string(h.size()) +

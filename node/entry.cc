@@ -80,27 +80,40 @@ std::optional<Reason> ParseReason(std::string_view name) {
   return ValueOf(kReasons, name);
 }
 
-EncodedEntry EncodeEntry(const Entry& e) {
+void AppendEntry(Bytes& out, const Entry& e) {
   assert(e.issued_at_ms <= kMaxIssuedAtMs);
+  assert(e.source.size() <= kMaxSourceSize);
+  const size_t at = out.size();
+  out.resize(at + kEncodedEntrySize);
+  uint8_t* p = out.data() + at;
+  p[kVersionAt] = e.source.empty() ? kEntryVersion : kSourcedEntryVersion;
+  p[kActionAt] = static_cast<uint8_t>(e.action);
+  p[kReasonAt] = static_cast<uint8_t>(e.reason);
+  std::copy(e.tag.begin(), e.tag.end(), p + kTagAt);
+  StoreU64(p + kIssuedAtAt, e.issued_at_ms);
+  if (!e.source.empty()) {
+    out.push_back(static_cast<uint8_t>(e.source.size()));
+    out.insert(out.end(), e.source.begin(), e.source.end());
+  }
+}
+
+EncodedEntry EncodeEntry(const Entry& e) {
   EncodedEntry out;
-  out[kVersionAt] = kEntryVersion;
-  out[kActionAt] = static_cast<uint8_t>(e.action);
-  out[kReasonAt] = static_cast<uint8_t>(e.reason);
-  std::copy(e.tag.begin(), e.tag.end(), out.begin() + kTagAt);
-  StoreU64(out.data() + kIssuedAtAt, e.issued_at_ms);
+  out.reserve(kEncodedEntrySize +
+              (e.source.empty() ? 0 : 1 + e.source.size()));
+  AppendEntry(out, e);
   return out;
 }
 
-Result<Entry> DecodeEntry(ByteView bytes) {
-  if (bytes.size() != kEncodedEntrySize) {
-    return InvalidArgument(
-        "entry is " + std::to_string(bytes.size()) +
-        " bytes; the canonical encoding is exactly 43" +
-        (bytes.size() > kEncodedEntrySize ? " (trailing bytes)" : ""));
+Result<Entry> DecodeEntryPrefix(ByteView bytes, size_t* size) {
+  if (bytes.size() < kEncodedEntrySize) {
+    return InvalidArgument("entry is " + std::to_string(bytes.size()) +
+                           " bytes; the canonical encoding is at least 43");
   }
-  if (bytes[kVersionAt] != kEntryVersion) {
+  const uint8_t version = bytes[kVersionAt];
+  if (version != kEntryVersion && version != kSourcedEntryVersion) {
     return InvalidArgument("entry byte 0: unknown version " +
-                           std::to_string(bytes[kVersionAt]) + " (expected 1)");
+                           std::to_string(version) + " (expected 1 or 2)");
   }
   if (!IsKnown(kActions, bytes[kActionAt])) {
     return InvalidArgument("entry byte 1: unknown action " +
@@ -118,6 +131,41 @@ Result<Entry> DecodeEntry(ByteView bytes) {
   if (e.issued_at_ms > kMaxIssuedAtMs) {
     return InvalidArgument("entry bytes 35-42: issued_at_ms " +
                            std::to_string(e.issued_at_ms) + " exceeds 2^63-1");
+  }
+  *size = kEncodedEntrySize;
+  if (version == kSourcedEntryVersion) {
+    if (bytes.size() < kEncodedEntrySize + 1 || bytes[kEncodedEntrySize] == 0) {
+      return InvalidArgument(
+          "entry byte 43: a version 2 entry needs a source of 1-255 bytes");
+    }
+    const size_t len = bytes[kEncodedEntrySize];
+    if (bytes.size() < kEncodedEntrySize + 1 + len) {
+      return InvalidArgument("entry byte 43: source of " + std::to_string(len) +
+                             " bytes, but only " +
+                             std::to_string(bytes.size() - 44) + " follow");
+    }
+    const ByteView src = bytes.subspan(kEncodedEntrySize + 1, len);
+    for (size_t i = 0; i < src.size(); ++i) {
+      const char c = static_cast<char>(src[i]);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '/')) {
+        return InvalidArgument("entry byte " + std::to_string(44 + i) +
+                               ": the source may hold only [a-z0-9/-]");
+      }
+    }
+    e.source.assign(AsChars(src).begin(), AsChars(src).end());
+    *size = kEncodedEntrySize + 1 + len;
+  }
+  return e;
+}
+
+Result<Entry> DecodeEntry(ByteView bytes) {
+  size_t size = 0;
+  IMEISYNC_ASSIGN_OR_RETURN(Entry e, DecodeEntryPrefix(bytes, &size));
+  if (bytes.size() != size) {
+    return InvalidArgument("entry is " + std::to_string(bytes.size()) +
+                           " bytes; the canonical encoding is exactly " +
+                           std::to_string(size) + " (trailing bytes)");
   }
   return e;
 }

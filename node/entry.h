@@ -4,15 +4,20 @@
 // with tag `tag` at `issued_at_ms`. The origin is implied by the log that
 // holds the entry, and the order by the entry's position in it.
 //
-// The canonical encoding is a fixed 43-byte layout (docs/formats.md):
-//   entry = version action reason tag issued-at
-// It is what log leaves hash, so it never changes meaning: a new layout gets
-// a new version byte.
+// The canonical encoding (docs/formats.md "Entry"):
+//   entry    = entry-v1 / entry-v2
+//   entry-v1 = %x01 action reason tag issued-at              ; 43 bytes
+//   entry-v2 = %x02 action reason tag issued-at len source   ; 45..299 bytes
+// Version 2 exists only in a ministry's export logs (docs/links.md): it
+// names the domestic origin whose entry changed the exported set. It is what
+// log leaves hash, so a layout never changes meaning: a new layout gets a
+// new version byte.
 #ifndef IMEISYNC_NODE_ENTRY_H_
 #define IMEISYNC_NODE_ENTRY_H_
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/bytes.h"
@@ -47,8 +52,11 @@ std::string_view ReasonName(Reason r);
 std::optional<Action> ParseAction(std::string_view name);
 std::optional<Reason> ParseReason(std::string_view name);
 
-inline constexpr uint8_t kEntryVersion = 1;
-inline constexpr size_t kEncodedEntrySize = 43;
+inline constexpr uint8_t kEntryVersion = 1;          // no source
+inline constexpr uint8_t kSourcedEntryVersion = 2;    // with a source
+inline constexpr size_t kEncodedEntrySize = 43;       // version 1
+inline constexpr size_t kMaxSourceSize = 255;
+inline constexpr size_t kMaxEncodedEntrySize = 44 + kMaxSourceSize;
 // issued_at_ms must fit a signed 64-bit integer, as protobuf int64 and most
 // languages' clocks do.
 inline constexpr uint64_t kMaxIssuedAtMs = 0x7FFFFFFFFFFFFFFFull;
@@ -58,20 +66,30 @@ struct Entry {
   Reason reason;
   Hash32 tag;             // device tag (crypto/device_tag.h)
   uint64_t issued_at_ms;  // Unix time in milliseconds, as the origin saw it
+  // Export logs only: the origin ("imeisync/<federation>/<node>") whose
+  // entry made this change to the exported set. "" in every other log.
+  std::string source = {};
 
   friend bool operator==(const Entry&, const Entry&) = default;
 };
 
-using EncodedEntry = std::array<uint8_t, kEncodedEntrySize>;
+using EncodedEntry = Bytes;
 
-// The canonical bytes of `e`.
-// REQUIRES: e.issued_at_ms <= kMaxIssuedAtMs.
+// The canonical bytes of `e`: version 1 when e.source is empty, else 2.
+// REQUIRES: e.issued_at_ms <= kMaxIssuedAtMs, e.source.size() <= 255.
 EncodedEntry EncodeEntry(const Entry& e);
+// Appends the canonical bytes of `e` to `out`. REQUIRES as EncodeEntry.
+void AppendEntry(Bytes& out, const Entry& e);
 
 // Parses canonical bytes strictly. InvalidArgument, naming the byte offset,
-// for: a length other than 43 (short, or trailing bytes), an unknown version,
-// an unknown action or reason value, or issued_at_ms above kMaxIssuedAtMs.
+// for: a length other than the version's (short, or trailing bytes), an
+// unknown version, an unknown action or reason value, issued_at_ms above
+// kMaxIssuedAtMs, or a version-2 source that is empty or holds a byte
+// outside [a-z0-9/-].
 Result<Entry> DecodeEntry(ByteView bytes);
+// Parses the one entry at the start of `bytes`, which may hold more, and
+// sets `*size` to its length. Errors as DecodeEntry, for a truncated entry.
+Result<Entry> DecodeEntryPrefix(ByteView bytes, size_t* size);
 
 }  // namespace imeisync::node
 

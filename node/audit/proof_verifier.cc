@@ -6,6 +6,7 @@
 #include "crypto/checkpoint.h"
 #include "crypto/cosignature.h"
 #include "crypto/note.h"
+#include "node/core/links.h"
 #include "node/core/origin_name.h"
 #include "node/merkle/log_hash.h"
 #include "node/merkle/log_proof.h"
@@ -286,7 +287,8 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
   }
   const verdict::Decision d =
       verdict::Decide(bundle.policy, counted, verdict::LocalFacts{},
-                      verdict::DayOf(out.head.time_ms));
+                      verdict::DayOf(out.head.time_ms),
+                      core::ImportRules(bundle, /*self=*/""));
   out.verdict = d.verdict;
   out.rule = d.rule;
   for (uint16_t b : d.basis) out.registers[counted_at[b]].basis = true;

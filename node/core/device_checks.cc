@@ -1,5 +1,6 @@
 #include "node/core/device_checks.h"
 
+#include "node/core/links.h"
 #include "node/imei.h"
 
 namespace imeisync::node::core {
@@ -34,7 +35,13 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
     IMEISYNC_ASSIGN_OR_RETURN(tags, node_->Tags(imei14s));
   }
   const auto bundle = node_->bundle();
-  const federation::Policy& policy = bundle->bundle.policy;
+  // A foreign member holds no registry: registration cannot count there.
+  federation::Policy policy = bundle->bundle.policy;
+  if (node_->role() == federation::Role::kForeign) {
+    policy.registration_required = false;
+  }
+  const verdict::OriginRules origin_rules =
+      ImportRules(bundle->bundle, node_->id());
   const uint32_t today = verdict::DayOf(now_ms);
   IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_->env().BeginRead());
   std::map<std::string, uint64_t, std::less<>> counted;  // origin -> size
@@ -57,7 +64,8 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
       IMEISYNC_ASSIGN_OR_RETURN(facts.first_seen_day,
                                 local_.FirstSeen(txn, tag));
     }
-    verdict::Decision d = verdict::Decide(policy, registers, facts, today);
+    verdict::Decision d =
+        verdict::Decide(policy, registers, facts, today, origin_rules);
     if (policy.registration_required && !facts.paired &&
         !facts.first_seen_day &&
         verdict::RegistrationMissing(policy, registers)) {

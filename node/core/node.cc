@@ -8,6 +8,8 @@
 #include "base/file_util.h"
 #include "crypto/checkpoint.h"
 #include "crypto/ed25519.h"
+#include "node/core/exporter.h"
+#include "node/core/links.h"
 #include "node/core/oprf_budget.h"
 #include "node/core/origin_name.h"
 #include "node/core/tag_cache.h"
@@ -40,6 +42,7 @@ std::vector<std::string> StoreDatabases() {
   for (const char* d : replication::kWitnessDatabases) dbs.push_back(d);
   for (const char* d : kTagCacheDatabases) dbs.push_back(d);
   for (const char* d : kOprfBudgetDatabases) dbs.push_back(d);
+  for (const char* d : kExporterDatabases) dbs.push_back(d);
   return dbs;
 }
 
@@ -227,13 +230,21 @@ Result<SubmitResult> Node::Submit(Action action,
   if (items.empty()) return InvalidArgument("no IMEI given");
   auto b = bundle();
   const federation::Role my_role = RoleIn(b->bundle);  // same snapshot
+  // What this node may issue: its role's policy, narrowed by its link for
+  // a foreign member.
+  federation::Policy allowed;
+  if (const federation::Member* self = b->bundle.FindMember(config_.id)) {
+    allowed.roles[my_role] = federation::AllowanceOf(b->bundle, *self);
+  }
   for (const SubmitItem& item : items) {
-    if (!federation::Allows(b->bundle.policy, my_role, action, item.reason)) {
+    if (!federation::Allows(allowed, my_role, action, item.reason)) {
       return PermissionDenied(
           "the bundle's policy (version " + std::to_string(b->bundle.version) +
-          ") does not allow role " +
-          std::string(federation::RoleName(my_role)) + " to issue " +
-          std::string(ActionName(action)) + " " +
+          ") does not allow " +
+          (my_role == federation::Role::kForeign
+               ? "this foreign member's link"
+               : "role " + std::string(federation::RoleName(my_role))) +
+          " to issue " + std::string(ActionName(action)) + " " +
           std::string(ReasonName(item.reason)) + "; nothing was submitted");
     }
   }
@@ -272,8 +283,7 @@ Result<SubmitResult> Node::Submit(Action action,
     result.skipped = entries.size() - append.size();
     if (append.empty()) return Status::Ok();
     IMEISYNC_RETURN_IF_ERROR(logs_.Append(txn, origin_, append).status());
-    return fold_
-        .Fold(txn, b->bundle.policy, my_role, origin_, before.size, append)
+    return fold_.Fold(txn, allowed, my_role, origin_, before.size, append)
         .status();
   }));
   if (!written.ok()) return written;
@@ -331,17 +341,40 @@ Result<std::optional<std::string>> Node::SignCheckpoint() {
   return out;
 }
 
+bool Node::IsOwnExportLog(std::string_view origin) const {
+  return origin.size() > origin_.size() + 8 && origin.starts_with(origin_) &&
+         origin.substr(origin_.size(), 8) == "/export/";
+}
+
 Result<federation::Member> Node::OriginMember(std::string_view origin) const {
   auto b = bundle();
-  IMEISYNC_ASSIGN_OR_RETURN(std::string id,
-                            OriginNode(b->bundle.federation, origin));
-  const federation::Member* m = b->bundle.FindMember(id);
+  IMEISYNC_ASSIGN_OR_RETURN(OriginParts parts,
+                            ParseOrigin(b->bundle.federation, origin));
+  const federation::Member* m = b->bundle.FindMember(parts.node);
   if (m == nullptr) {
     return NotFound("origin " + std::string(origin) +
                     " names no member of bundle version " +
                     std::to_string(b->bundle.version));
   }
+  if (!parts.link.empty()) {
+    const federation::Link* link = b->bundle.FindLink(parts.link);
+    if (link == nullptr || link->exporter != parts.node) {
+      return NotFound("export log " + std::string(origin) +
+                      " is not one that bundle version " +
+                      std::to_string(b->bundle.version) + " has a link for");
+    }
+  }
   return *m;
+}
+
+Result<federation::RolePolicy> Node::AllowanceOf(
+    std::string_view origin) const {
+  auto b = bundle();
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member, OriginMember(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(OriginParts parts,
+                            ParseOrigin(b->bundle.federation, origin));
+  if (parts.link.empty()) return federation::AllowanceOf(b->bundle, member);
+  return ExportAllowance(*b->bundle.FindLink(parts.link));
 }
 
 Result<replication::VerifiedCheckpoint> Node::VerifyCheckpoint(
@@ -350,6 +383,16 @@ Result<replication::VerifiedCheckpoint> Node::VerifyCheckpoint(
   IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
                             crypto::ParseCheckpointText(parsed.text));
   IMEISYNC_ASSIGN_OR_RETURN(federation::Member member, OriginMember(c.origin));
+  {
+    auto b = bundle();
+    const federation::Member* self = b->bundle.FindMember(config_.id);
+    if (self == nullptr || !MayRead(b->bundle, *self, c.origin)) {
+      return PermissionDenied(
+          "this node may not hold " + c.origin +
+          ": export logs are for their link's member only, and a foreign "
+          "member holds only its own log and its link's export log");
+    }
+  }
   IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteVerifier verifier,
                             crypto::NoteVerifier::Create(c.origin, member.key));
   auto verified = crypto::VerifyNote(parsed, std::span(&verifier, 1));
@@ -365,10 +408,13 @@ Result<uint64_t> Node::FoldNew(store::WriteTxn& txn, std::string_view origin,
                                uint64_t first_index,
                                std::span<const Entry> entries) const {
   IMEISYNC_ASSIGN_OR_RETURN(federation::Member member, OriginMember(origin));
-  auto b = bundle();
-  IMEISYNC_ASSIGN_OR_RETURN(state::FoldResult r,
-                            fold_.Fold(txn, b->bundle.policy, member.role,
-                                       origin, first_index, entries));
+  // Fold() checks entries against a role's policy: give it a policy whose
+  // only role is this origin's allowance.
+  federation::Policy allowed;
+  IMEISYNC_ASSIGN_OR_RETURN(allowed.roles[member.role], AllowanceOf(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      state::FoldResult r,
+      fold_.Fold(txn, allowed, member.role, origin, first_index, entries));
   return r.rejected;
 }
 
@@ -444,8 +490,9 @@ Status Node::RecordWitnesses(store::WriteTxn& txn, const crypto::Note& note,
                              const crypto::Checkpoint& checkpoint) const {
   auto b = bundle();
   IMEISYNC_ASSIGN_OR_RETURN(
-      std::string origin_member,
-      OriginNode(b->bundle.federation, checkpoint.origin));
+      OriginParts origin_parts,
+      ParseOrigin(b->bundle.federation, checkpoint.origin));
+  const std::string& origin_member = origin_parts.node;
   const std::vector<replication::WitnessKey> keys = WitnessKeys();
   IMEISYNC_ASSIGN_OR_RETURN(
       std::vector<std::string> witnesses,
@@ -564,10 +611,10 @@ Result<size_t> Node::OlderCheckpointWitnesses(
   IMEISYNC_ASSIGN_OR_RETURN(Hash32 root, logs_.RootAt(txn, c.origin, c.size));
   if (root != c.root) return size_t{0};
   auto b = bundle();
-  IMEISYNC_ASSIGN_OR_RETURN(std::string origin_member,
-                            OriginNode(b->bundle.federation, c.origin));
+  IMEISYNC_ASSIGN_OR_RETURN(OriginParts parts,
+                            ParseOrigin(b->bundle.federation, c.origin));
   const std::vector<replication::WitnessKey> keys = WitnessKeys();
-  auto witnesses = replication::VerifiedWitnesses(note, keys, origin_member);
+  auto witnesses = replication::VerifiedWitnesses(note, keys, parts.node);
   if (!witnesses.ok() || witnesses->empty()) return size_t{0};
   IMEISYNC_ASSIGN_OR_RETURN(
       uint64_t counted,
@@ -579,7 +626,10 @@ Result<size_t> Node::OlderCheckpointWitnesses(
 Result<uint64_t> Node::CountedSize(const store::Txn& txn,
                                    std::string_view origin,
                                    const federation::Policy& policy) const {
-  if (policy.witness_quorum == 0) {
+  // Only its link's member holds an export log, so no quorum of witnesses
+  // can gather on it: the exporter's signature is what counts there.
+  if (policy.witness_quorum == 0 ||
+      origin.find("/export/") != std::string_view::npos) {
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
                               logs_.Head(txn, origin));
     return head.size;
@@ -599,6 +649,7 @@ Result<NodeSnapshot> Node::Snapshot(bool sign_state_head) {
     IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
     IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs_.Frontier(txn));
     for (auto& [origin, log_head] : frontier) {
+      const bool exported = IsOwnExportLog(origin);
       OriginState o;
       o.origin = origin;
       o.head = log_head;
@@ -609,6 +660,10 @@ Result<NodeSnapshot> Node::Snapshot(bool sign_state_head) {
         return note.status();
       }
       IMEISYNC_ASSIGN_OR_RETURN(o.frozen, logs_.Frozen(txn, origin));
+      if (exported) {
+        snap.exports.push_back(std::move(o));
+        continue;
+      }
       head.frontier.push_back({origin, log_head.size, log_head.root});
       snap.origins.push_back(std::move(o));
     }
@@ -659,6 +714,7 @@ Result<std::string> Node::SignStateHead(const store::Txn& txn) {
   head.node_origin = origin_;
   IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs_.Frontier(txn));
   for (auto& [origin, log_head] : frontier) {
+    if (IsOwnExportLog(origin)) continue;
     head.frontier.push_back({origin, log_head.size, log_head.root});
   }
   IMEISYNC_ASSIGN_OR_RETURN(head.state_root, fold_.Root(txn));

@@ -55,7 +55,10 @@ struct OriginState {
 
 // One consistent snapshot of what this node holds.
 struct NodeSnapshot {
-  std::vector<OriginState> origins;  // in origin order
+  std::vector<OriginState> origins;  // in origin order; in the state
+  // This node's own export logs (docs/links.md), in origin order: outside
+  // the state, the state head and every frontier but their link member's.
+  std::vector<OriginState> exports;
   Hash32 state_root{};
   uint64_t registers = 0;
   std::string state_head_note;  // signed note over the two above, or ""
@@ -133,7 +136,10 @@ class Node {
   // Parses `note` as a checkpoint and verifies its signature with the key
   // of the member the origin names. InvalidArgument for a malformed note,
   // an origin outside this federation or a bad signature; NotFound for a
-  // member this node's bundle does not list (its bundle may be older).
+  // member or link this node's bundle does not list (its bundle may be
+  // older); PermissionDenied for a log this node may not hold
+  // (core::MayRead: another link's export log, or on a foreign member
+  // anything but its own log and its link's export log).
   Result<replication::VerifiedCheckpoint> VerifyCheckpoint(
       std::string_view note) const;
   // Applies `entries`, which start at index `first_index` and end at the
@@ -204,6 +210,13 @@ class Node {
 
   store::Env& env() { return *env_; }
   const state::StateFold& fold() const { return fold_; }
+  const replication::OriginLogs& logs() const { return logs_; }
+  // What entries of `origin` the current bundle allows: its member's
+  // allowance (federation::AllowanceOf), or for an export log, its link's
+  // (ExportAllowance). NotFound for an origin the bundle does not know.
+  Result<federation::RolePolicy> AllowanceOf(std::string_view origin) const;
+  // True for an export log that this node keeps (and signs) itself.
+  bool IsOwnExportLog(std::string_view origin) const;
 
  private:
   Node(federation::NodeConfig config, std::unique_ptr<store::Env> env,

@@ -1,6 +1,8 @@
-// Names of logs and signing keys: every origin log is called
-// "imeisync/<federation>/<node>" (DESIGN.md "Origin logs"), and that string
-// is also the C2SP key name its checkpoints are signed under.
+// Names of logs and signing keys: every member's log is called
+// "imeisync/<federation>/<node>" (DESIGN.md "Origin logs"), and a ministry
+// member's export log for a link "imeisync/<federation>/<node>/export/<link>"
+// (docs/links.md). The name is also the C2SP key name its checkpoints are
+// signed under, with the node's key.
 #ifndef IMEISYNC_NODE_CORE_ORIGIN_NAME_H_
 #define IMEISYNC_NODE_CORE_ORIGIN_NAME_H_
 
@@ -18,6 +20,22 @@ std::string OriginName(std::string_view federation, std::string_view node);
 // wrong for anything that is not exactly "imeisync/<federation>/<id>".
 Result<std::string> OriginNode(std::string_view federation,
                                std::string_view origin);
+
+// "imeisync/<federation>/<exporter>/export/<link>": the export log that
+// ministry member `exporter` keeps for the foreign member `link`.
+// REQUIRES: all three are valid ids.
+std::string ExportOriginName(std::string_view federation,
+                             std::string_view exporter, std::string_view link);
+
+struct OriginParts {
+  std::string node;  // the member whose key signs the log
+  std::string link;  // an export log's foreign member; "" for a member's log
+};
+
+// Splits either form of origin name. InvalidArgument, as OriginNode, for
+// anything else.
+Result<OriginParts> ParseOrigin(std::string_view federation,
+                                std::string_view origin);
 
 }  // namespace imeisync::node::core
 

@@ -167,10 +167,131 @@ Result<std::optional<OprfParams>> ParseOprf(const toml::table& root,
   return std::optional<OprfParams>(std::move(o));
 }
 
+constexpr std::pair<ImportTreatment, std::string_view> kTreatments[] = {
+    {ImportTreatment::kGreyOnly, "grey-only"},
+    {ImportTreatment::kEnforce, "enforce"},
+    {ImportTreatment::kIgnore, "ignore"}};
+
+// One [[link]] table. `b` holds the members already parsed.
+Result<Link> ParseLink(const toml::table& t, const toml::node& item,
+                       const std::string& path, const Bundle& b) {
+  IMEISYNC_RETURN_IF_ERROR(CheckKeys(
+      t, path,
+      {"member", "exporter", "export_reasons", "import_actions",
+       "import_reasons", "imported", "oprf_budget"}));
+  Link link;
+  IMEISYNC_ASSIGN_OR_RETURN(link.member, GetString(t, "member", path));
+  const Member* m = b.FindMember(link.member);
+  if (m == nullptr || m->role != Role::kForeign) {
+    return InvalidArgument("bundle: " + Where(item, path) + ": member \"" +
+                           link.member + "\" is not a foreign member");
+  }
+  if (b.FindLink(link.member) != nullptr) {
+    return InvalidArgument("bundle: " + Where(item, path) +
+                           ": a second link for member \"" + link.member +
+                           "\"");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(link.exporter, GetString(t, "exporter", path));
+  const Member* exporter = b.FindMember(link.exporter);
+  if (exporter == nullptr || exporter->role != Role::kMinistry) {
+    return InvalidArgument("bundle: " + Where(item, path) + ": exporter \"" +
+                           link.exporter + "\" is not a ministry member");
+  }
+  if (t.contains("export_reasons")) {
+    IMEISYNC_ASSIGN_OR_RETURN(
+        link.export_reasons,
+        GetNames(t, "export_reasons", path, ParseReason));
+  }
+  if (link.export_reasons.count(Reason::kRegistry) != 0) {
+    return InvalidArgument("bundle: " + Where(item, path) +
+                           ": export_reasons may not hold REGISTRY: the "
+                           "registry is never exported");
+  }
+  if (t.contains("import_actions")) {
+    IMEISYNC_ASSIGN_OR_RETURN(
+        link.imports.actions,
+        GetNames(t, "import_actions", path, ParseAction));
+  }
+  for (Action a : link.imports.actions) {
+    if (a != Action::kBlock && a != Action::kClear) {
+      return InvalidArgument("bundle: " + Where(item, path) +
+                             ": import_actions may hold only BLOCK and "
+                             "CLEAR, not " +
+                             std::string(ActionName(a)));
+    }
+  }
+  if (t.contains("import_reasons")) {
+    IMEISYNC_ASSIGN_OR_RETURN(
+        link.imports.reasons,
+        GetNames(t, "import_reasons", path, ParseReason));
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(
+      std::string treatment, GetString(t, "imported", path, false));
+  if (!treatment.empty()) {
+    auto parsed = ParseImportTreatment(treatment);
+    if (!parsed) {
+      return InvalidArgument("bundle: " + Where(item, path) +
+                             ": imported \"" + treatment +
+                             "\" is none of grey-only, enforce, ignore");
+    }
+    link.imported = *parsed;
+  }
+  if (t.contains("oprf_budget")) {
+    if (b.mode != TagMode::kOprf) {
+      return InvalidArgument("bundle: " + Where(item, path) +
+                             ": oprf_budget is set but mode is salted");
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(link.oprf_budget,
+                              GetUint(t, "oprf_budget", path));
+  }
+  return link;
+}
+
 }  // namespace
+
+std::string_view ImportTreatmentName(ImportTreatment t) {
+  for (const auto& [v, name] : kTreatments) {
+    if (v == t) return name;
+  }
+  return "unknown";
+}
+
+std::optional<ImportTreatment> ParseImportTreatment(std::string_view name) {
+  for (const auto& [v, n] : kTreatments) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+const Link* Bundle::FindLink(std::string_view member) const {
+  for (const Link& l : links) {
+    if (l.member == member) return &l;
+  }
+  return nullptr;
+}
+
+RolePolicy AllowanceOf(const Bundle& bundle, const Member& member) {
+  auto it = bundle.policy.roles.find(member.role);
+  if (it == bundle.policy.roles.end()) return {};
+  if (member.role != Role::kForeign) return it->second;
+  const Link* link = bundle.FindLink(member.id);
+  if (link == nullptr) return {};
+  RolePolicy out;
+  for (Action a : link->imports.actions) {
+    if (it->second.actions.count(a) != 0) out.actions.insert(a);
+  }
+  for (Reason r : link->imports.reasons) {
+    if (it->second.reasons.count(r) != 0) out.reasons.insert(r);
+  }
+  return out;
+}
 
 uint64_t OprfBudget(const Bundle& bundle, const Member& member) {
   if (!bundle.oprf) return 0;
+  if (const Link* link = bundle.FindLink(member.id);
+      link != nullptr && link->oprf_budget) {
+    return *link->oprf_budget;
+  }
   if (member.oprf_budget) return *member.oprf_budget;
   if (member.role == Role::kOperator || member.role == Role::kForeign)
     return bundle.oprf->budget;
@@ -234,7 +355,7 @@ Result<Bundle> ParseBundle(std::string_view text) {
   IMEISYNC_RETURN_IF_ERROR(
       CheckKeys(root, "",
                 {"version", "federation", "mode", "epoch", "federation_key",
-                 "ca_certificate", "member", "policy", "oprf"}));
+                 "ca_certificate", "member", "policy", "oprf", "link"}));
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t version,
                             GetUint(root, "version", "bundle"));
   if (version == 0)
@@ -267,6 +388,7 @@ Result<Bundle> ParseBundle(std::string_view text) {
            epoch,
            std::move(key),
            std::move(ca),
+           {},
            {},
            {},
            {}};
@@ -375,6 +497,19 @@ Result<Bundle> ParseBundle(std::string_view text) {
       b.policy.roles[*role] = std::move(rp);
     }
   }
+  if (const toml::node* links = root.get("link")) {
+    const toml::array* arr = links->as_array();
+    if (arr == nullptr || !arr->is_array_of_tables()) {
+      return InvalidArgument("bundle: " + Where(*links, "link") +
+                             " must be [[link]] tables");
+    }
+    for (const toml::node& item : *arr) {
+      const std::string path = "link[" + std::to_string(b.links.size()) + "]";
+      IMEISYNC_ASSIGN_OR_RETURN(Link link,
+                                ParseLink(*item.as_table(), item, path, b));
+      b.links.push_back(std::move(link));
+    }
+  }
   return b;
 }
 
@@ -416,6 +551,17 @@ std::string FormatBundle(const Bundle& b) {
     out += "\n[policy.roles." + std::string(RoleName(role)) + "]\n";
     out += "actions = " + NameList(rp.actions, ActionName) + "\n";
     out += "reasons = " + NameList(rp.reasons, ReasonName) + "\n";
+  }
+  for (const Link& l : b.links) {
+    out += "\n[[link]]\n";
+    out += "member = " + TomlQuote(l.member) + "\n";
+    out += "exporter = " + TomlQuote(l.exporter) + "\n";
+    out += "export_reasons = " + NameList(l.export_reasons, ReasonName) + "\n";
+    out += "import_actions = " + NameList(l.imports.actions, ActionName) + "\n";
+    out += "import_reasons = " + NameList(l.imports.reasons, ReasonName) + "\n";
+    out += "imported = " + TomlQuote(ImportTreatmentName(l.imported)) + "\n";
+    if (l.oprf_budget)
+      out += "oprf_budget = " + std::to_string(*l.oprf_budget) + "\n";
   }
   return out;
 }

@@ -45,6 +45,7 @@ struct Member {
 struct RolePolicy {
   std::set<Action> actions;
   std::set<Reason> reasons;
+  bool operator==(const RolePolicy&) const = default;
 };
 
 struct Policy {
@@ -85,6 +86,36 @@ struct OprfParams {
   bool operator==(const OprfParams&) const = default;
 };
 
+// How the entries a foreign member submits count in verdicts here.
+enum class ImportTreatment {
+  kGreyOnly,  // an active block only greylists, whatever its reason
+  kEnforce,   // as the policy treats the reason
+  kIgnore,    // replicated and folded, never counted
+};
+// "grey-only", "enforce", "ignore".
+std::string_view ImportTreatmentName(ImportTreatment t);
+std::optional<ImportTreatment> ParseImportTreatment(std::string_view name);
+
+// A cross-border link (the bundle's [[link]] tables; docs/links.md): one
+// foreign member, what this federation exports to it through the export
+// log its exporter keeps, and what it may submit.
+struct Link {
+  std::string member;    // a member of role foreign; one link per member
+  std::string exporter;  // the ministry member that keeps the export log
+  // Blocks for these reasons, from domestic logs, are exported. Never
+  // REGISTRY: the registry is not exported.
+  std::set<Reason> export_reasons = {Reason::kStolen, Reason::kLost};
+  // What the foreign member may submit, within its role's policy. Actions
+  // are BLOCK and CLEAR only.
+  RolePolicy imports = {{Action::kBlock, Action::kClear},
+                        {Reason::kForeignStolen}};
+  ImportTreatment imported = ImportTreatment::kGreyOnly;
+  // oprf mode: the member's evaluations per epoch; unset = OprfBudget()'s
+  // other rules. Refused in salted mode.
+  std::optional<uint64_t> oprf_budget;
+  bool operator==(const Link&) const = default;
+};
+
 struct Bundle {
   uint64_t version = 1;  // strictly increasing; a node refuses older ones
   std::string federation;
@@ -95,13 +126,21 @@ struct Bundle {
   std::vector<Member> members;
   Policy policy;
   std::optional<OprfParams> oprf;  // set exactly when mode is kOprf
+  std::vector<Link> links;         // cross-border links, by member
 
   const Member* FindMember(std::string_view id) const;
+  // The link of foreign member `member`, or nullptr.
+  const Link* FindLink(std::string_view member) const;
 };
 
-// How many blinded evaluations `member` may ask for per epoch: its own
-// oprf_budget if set, else the [oprf] budget for operators and foreign
-// members and 0 for the others. 0 in salted mode.
+// What `member` may issue: its role's policy, narrowed for a foreign member
+// to what its link imports (nothing without a link).
+RolePolicy AllowanceOf(const Bundle& bundle, const Member& member);
+
+// How many blinded evaluations `member` may ask for per epoch: its link's
+// oprf_budget if set, else its own oprf_budget if set, else the [oprf]
+// budget for operators and foreign members and 0 for the others. 0 in
+// salted mode.
 uint64_t OprfBudget(const Bundle& bundle, const Member& member);
 
 // Reads `path` (bundle.toml) and `path`.sig, parses the bundle and checks
@@ -112,7 +151,9 @@ Result<Bundle> LoadSignedBundle(const std::string& path);
 // Parses bundle.toml strictly. InvalidArgument naming the key (and its line)
 // for: TOML syntax errors, a missing or mistyped field, an unknown key (a
 // typo must not silently drop a policy), an invalid id, role, action,
-// reason or key, or a duplicate member id.
+// reason or key, a duplicate member id, or a [[link]] whose member is not
+// foreign, whose exporter is not a ministry member, that exports REGISTRY,
+// imports an action other than BLOCK or CLEAR, or repeats a member.
 Result<Bundle> ParseBundle(std::string_view toml_text);
 
 // The canonical TOML text of `bundle`; ParseBundle(FormatBundle(b)) == b.

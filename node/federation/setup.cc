@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "base/file_util.h"
@@ -73,7 +74,8 @@ Status CreateFederation(const CreateFederationOptions& o) {
                             crypto::Ed25519PrivateKey::Generate());
   IMEISYNC_RETURN_IF_ERROR(fed_key.SavePem(o.dir + "/federation.key"));
   Bundle bundle{1,           o.id, o.mode,          1, fed_key.public_key(),
-                ca.cert_pem, {},   DefaultPolicy(), {}};
+                ca.cert_pem, {},   DefaultPolicy(), {},
+                {}};
   if (o.mode == TagMode::kSalted) {
     IMEISYNC_ASSIGN_OR_RETURN(Hash32 salt_bytes, crypto::Random32());
     crypto::Salt salt(salt_bytes);
@@ -126,6 +128,34 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
   if (bundle.FindMember(o.id) != nullptr) {
     return AlreadyExists("member \"" + o.id + "\" is already in the bundle");
   }
+  std::optional<Link> link = o.link;
+  if (link) {
+    if (o.role != Role::kForeign) {
+      return InvalidArgument("only a foreign member has a link; " + o.id +
+                             " would be " + std::string(RoleName(o.role)));
+    }
+    link->member = o.id;
+    if (link->exporter.empty()) {
+      for (const Member& m : bundle.members) {
+        if (m.role == Role::kMinistry) {
+          link->exporter = m.id;
+          break;
+        }
+      }
+    }
+    const Member* exporter = bundle.FindMember(link->exporter);
+    if (exporter == nullptr || exporter->role != Role::kMinistry) {
+      return FailedPrecondition(
+          link->exporter.empty()
+              ? "the bundle has no ministry member to keep the export log; "
+                "add one first"
+              : "exporter \"" + link->exporter +
+                    "\" is not a ministry member of the bundle");
+    }
+    if (link->oprf_budget && bundle.mode != TagMode::kOprf) {
+      return InvalidArgument("an OPRF budget needs an oprf federation");
+    }
+  }
   IMEISYNC_ASSIGN_OR_RETURN(std::string ca_key,
                             ReadFile(o.fed_dir + "/ca.key", kMaxFile));
   IMEISYNC_ASSIGN_OR_RETURN(std::string ca_cert,
@@ -142,9 +172,11 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
   IMEISYNC_RETURN_IF_ERROR(WriteSecret(o.out_dir + "/tls.key", tls.key_pem));
   IMEISYNC_RETURN_IF_ERROR(WritePublic(o.out_dir + "/tls.crt", tls.cert_pem));
   IMEISYNC_RETURN_IF_ERROR(WritePublic(o.out_dir + "/ca.crt", ca_cert));
+  // A linked foreign member tags the IMEIs it submits and checks.
   const bool gets_salt =
       bundle.mode == TagMode::kSalted &&
-      (o.role == Role::kMinistry || o.role == Role::kOperator);
+      (o.role == Role::kMinistry || o.role == Role::kOperator ||
+       (o.role == Role::kForeign && link));
   if (gets_salt)
     IMEISYNC_RETURN_IF_ERROR(
         CopyFile(o.fed_dir + "/salt", o.out_dir + "/salt", 0600));
@@ -175,7 +207,11 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
 
   bundle.members.push_back(
       {o.id, o.role, node_key.public_key(), o.endpoint, std::nullopt});
+  if (link) bundle.links.push_back(*std::move(link));
   bundle.version += 1;
+  // The new bundle must parse as it will be read: a link's rules are
+  // checked there (bundle.h ParseBundle).
+  IMEISYNC_RETURN_IF_ERROR(ParseBundle(FormatBundle(bundle)).status());
   IMEISYNC_ASSIGN_OR_RETURN(
       crypto::Ed25519PrivateKey fed_key,
       crypto::Ed25519PrivateKey::LoadPem(o.fed_dir + "/federation.key"));
@@ -184,6 +220,94 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
   IMEISYNC_RETURN_IF_ERROR(WriteBundle(o.out_dir, text, sig, Overwrite::kNo));
   IMEISYNC_RETURN_IF_ERROR(WriteBundle(o.fed_dir, text, sig, Overwrite::kYes));
   return bundle.version;
+}
+
+Result<uint64_t> RemoveLink(const std::string& fed_dir, const std::string& id) {
+  IMEISYNC_ASSIGN_OR_RETURN(Bundle bundle, LoadFederationBundle(fed_dir));
+  auto it = std::find_if(bundle.links.begin(), bundle.links.end(),
+                         [&](const Link& l) { return l.member == id; });
+  if (it == bundle.links.end()) {
+    return NotFound("bundle version " + std::to_string(bundle.version) +
+                    " has no link for member \"" + id + "\"");
+  }
+  bundle.links.erase(it);
+  bundle.version += 1;
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::Ed25519PrivateKey fed_key,
+      crypto::Ed25519PrivateKey::LoadPem(fed_dir + "/federation.key"));
+  const std::string text = FormatBundle(bundle);
+  IMEISYNC_RETURN_IF_ERROR(
+      WriteBundle(fed_dir, text, SignBundle(text, fed_key), Overwrite::kYes));
+  return bundle.version;
+}
+
+Result<JoinLinkResult> JoinLink(const std::string& their_bundle,
+                                const std::string& member_dir) {
+  IMEISYNC_ASSIGN_OR_RETURN(Bundle bundle, LoadSignedBundle(their_bundle));
+  const std::string config_path = member_dir + "/node.toml";
+  IMEISYNC_ASSIGN_OR_RETURN(NodeConfig config, LoadNodeConfig(config_path));
+  const Member* self = bundle.FindMember(config.id);
+  if (self == nullptr || self->role != Role::kForeign) {
+    return FailedPrecondition(their_bundle + " (version " +
+                              std::to_string(bundle.version) +
+                              ") lists no foreign member \"" + config.id +
+                              "\", the id in " + config_path);
+  }
+  const Link* link = bundle.FindLink(config.id);
+  if (link == nullptr) {
+    return FailedPrecondition(their_bundle + " has no [[link]] for " +
+                              config.id + ": its exporter would serve nothing");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::Ed25519PrivateKey key,
+      crypto::Ed25519PrivateKey::LoadPem(config.signing_key));
+  if (key.public_key().raw() != self->key.raw()) {
+    return FailedPrecondition(config.signing_key + " is not the key " +
+                              their_bundle + " lists for " + config.id);
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(std::string cert,
+                            ReadFile(config.tls_cert, kMaxFile));
+  IMEISYNC_RETURN_IF_ERROR(
+      crypto::VerifyCertificate(cert, bundle.ca_certificate)
+          .WithContext(config.tls_cert + " against the CA in " + their_bundle));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string cert_id,
+                            crypto::CertificateNodeId(cert));
+  if (cert_id != config.id) {
+    return FailedPrecondition(config.tls_cert + " is issued to \"" + cert_id +
+                              "\", not " + config.id);
+  }
+  const Member* exporter = bundle.FindMember(link->exporter);
+  if (exporter->endpoint.empty()) {
+    return FailedPrecondition("the link's exporter " + link->exporter +
+                              " has no endpoint in " + their_bundle);
+  }
+  // Install their bundle if it is newer than the one in NODEDIR.
+  IMEISYNC_ASSIGN_OR_RETURN(Bundle held, LoadSignedBundle(config.bundle));
+  if (held.federation != bundle.federation ||
+      held.federation_key.raw() != bundle.federation_key.raw()) {
+    return FailedPrecondition(config.bundle + " is of another federation or "
+                              "federation key than " + their_bundle);
+  }
+  if (bundle.version > held.version) {
+    IMEISYNC_ASSIGN_OR_RETURN(std::string text,
+                              ReadFile(their_bundle, kMaxFile));
+    IMEISYNC_ASSIGN_OR_RETURN(std::string sig,
+                              ReadFile(their_bundle + ".sig", 4096));
+    IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(
+        config.bundle, AsBytes(text), 0644, Overwrite::kYes));
+    IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(
+        config.bundle + ".sig", AsBytes(sig), 0644, Overwrite::kYes));
+  }
+  // node.toml as written, with the link's listener and peer: relative
+  // paths stay relative.
+  IMEISYNC_ASSIGN_OR_RETURN(std::string raw, ReadFile(config_path, kMaxFile));
+  IMEISYNC_ASSIGN_OR_RETURN(NodeConfig written, ParseNodeConfig(raw, "."));
+  written.listen = self->endpoint;
+  written.peers = {link->exporter};
+  IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(
+      config_path, AsBytes(FormatNodeConfig(written)), 0644, Overwrite::kYes));
+  return JoinLinkResult{config.id, bundle.federation, link->exporter,
+                        std::max(bundle.version, held.version)};
 }
 
 }  // namespace imeisync::node::federation

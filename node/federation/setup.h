@@ -13,14 +13,17 @@
 //   node.key (0600)             Ed25519 checkpoint-signing key
 //   tls.key (0600) tls.crt      certificate with SAN = node id
 //   ca.crt bundle.toml bundle.toml.sig
-//   salt (0600)                 ministry and operators only: auditors and
-//                               foreign members never receive the salt
+//   salt (0600)                 salted mode: ministry and operators, and a
+//                               linked foreign member (it must tag IMEIs
+//                               to submit and check; docs/links.md).
+//                               Auditors never receive it
 //   oprf.key (0600)             oprf mode, the first ministry member only:
 //                               it becomes the bundle's OPRF evaluator
 #ifndef IMEISYNC_NODE_FEDERATION_SETUP_H_
 #define IMEISYNC_NODE_FEDERATION_SETUP_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -55,6 +58,10 @@ struct AddMemberOptions {
   std::string out_dir;   // NODEDIR; created, must not exist or be empty
   int cert_days = 825;
   std::string http_listen;  // node.toml's http_listen; "" = no HTTP
+  // Role foreign only: the member's [[link]], added in the same bundle
+  // version (link.member is set to `id`; an empty exporter is the
+  // bundle's first ministry member). docs/links.md.
+  std::optional<Link> link = {};
 };
 
 // Creates NODEDIR for a new member, adds it to the bundle, re-signs the
@@ -63,6 +70,29 @@ struct AddMemberOptions {
 // or endpoint. The FED bundle changes last, so a failure before that leaves
 // the federation as it was.
 Result<uint64_t> AddMember(const AddMemberOptions& options);
+
+// `imeisync link remove`: drops the [[link]] of foreign member `id` (the
+// member stays, with no rights) and re-signs the bundle at version + 1.
+// Returns the new version. NotFound if there is no such link.
+Result<uint64_t> RemoveLink(const std::string& fed_dir, const std::string& id);
+
+struct JoinLinkResult {
+  std::string id;        // our member id in their federation
+  std::string federation;
+  std::string exporter;  // the peer the link node syncs with
+  uint64_t bundle_version = 0;  // held in NODEDIR now
+};
+
+// `imeisync link join`: prepares NODEDIR, made by their `link create`, to
+// run as the foreign member in the federation of `their_bundle`. Checks
+// the bundle's signature with its own federation key, that NODEDIR's
+// node.toml names a foreign member with a [[link]], that node.key is the
+// key the bundle lists and tls.crt is issued by the bundle's CA for that
+// id. Installs the bundle into NODEDIR if it is newer, and sets node.toml's
+// listen to the member's endpoint and its peers to the link's exporter.
+// FailedPrecondition saying which check failed; nothing is changed then.
+Result<JoinLinkResult> JoinLink(const std::string& their_bundle,
+                                const std::string& member_dir);
 
 }  // namespace imeisync::node::federation
 

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "base/clock.h"
+#include "node/core/links.h"
 #include "node/http/http_api.h"
 #include "node/rpc/oprf_status.h"
 #include "node/rpc/remote_oprf_tags.h"
@@ -60,6 +61,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
   }
   Daemon* self = d.get();
   d->checkpointer_ = std::make_unique<core::Checkpointer>(
+      *d->node_, std::chrono::milliseconds(config.checkpoint_interval_ms),
+      [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
+  d->exporter_ = std::make_unique<core::Exporter>(
       *d->node_, std::chrono::milliseconds(config.checkpoint_interval_ms),
       [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
   d->replication_ = std::make_unique<ReplicationService>(*d->node_, *d);
@@ -130,6 +134,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
         "own entries unless it is in their peers and they in its");
   }
   IMEISYNC_RETURN_IF_ERROR(d->checkpointer_->Start());
+  // Only a ministry member can be a link's exporter; a later bundle can
+  // make it one, so it always runs there.
+  if (d->node_->role() == federation::Role::kMinistry) d->exporter_->Start();
   d->first_seen_thread_ = std::thread([self] { self->RecordFirstSeenLoop(); });
   d->started_ = true;
   d->UpdatePeers();
@@ -226,23 +233,61 @@ void Daemon::Shutdown() {
   stop_cv_.notify_all();
   if (first_seen_thread_.joinable()) first_seen_thread_.join();
   if (checkpointer_) checkpointer_->Stop();
+  if (exporter_) exporter_->Stop();
   peers.clear();
   if (started_) spdlog::info("imeisyncd {} stopped", node_->id());
   if (lock_fd_ >= 0) close(lock_fd_);
   lock_fd_ = -1;
 }
 
+namespace {
+
+// Whether this node syncs with `m`: a member with an endpoint, named in
+// node.toml's peers if that is set, and across a link only the link's
+// exporter and its foreign member with each other (docs/links.md).
+bool WantsPeer(const federation::Bundle& bundle, const std::string& self,
+               const std::vector<std::string>& wanted,
+               const federation::Member& m) {
+  if (m.id == self || m.endpoint.empty()) return false;
+  if (!wanted.empty() &&
+      std::find(wanted.begin(), wanted.end(), m.id) == wanted.end()) {
+    return false;
+  }
+  const federation::Member* me = bundle.FindMember(self);
+  if (me != nullptr && me->role == federation::Role::kForeign) {
+    const federation::Link* link = bundle.FindLink(self);
+    return link != nullptr && link->exporter == m.id;
+  }
+  if (m.role == federation::Role::kForeign) {
+    const federation::Link* link = bundle.FindLink(m.id);
+    return link != nullptr && link->exporter == self;
+  }
+  return true;
+}
+
+}  // namespace
+
 void Daemon::UpdatePeers() {
   auto bundle = node_->bundle();
   const auto& wanted = node_->config().peers;
+  std::vector<std::unique_ptr<PeerSync>> dropped;
   std::lock_guard lock(peers_mu_);
   if (shut_down_) return;
-  for (const federation::Member& m : bundle->bundle.members) {
-    if (m.id == node_->id() || m.endpoint.empty() || peers_.count(m.id)) {
-      continue;
+  // Peers the new bundle no longer allows (a link removed, a member gone)
+  // stop at once.
+  for (auto it = peers_.begin(); it != peers_.end();) {
+    const federation::Member* m = bundle->bundle.FindMember(it->first);
+    if (m == nullptr || !WantsPeer(bundle->bundle, node_->id(), wanted, *m)) {
+      spdlog::info("no longer syncing with {}", it->first);
+      dropped.push_back(std::move(it->second));
+      it = peers_.erase(it);
+    } else {
+      ++it;
     }
-    if (!wanted.empty() &&
-        std::find(wanted.begin(), wanted.end(), m.id) == wanted.end()) {
+  }
+  for (const federation::Member& m : bundle->bundle.members) {
+    if (peers_.count(m.id) ||
+        !WantsPeer(bundle->bundle, node_->id(), wanted, m)) {
       continue;
     }
     PeerSyncOptions options;
@@ -278,9 +323,21 @@ void Daemon::OnBundleChanged() {
 
 void Daemon::OnNewCheckpoints(const std::string& from,
                               const std::vector<std::string>& notes) {
+  // Each peer hears of the logs it may read only (core::MayRead): export
+  // logs reach their link's member, and nothing else does.
+  auto bundle = node_->bundle();
   std::lock_guard lock(peers_mu_);
   for (auto& [id, p] : peers_) {
-    if (id != from) p->QueueAnnounce(notes);
+    if (id == from) continue;
+    const federation::Member* m = bundle->bundle.FindMember(id);
+    if (m == nullptr) continue;
+    std::vector<std::string> readable;
+    for (const std::string& note : notes) {
+      const std::string_view origin =
+          std::string_view(note).substr(0, note.find('\n'));
+      if (core::MayRead(bundle->bundle, *m, origin)) readable.push_back(note);
+    }
+    if (!readable.empty()) p->QueueAnnounce(readable);
   }
 }
 
@@ -334,6 +391,20 @@ void Daemon::FillStatus(v1::NodeStatus* status) {
     d->set_their_root(HashBytes(r.their_root));
   }
   status->set_divergence_count(divergences_.Count());
+  auto exports = exporter_->Exports();
+  if (!exports.ok()) {
+    spdlog::warn("status: exports: {}", exports.status().ToString());
+    return;
+  }
+  for (const core::ExportStatus& e : *exports) {
+    v1::ExportLogStatus* out = status->add_exports();
+    out->set_link(e.link);
+    out->set_origin(e.origin);
+    out->set_size(e.size);
+    out->set_signed_size(e.signed_size);
+    out->set_pending_entries(e.pending);
+    out->set_exported(e.exported);
+  }
 }
 
 }  // namespace imeisync::node::rpc

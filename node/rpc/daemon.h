@@ -22,6 +22,7 @@
 #include "base/status.h"
 #include "node/core/checkpointer.h"
 #include "node/core/divergence_log.h"
+#include "node/core/exporter.h"
 #include "node/core/node.h"
 #include "node/core/tag_cache.h"
 #include "node/federation/node_config.h"
@@ -83,6 +84,7 @@ class Daemon final : public SyncEvents {
   core::DivergenceLog divergences_;
   PullClaims pulls_;
   std::unique_ptr<core::Checkpointer> checkpointer_;
+  std::unique_ptr<core::Exporter> exporter_;  // runs on ministry members
   std::unique_ptr<ReplicationService> replication_;
   std::unique_ptr<StateSyncService> state_sync_;
   std::unique_ptr<core::DeviceChecks> checks_;

@@ -1,5 +1,7 @@
 #include "node/rpc/node_metrics.h"
 
+#include <algorithm>
+
 #include <map>
 
 namespace imeisync::node::rpc {
@@ -112,6 +114,33 @@ std::string NodeMetrics::Render(const v1::NodeStatus& status,
   w.Gauge("imeisync_local_first_seen", "Local-only first-seen records.",
           static_cast<double>(status.local_first_seen()));
   if (status.has_oprf()) RenderOprf(w, status.oprf());
+  if (status.exports_size() > 0) {
+    w.Family("imeisync_export_pending_entries", "gauge",
+             "Export lag: domestic entries held here that the link's export "
+             "log has not read yet.");
+    for (const v1::ExportLogStatus& e : status.exports()) {
+      w.Sample("imeisync_export_pending_entries", {{"link", e.link()}},
+               uint64_t{e.pending_entries()});
+    }
+    w.Family("imeisync_export_unsigned_entries", "gauge",
+             "Export log entries no signed checkpoint covers yet.");
+    for (const v1::ExportLogStatus& e : status.exports()) {
+      w.Sample("imeisync_export_unsigned_entries", {{"link", e.link()}},
+               uint64_t{e.size() - std::min(e.size(), e.signed_size())});
+    }
+    w.Family("imeisync_export_log_entries", "gauge",
+             "Entries in each link's export log.");
+    for (const v1::ExportLogStatus& e : status.exports()) {
+      w.Sample("imeisync_export_log_entries", {{"link", e.link()}},
+               uint64_t{e.size()});
+    }
+    w.Family("imeisync_exported_devices", "gauge",
+             "(device, reason) pairs each link is exported now.");
+    for (const v1::ExportLogStatus& e : status.exports()) {
+      w.Sample("imeisync_exported_devices", {{"link", e.link()}},
+               uint64_t{e.exported()});
+    }
+  }
   return out;
 }
 

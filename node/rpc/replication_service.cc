@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "crypto/checkpoint.h"
+#include "crypto/note.h"
+#include "node/core/links.h"
 #include "node/rpc/grpc_status.h"
 #include "node/rpc/tls.h"
 #include "node/rpc/wire.h"
@@ -26,6 +29,35 @@ Result<merkle::NibblePrefix> ParsePrefix(const v1::SubtreeRequest& request) {
                            std::to_string(request.depth()));
   }
   return p;
+}
+
+// PermissionDenied unless `caller` may read `origin` from this node
+// (core::MayRead, against the node's current bundle).
+Status CheckRead(const core::Node& node, const federation::Member& caller,
+                 std::string_view origin) {
+  auto bundle = node.bundle();
+  if (core::MayRead(bundle->bundle, caller, origin)) return Status::Ok();
+  const std::string what = std::string(origin.substr(0, 120));
+  if (caller.role == federation::Role::kForeign) {
+    return PermissionDenied(
+        "foreign member " + caller.id + " may read only its own log and its "
+        "link's export log" +
+        (bundle->bundle.FindLink(caller.id) == nullptr
+             ? ", and bundle version " +
+                   std::to_string(bundle->bundle.version) +
+                   " has no link for it"
+             : "") +
+        "; not " + what);
+  }
+  return PermissionDenied(what + " is served only to its link's member");
+}
+
+// PermissionDenied for a foreign caller: the state is domestic.
+Status CheckDomestic(const federation::Member& caller, std::string_view what) {
+  if (caller.role != federation::Role::kForeign) return Status::Ok();
+  return PermissionDenied("foreign member " + caller.id + " may not call " +
+                          std::string(what) +
+                          ": a link replicates logs, never the state");
 }
 
 }  // namespace
@@ -108,20 +140,39 @@ grpc::Status ReplicationService::OfferBundle(
 grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
                                              const v1::GetFrontierRequest*,
                                              v1::Frontier* response) {
-  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
-    return ToGrpc(m.status());
-  }
-  auto snapshot = node_.Snapshot(/*sign_state_head=*/true);
+  auto caller = AuthorizeMember(*context, node_);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  const bool foreign = caller->role == federation::Role::kForeign;
+  auto snapshot = node_.Snapshot(/*sign_state_head=*/!foreign);
   if (!snapshot.ok()) return ToGrpc(snapshot.status());
-  ToProto(*snapshot, node_.bundle()->bundle.version, response);
+  // Each caller sees the logs it may read: export logs only their link's
+  // member, a foreign member nothing of the state.
+  auto bundle = node_.bundle();
+  std::vector<core::OriginState> shown;
+  for (auto* list : {&snapshot->origins, &snapshot->exports}) {
+    for (core::OriginState& o : *list) {
+      if (core::MayRead(bundle->bundle, *caller, o.origin)) {
+        shown.push_back(std::move(o));
+      }
+    }
+  }
+  snapshot->origins = std::move(shown);
+  snapshot->exports.clear();
+  ToProto(*snapshot, bundle->bundle.version, response);
+  if (foreign) {
+    response->clear_state_root();
+    response->clear_state_head();
+  }
   return grpc::Status::OK;
 }
 
 grpc::Status ReplicationService::GetCheckpoint(
     grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
     v1::Checkpoint* response) {
-  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
-    return ToGrpc(m.status());
+  auto caller = AuthorizeMember(*context, node_);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  if (Status s = CheckRead(node_, *caller, request->origin()); !s.ok()) {
+    return ToGrpc(s);
   }
   auto note = node_.CheckpointNote(request->origin());
   if (!note.ok()) return ToGrpc(note.status());
@@ -132,10 +183,10 @@ grpc::Status ReplicationService::GetCheckpoint(
 grpc::Status ReplicationService::GetEntries(
     grpc::ServerContext* context, const v1::GetEntriesRequest* request,
     grpc::ServerWriter<v1::EntryChunk>* writer) {
-  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
-    return ToGrpc(m.status());
-  }
+  auto caller = AuthorizeMember(*context, node_);
+  if (!caller.ok()) return ToGrpc(caller.status());
   const std::string& origin = request->origin();
+  if (Status s = CheckRead(node_, *caller, origin); !s.ok()) return ToGrpc(s);
   auto head = node_.Head(origin);
   if (!head.ok()) return ToGrpc(head.status());
   const uint64_t begin = request->begin(), end = request->end();
@@ -170,8 +221,10 @@ grpc::Status ReplicationService::GetEntries(
 grpc::Status ReplicationService::GetConsistency(
     grpc::ServerContext* context, const v1::GetConsistencyRequest* request,
     v1::ConsistencyProof* response) {
-  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
-    return ToGrpc(m.status());
+  auto caller = AuthorizeMember(*context, node_);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  if (Status s = CheckRead(node_, *caller, request->origin()); !s.ok()) {
+    return ToGrpc(s);
   }
   auto proof = node_.ConsistencyProof(request->origin(), request->first(),
                                       request->second());
@@ -189,6 +242,17 @@ grpc::Status ReplicationService::Announce(grpc::ServerContext* context,
     return ToGrpc(InvalidArgument(std::to_string(request->checkpoints_size()) +
                                   " checkpoints in one announce; at most " +
                                   std::to_string(kMaxAnnounced)));
+  }
+  // Only notes of logs the caller may read: a foreign member announces its
+  // own log, nobody an export log but its link's member and exporter.
+  for (const v1::Checkpoint& c : request->checkpoints()) {
+    auto note = crypto::ParseNote(c.note());
+    if (!note.ok()) continue;  // left to the pull, as below
+    auto text = crypto::ParseCheckpointText(note->text);
+    if (!text.ok()) continue;
+    if (Status s = CheckRead(node_, *member, text->origin); !s.ok()) {
+      return ToGrpc(s);
+    }
   }
   std::vector<std::string> notes, gained;
   for (const v1::Checkpoint& c : request->checkpoints()) {
@@ -209,8 +273,10 @@ grpc::Status ReplicationService::Announce(grpc::ServerContext* context,
 grpc::Status StateSyncService::GetSubtree(grpc::ServerContext* context,
                                           const v1::SubtreeRequest* request,
                                           v1::Subtree* response) {
-  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
-    return ToGrpc(m.status());
+  auto caller = AuthorizeMember(*context, node_);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  if (Status s = CheckDomestic(*caller, "StateSync.GetSubtree"); !s.ok()) {
+    return ToGrpc(s);
   }
   auto prefix = ParsePrefix(*request);
   if (!prefix.ok()) return ToGrpc(prefix.status());
@@ -233,8 +299,10 @@ grpc::Status StateSyncService::GetSubtree(grpc::ServerContext* context,
 grpc::Status StateSyncService::GetLeaves(grpc::ServerContext* context,
                                          const v1::SubtreeRequest* request,
                                          v1::Leaves* response) {
-  if (auto m = AuthorizeMember(*context, node_); !m.ok()) {
-    return ToGrpc(m.status());
+  auto caller = AuthorizeMember(*context, node_);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  if (Status s = CheckDomestic(*caller, "StateSync.GetLeaves"); !s.ok()) {
+    return ToGrpc(s);
   }
   auto prefix = ParsePrefix(*request);
   if (!prefix.ok()) return ToGrpc(prefix.status());

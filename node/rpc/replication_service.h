@@ -1,6 +1,10 @@
 // The peer listener's services: Replication and StateSync of
 // proto/imeisync.proto. Every call is authorised by the caller's
-// certificate (its SAN is its node id) against the current bundle.
+// certificate (its SAN is its node id) against the current bundle, and
+// every origin a call names by core::MayRead (node/core/links.h): a
+// foreign member reads its own log and its link's export log and nothing
+// else, export logs go to their link's member only, and StateSync is
+// refused to foreign members (PERMISSION_DENIED).
 #ifndef IMEISYNC_NODE_RPC_REPLICATION_SERVICE_H_
 #define IMEISYNC_NODE_RPC_REPLICATION_SERVICE_H_
 

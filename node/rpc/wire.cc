@@ -5,35 +5,27 @@
 namespace imeisync::node::rpc {
 
 std::string PackEntries(std::span<const Entry> entries) {
-  std::string out;
-  out.resize(entries.size() * kEncodedEntrySize);
-  char* p = out.data();
-  for (const Entry& e : entries) {
-    const EncodedEntry enc = EncodeEntry(e);
-    std::copy(enc.begin(), enc.end(), p);
-    p += kEncodedEntrySize;
-  }
-  return out;
+  Bytes out;
+  out.reserve(entries.size() * kEncodedEntrySize);
+  for (const Entry& e : entries) AppendEntry(out, e);
+  return std::string(AsChars(out));
 }
 
 Result<std::vector<Entry>> UnpackEntries(std::string_view bytes,
                                          uint64_t first_index) {
-  if (bytes.size() % kEncodedEntrySize != 0) {
-    return InvalidArgument("entry bytes: " + std::to_string(bytes.size()) +
-                           " is not a multiple of " +
-                           std::to_string(kEncodedEntrySize));
-  }
   std::vector<Entry> out;
   out.reserve(bytes.size() / kEncodedEntrySize);
   const ByteView all = AsBytes(bytes);
-  for (size_t off = 0; off < all.size(); off += kEncodedEntrySize) {
-    auto e = DecodeEntry(all.subspan(off, kEncodedEntrySize));
+  for (size_t off = 0; off < all.size();) {
+    size_t size = 0;
+    auto e = DecodeEntryPrefix(all.subspan(off), &size);
     if (!e.ok()) {
-      return InvalidArgument(
-          "entry " + std::to_string(first_index + off / kEncodedEntrySize) +
-          ": " + e.status().message());
+      return InvalidArgument("entry " + std::to_string(first_index + out.size()) +
+                             " (byte " + std::to_string(off) +
+                             "): " + e.status().message());
     }
-    out.push_back(*e);
+    out.push_back(*std::move(e));
+    off += size;
   }
   return out;
 }

@@ -1,4 +1,5 @@
-// Domain values on the wire: canonical entries packed 43 bytes each, and
+// Domain values on the wire: canonical entries packed back to back (each
+// self-delimiting: 43 bytes, or more for an export log's version 2), and
 // 32-byte hashes as protobuf bytes. Bytes from a peer that do not parse are
 // InvalidArgument naming what was wrong.
 #ifndef IMEISYNC_NODE_RPC_WIRE_H_
@@ -15,13 +16,15 @@
 
 namespace imeisync::node::rpc {
 
-// Largest EntryChunk.entries: 1 MiB, rounded down to whole entries.
+// Largest EntryChunk.entries: 1 MiB. A chunk of kEntriesPerChunk entries of
+// the largest encoding fits.
 inline constexpr size_t kMaxChunkBytes = 1 << 20;
-inline constexpr size_t kEntriesPerChunk = kMaxChunkBytes / kEncodedEntrySize;
+inline constexpr size_t kEntriesPerChunk =
+    kMaxChunkBytes / kMaxEncodedEntrySize;
 
 std::string PackEntries(std::span<const Entry> entries);
-// Strict: a length that is not a multiple of 43, or any entry that
-// DecodeEntry refuses, is InvalidArgument naming its position.
+// Strict: a truncated last entry, or any entry that DecodeEntry refuses, is
+// InvalidArgument naming its position.
 Result<std::vector<Entry>> UnpackEntries(std::string_view bytes,
                                          uint64_t first_index);
 

@@ -32,6 +32,12 @@ Bytes RejectionKey(std::string_view origin, Reason reason) {
   return k;
 }
 
+// Export logs are "imeisync/<federation>/<ministry>/export/<link>"; no
+// member's own log has a '/' after its node id.
+bool IsExportOrigin(std::string_view origin) {
+  return origin.find("/export/") != std::string_view::npos;
+}
+
 }  // namespace
 
 Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason,
@@ -84,7 +90,9 @@ Result<FoldResult> StateFold::Fold(store::WriteTxn& txn,
   std::map<Reason, uint64_t> rejected;
   for (size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
-    if (!federation::Allows(policy, role, e.action, e.reason)) {
+    // A source belongs in export logs and only there (node/entry.h).
+    if (!federation::Allows(policy, role, e.action, e.reason) ||
+        e.source.empty() == IsExportOrigin(origin)) {
       ++rejected[e.reason];
       ++result.rejected;
       continue;
@@ -121,7 +129,7 @@ Result<std::vector<Register>> StateFold::RegistersOf(const store::Txn& txn,
     ByteView k = cursor.key();
     if (k.size() < 33 || !std::equal(tag.begin(), tag.end(), k.begin())) break;
     ByteView v = cursor.value();
-    if (k.size() != 35u + k[32] || v.size() != 8 + kEncodedEntrySize) {
+    if (k.size() != 35u + k[32] || v.size() < 8 + kEncodedEntrySize) {
       return DataLoss("malformed register record");
     }
     auto entry = DecodeEntry(v.subspan(8));
@@ -152,7 +160,7 @@ Result<std::optional<Register>> StateFold::Latest(const store::Txn& txn,
     }
     return v.status();
   }
-  if (v->size() != 8 + kEncodedEntrySize) {
+  if (v->size() < 8 + kEncodedEntrySize) {
     return DataLoss("malformed register record");
   }
   auto entry = DecodeEntry(v->subspan(8));

@@ -24,15 +24,37 @@ bool Lifted(std::span<const Register> registers, const Entry& block) {
   return allow && *allow >= block.issued_at_ms;
 }
 
-// Indexes of the active, unlifted blocks whose reason is in `reasons`.
-std::vector<uint16_t> Blocks(std::span<const Register> registers,
-                             const std::set<Reason>& reasons,
-                             const std::set<Reason>& excluded) {
+enum class Pass { kEnforced, kGrey };
+
+// Whether the block `r` counts in `pass`: by its origin's rule if it has
+// one, else by its reason. A reason both enforced and grey-only is enforced.
+bool Counts(const Register& r, Pass pass, const Policy& policy,
+            const OriginRules& origins) {
+  auto rule = origins.find(r.origin);
+  if (rule != origins.end()) {
+    switch (rule->second) {
+      case federation::ImportTreatment::kIgnore:
+        return false;
+      case federation::ImportTreatment::kGreyOnly:
+        return pass == Pass::kGrey;
+      case federation::ImportTreatment::kEnforce:
+        break;
+    }
+  }
+  const bool enforced = policy.enforced.count(r.entry.reason) != 0;
+  if (pass == Pass::kEnforced) return enforced;
+  return !enforced && policy.grey_only.count(r.entry.reason) != 0;
+}
+
+// Indexes of the active, unlifted blocks that count in `pass`.
+std::vector<uint16_t> Blocks(std::span<const Register> registers, Pass pass,
+                             const Policy& policy,
+                             const OriginRules& origins) {
   std::vector<uint16_t> out;
   for (size_t i = 0; i < registers.size(); ++i) {
     const Entry& e = registers[i].entry;
-    if (e.action != Action::kBlock || reasons.count(e.reason) == 0 ||
-        excluded.count(e.reason) != 0 || Lifted(registers, e)) {
+    if (e.action != Action::kBlock ||
+        !Counts(registers[i], pass, policy, origins) || Lifted(registers, e)) {
       continue;
     }
     out.push_back(static_cast<uint16_t>(i));
@@ -86,10 +108,11 @@ std::string_view RuleName(Rule r) {
 }
 
 Decision Decide(const Policy& policy, std::span<const Register> registers,
-                const LocalFacts& local, uint32_t today) {
+                const LocalFacts& local, uint32_t today,
+                const OriginRules& origins) {
   if (local.paired) return {Verdict::kWhitelisted, Rule::kPaired, {}};
-  // A reason both enforced and grey-only is enforced.
-  std::vector<uint16_t> black = Blocks(registers, policy.enforced, {});
+  std::vector<uint16_t> black =
+      Blocks(registers, Pass::kEnforced, policy, origins);
   if (!black.empty()) {
     return {Verdict::kBlacklisted, Rule::kEnforcedBlock, std::move(black)};
   }
@@ -104,8 +127,7 @@ Decision Decide(const Policy& policy, std::span<const Register> registers,
             Rule::kUnregisteredPastGrace,
             {}};
   }
-  std::vector<uint16_t> grey =
-      Blocks(registers, policy.grey_only, policy.enforced);
+  std::vector<uint16_t> grey = Blocks(registers, Pass::kGrey, policy, origins);
   if (!grey.empty()) {
     return {Verdict::kGreylisted, Rule::kGreyBlock, std::move(grey)};
   }

@@ -20,12 +20,16 @@
 // ALLOW has a register of its own, so a later CLEAR does not cancel it; a
 // block issued after it is not lifted by it (state_fold.h).
 // A BLOCK for a reason the policy neither enforces nor greylists counts for
-// nothing.
+// nothing. OriginRules can override the reason for whole origins: the logs
+// of foreign members and export logs (docs/links.md).
 #ifndef IMEISYNC_NODE_VERDICT_VERDICT_H_
 #define IMEISYNC_NODE_VERDICT_VERDICT_H_
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -68,12 +72,20 @@ struct Decision {
   std::vector<uint16_t> basis;
 };
 
+// How the blocks of some origins count, whatever their reason: grey-only
+// blocks only greylist (row 4, never row 2), ignored ones count for
+// nothing, enforced ones as the policy treats their reason. Origins absent
+// here count as the policy says.
+using OriginRules =
+    std::map<std::string, federation::ImportTreatment, std::less<>>;
+
 // Decides for one device. `registers` are all of the device's registers
 // (StateFold::RegistersOf), `today` is days since 1970-01-01 UTC.
 // REQUIRES: registers.size() < 65536.
 Decision Decide(const federation::Policy& policy,
                 std::span<const state::Register> registers,
-                const LocalFacts& local, uint32_t today);
+                const LocalFacts& local, uint32_t today,
+                const OriginRules& origins = {});
 
 // Whether the policy requires registration and the device lacks it: no
 // active REGISTER, and no ALLOW UNREGISTERED exempting it.

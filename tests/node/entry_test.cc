@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(rejects_short_and_trailing_bytes) {
   EncodedEntry enc = EncodeEntry(Sample());
   Bytes bytes(enc.begin(), enc.end());
   BOOST_TEST(DecodeError(ByteView(bytes).first(42)) ==
-             "entry is 42 bytes; the canonical encoding is exactly 43");
+             "entry is 42 bytes; the canonical encoding is at least 43");
   bytes.push_back(0);
   BOOST_TEST(DecodeError(bytes) ==
              "entry is 44 bytes; the canonical encoding is exactly 43 "
@@ -84,10 +84,13 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_version_action_and_reason) {
     copy[at] = v;
     return copy;
   };
-  BOOST_TEST(DecodeError(with(0, 2)) ==
-             "entry byte 0: unknown version 2 (expected 1)");
+  BOOST_TEST(DecodeError(with(0, 3)) ==
+             "entry byte 0: unknown version 3 (expected 1 or 2)");
   BOOST_TEST(DecodeError(with(0, 0)) ==
-             "entry byte 0: unknown version 0 (expected 1)");
+             "entry byte 0: unknown version 0 (expected 1 or 2)");
+  // Version 2 needs the source that version 1 lacks.
+  BOOST_TEST(DecodeError(with(0, 2)) ==
+             "entry byte 43: a version 2 entry needs a source of 1-255 bytes");
   BOOST_TEST(DecodeError(with(1, 0)) ==
              "entry byte 1: unknown action 0 (valid: 1-5)");
   BOOST_TEST(DecodeError(with(1, 6)) ==
@@ -104,6 +107,59 @@ BOOST_AUTO_TEST_CASE(rejects_issued_at_above_int64) {
   EncodedEntry enc = EncodeEntry(Sample());
   enc[35] = 0x80;
   BOOST_TEST(DecodeError(enc).find("entry bytes 35-42: issued_at_ms") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(sourced_entry_is_version_2_with_the_source_appended) {
+  Entry e = Sample();
+  e.source = "imeisync/kz/op1";
+  const EncodedEntry enc = EncodeEntry(e);
+  BOOST_REQUIRE(enc.size() == 43u + 1 + 15);
+  BOOST_TEST(enc[0] == 2);
+  Entry v1 = Sample();
+  const EncodedEntry plain = EncodeEntry(v1);
+  BOOST_TEST((std::equal(plain.begin() + 1, plain.end(), enc.begin() + 1)));
+  BOOST_TEST(enc[43] == 15);
+  BOOST_TEST(AsChars(ByteView(enc).subspan(44)) == "imeisync/kz/op1");
+  auto back = DecodeEntry(enc);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST((*back == e));
+
+  // A stream of both versions parses entry by entry.
+  Bytes stream = plain;
+  AppendEntry(stream, e);
+  AppendEntry(stream, v1);
+  size_t at = 0, size = 0;
+  std::vector<Entry> got;
+  while (at < stream.size()) {
+    auto one = DecodeEntryPrefix(ByteView(stream).subspan(at), &size);
+    BOOST_REQUIRE(one.ok());
+    got.push_back(*one);
+    at += size;
+  }
+  BOOST_REQUIRE(got.size() == 3u);
+  BOOST_TEST((got[1] == e));
+  BOOST_TEST((got[2] == v1));
+}
+
+BOOST_AUTO_TEST_CASE(rejects_malformed_sources) {
+  Entry e = Sample();
+  e.source = "imeisync/kz/op1";
+  const EncodedEntry enc = EncodeEntry(e);
+  BOOST_TEST(DecodeError(ByteView(enc).first(50)) ==
+             "entry byte 43: source of 15 bytes, but only 6 follow");
+  EncodedEntry upper = enc;
+  upper[46] = 'X';
+  BOOST_TEST(DecodeError(upper) ==
+             "entry byte 46: the source may hold only [a-z0-9/-]");
+  EncodedEntry empty(enc.begin(), enc.begin() + 44);
+  empty[43] = 0;
+  BOOST_TEST(DecodeError(empty) ==
+             "entry byte 43: a version 2 entry needs a source of 1-255 bytes");
+  EncodedEntry trailing = enc;
+  trailing.push_back('a');
+  BOOST_TEST(DecodeError(trailing) ==
+             "entry is 60 bytes; the canonical encoding is exactly 59 "
+             "(trailing bytes)");
 }
 
 BOOST_AUTO_TEST_CASE(names_parse_case_insensitively_and_round_trip) {

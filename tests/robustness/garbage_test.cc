@@ -102,7 +102,8 @@ BOOST_AUTO_TEST_CASE(mutated_valid_inputs_never_crash_a_decoder) {
                                   "",
                                   {},
                                   node::federation::DefaultPolicy(),
-                                  std::nullopt};
+                                  std::nullopt,
+                                  {}};
   bundle.members.push_back({"ministry", node::federation::Role::kMinistry,
                             key.public_key(), "", std::nullopt});
   const node::EncodedEntry entry = node::EncodeEntry(

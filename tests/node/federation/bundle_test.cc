@@ -33,7 +33,8 @@ struct Fixture {
              "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
              {},
              DefaultPolicy(),
-             std::nullopt};
+             std::nullopt,
+             {}};
     b.members.push_back({"ministry", Role::kMinistry, ministry_key.public_key(),
                          "127.0.0.1:7001", std::nullopt});
     b.members.push_back({"beeline", Role::kOperator, beeline_key.public_key(),

@@ -1,0 +1,343 @@
+#include "node/core/exporter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "base/big_endian.h"
+#include "crypto/checkpoint.h"
+#include "crypto/ed25519.h"
+#include "crypto/note.h"
+#include "node/core/origin_name.h"
+
+namespace imeisync::node::core {
+namespace {
+
+// Domestic entries read per link per write transaction.
+constexpr uint64_t kStepEntries = 50'000;
+
+// len(1) link
+Bytes LinkPrefix(std::string_view link) {
+  Bytes k{static_cast<uint8_t>(link.size())};
+  k.insert(k.end(), link.begin(), link.end());
+  return k;
+}
+
+// export_cursors: len(1) link len(1) origin -> entries read (8)
+Bytes CursorKey(std::string_view link, std::string_view origin) {
+  Bytes k = LinkPrefix(link);
+  k.push_back(static_cast<uint8_t>(origin.size()));
+  k.insert(k.end(), origin.begin(), origin.end());
+  return k;
+}
+
+// export_blocks: len(1) link tag(32) reason(1) [len(1) origin] -> ""
+// The prefix without the origin covers every source of one (tag, reason).
+Bytes BlockPrefix(std::string_view link, const Hash32& tag, Reason reason) {
+  Bytes k = LinkPrefix(link);
+  k.insert(k.end(), tag.begin(), tag.end());
+  k.push_back(static_cast<uint8_t>(reason));
+  return k;
+}
+
+Bytes BlockKey(const Bytes& prefix, std::string_view origin) {
+  Bytes k = prefix;
+  k.push_back(static_cast<uint8_t>(origin.size()));
+  k.insert(k.end(), origin.begin(), origin.end());
+  return k;
+}
+
+bool StartsWith(ByteView key, const Bytes& prefix) {
+  return key.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), key.begin());
+}
+
+Result<bool> Exists(const store::Txn& txn, store::Db db, ByteView key) {
+  auto v = txn.Get(db, key);
+  if (v.ok()) return true;
+  if (v.status().code() == StatusCode::kNotFound) return false;
+  return v.status();
+}
+
+// Whether any source still blocks the (tag, reason) of `prefix`.
+Result<bool> AnySource(const store::Txn& txn, store::Db db,
+                       const Bytes& prefix) {
+  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor c, txn.NewCursor(db));
+  c.Seek(prefix);
+  const bool any = c.Valid() && StartsWith(c.key(), prefix);
+  IMEISYNC_RETURN_IF_ERROR(c.status());
+  return any;
+}
+
+Result<uint64_t> CountUnder(const store::Txn& txn, store::Db db,
+                            const Bytes& prefix, bool distinct_pairs) {
+  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor c, txn.NewCursor(db));
+  uint64_t n = 0;
+  Bytes last;
+  const size_t pair_size = prefix.size() + 33;  // tag(32) reason(1)
+  for (c.Seek(prefix); c.Valid() && StartsWith(c.key(), prefix); c.Next()) {
+    if (!distinct_pairs) {
+      ++n;
+      continue;
+    }
+    ByteView k = c.key();
+    if (k.size() < pair_size) return DataLoss("malformed export block record");
+    if (last.size() == pair_size &&
+        std::equal(last.begin(), last.end(), k.begin())) {
+      continue;
+    }
+    last.assign(k.begin(), k.begin() + static_cast<long>(pair_size));
+    ++n;
+  }
+  IMEISYNC_RETURN_IF_ERROR(c.status());
+  return n;
+}
+
+Result<uint64_t> SignedSizeOf(const replication::OriginLogs& logs,
+                              const store::Txn& txn, std::string_view origin) {
+  auto note = logs.CheckpointNote(txn, origin);
+  if (!note.ok()) {
+    if (note.status().code() == StatusCode::kNotFound) return uint64_t{0};
+    return note.status();
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note parsed, crypto::ParseNote(*note));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
+                            crypto::ParseCheckpointText(parsed.text));
+  return c.size;
+}
+
+// The links whose exporter is `self`.
+std::vector<federation::Link> OwnLinks(const federation::Bundle& bundle,
+                                       std::string_view self) {
+  std::vector<federation::Link> out;
+  for (const federation::Link& l : bundle.links) {
+    if (l.exporter == self) out.push_back(l);
+  }
+  return out;
+}
+
+}  // namespace
+
+Exporter::Exporter(Node& node, std::chrono::milliseconds interval,
+                   std::function<void(const std::string& note)> on_signed)
+    : node_(node), interval_(interval), on_signed_(std::move(on_signed)) {}
+
+Exporter::~Exporter() { Stop(); }
+
+void Exporter::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Exporter::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Exporter::Notify() {
+  {
+    std::lock_guard lock(mu_);
+    dirty_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Exporter::Run() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, interval_, [&] { return stop_ || dirty_; });
+    if (stop_) break;
+    dirty_ = false;
+    lock.unlock();
+    // Catch up in bounded transactions, then sign once.
+    Status failed;
+    for (;;) {
+      auto read = Step(kStepEntries);
+      if (!read.ok()) {
+        failed = read.status();
+        break;
+      }
+      if (*read == 0) break;
+      std::lock_guard g(mu_);
+      if (stop_) break;
+    }
+    if (failed.ok()) {
+      auto notes = SignCheckpoints();
+      if (notes.ok()) {
+        for (const std::string& n : *notes) on_signed_(n);
+      } else {
+        failed = notes.status();
+      }
+    }
+    if (!failed.ok()) {
+      spdlog::error("export: {}; retrying", failed.ToString());
+    }
+    lock.lock();
+  }
+}
+
+Result<uint64_t> Exporter::Step(uint64_t max_entries) {
+  auto bundle = node_.bundle();
+  const federation::Bundle& b = bundle->bundle;
+  const std::vector<federation::Link> links = OwnLinks(b, node_.id());
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db cursors,
+                            node_.env().Database(kExporterDatabases[0]));
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db blocks,
+                            node_.env().Database(kExporterDatabases[1]));
+  const replication::OriginLogs& logs = node_.logs();
+  uint64_t total = 0;
+  for (const federation::Link& link : links) {
+    const std::string export_origin =
+        ExportOriginName(b.federation, node_.id(), link.member);
+    uint64_t read = 0;
+    Status written = node_.env().Update([&](store::WriteTxn& txn) -> Status {
+      read = 0;
+      IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
+      std::vector<Entry> emitted;
+      for (const auto& [origin, head] : frontier) {
+        if (read >= max_entries) break;
+        auto parts = ParseOrigin(b.federation, origin);
+        if (!parts.ok() || !parts->link.empty()) continue;  // export logs
+        const federation::Member* m = b.FindMember(parts->node);
+        if (m == nullptr || m->role == federation::Role::kForeign) continue;
+        const federation::RolePolicy allowed = federation::AllowanceOf(b, *m);
+        const Bytes cursor_key = CursorKey(link.member, origin);
+        uint64_t at = 0;
+        if (auto v = txn.Get(cursors, cursor_key); v.ok()) {
+          if (v->size() != 8) return DataLoss("malformed export cursor");
+          at = LoadU64(*v);
+        } else if (v.status().code() != StatusCode::kNotFound) {
+          return v.status();
+        }
+        if (at >= head.size) continue;
+        const uint64_t end = std::min(head.size, at + (max_entries - read));
+        IMEISYNC_ASSIGN_OR_RETURN(std::vector<Entry> entries,
+                                  logs.Read(txn, origin, at, end));
+        for (const Entry& e : entries) {
+          if (!e.source.empty() || allowed.actions.count(e.action) == 0 ||
+              allowed.reasons.count(e.reason) == 0 ||
+              link.export_reasons.count(e.reason) == 0 ||
+              e.action == Action::kAllow) {
+            continue;
+          }
+          const Bytes prefix = BlockPrefix(link.member, e.tag, e.reason);
+          const Bytes key = BlockKey(prefix, origin);
+          IMEISYNC_ASSIGN_OR_RETURN(bool had, Exists(txn, blocks, key));
+          if (e.action == Action::kBlock) {
+            if (had) continue;
+            IMEISYNC_ASSIGN_OR_RETURN(bool any, AnySource(txn, blocks, prefix));
+            IMEISYNC_RETURN_IF_ERROR(txn.Put(blocks, key, Bytes{}));
+            if (!any) {
+              emitted.push_back(Entry{Action::kBlock, e.reason, e.tag,
+                                      e.issued_at_ms, origin});
+            }
+          } else {  // CLEAR, REGISTER, DEREGISTER end this origin's block
+            if (!had) continue;
+            IMEISYNC_RETURN_IF_ERROR(txn.Delete(blocks, key));
+            IMEISYNC_ASSIGN_OR_RETURN(bool any, AnySource(txn, blocks, prefix));
+            if (!any) {
+              emitted.push_back(Entry{Action::kClear, e.reason, e.tag,
+                                      e.issued_at_ms, origin});
+            }
+          }
+        }
+        Bytes v;
+        AppendU64(v, end);
+        IMEISYNC_RETURN_IF_ERROR(txn.Put(cursors, cursor_key, v));
+        read += end - at;
+      }
+      if (!emitted.empty()) {
+        IMEISYNC_RETURN_IF_ERROR(
+            logs.Append(txn, export_origin, emitted).status());
+      }
+      return Status::Ok();
+    });
+    if (!written.ok()) {
+      return written.WithContext("export log " + export_origin);
+    }
+    total += read;
+  }
+  return total;
+}
+
+Result<std::vector<std::string>> Exporter::SignCheckpoints() {
+  std::lock_guard lock(sign_mu_);
+  auto bundle = node_.bundle();
+  const federation::Bundle& b = bundle->bundle;
+  std::vector<std::string> notes;
+  const replication::OriginLogs& logs = node_.logs();
+  for (const federation::Link& link : OwnLinks(b, node_.id())) {
+    const std::string origin =
+        ExportOriginName(b.federation, node_.id(), link.member);
+    std::optional<std::string> signed_note;
+    Status written = node_.env().Update([&](store::WriteTxn& txn) -> Status {
+      signed_note.reset();
+      IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
+                                logs.Head(txn, origin));
+      IMEISYNC_ASSIGN_OR_RETURN(uint64_t signed_size,
+                                SignedSizeOf(logs, txn, origin));
+      if (head.size == 0 || head.size <= signed_size) return Status::Ok();
+      IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey key,
+                                crypto::Ed25519PrivateKey::LoadPem(
+                                    node_.config().signing_key));
+      IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
+                                crypto::NoteSigner::Create(origin,
+                                                           std::move(key)));
+      crypto::Checkpoint c{origin, head.size, head.root, {}};
+      crypto::Note note;
+      note.text = crypto::FormatCheckpointText(c);
+      note.signatures.push_back(signer.Sign(note.text));
+      replication::VerifiedCheckpoint cp{c, crypto::FormatNote(note)};
+      IMEISYNC_RETURN_IF_ERROR(logs.RecordCheckpoint(txn, cp));
+      signed_note = cp.note;
+      return Status::Ok();
+    });
+    if (!written.ok()) return written.WithContext("export log " + origin);
+    if (signed_note) notes.push_back(*std::move(signed_note));
+  }
+  return notes;
+}
+
+Result<std::vector<ExportStatus>> Exporter::Exports() {
+  auto bundle = node_.bundle();
+  const federation::Bundle& b = bundle->bundle;
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db cursors,
+                            node_.env().Database(kExporterDatabases[0]));
+  IMEISYNC_ASSIGN_OR_RETURN(store::Db blocks,
+                            node_.env().Database(kExporterDatabases[1]));
+  const replication::OriginLogs& logs = node_.logs();
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_.env().BeginRead());
+  IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
+  std::vector<ExportStatus> out;
+  for (const federation::Link& link : OwnLinks(b, node_.id())) {
+    ExportStatus s;
+    s.link = link.member;
+    s.origin = ExportOriginName(b.federation, node_.id(), link.member);
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
+                              logs.Head(txn, s.origin));
+    s.size = head.size;
+    IMEISYNC_ASSIGN_OR_RETURN(s.signed_size,
+                              SignedSizeOf(logs, txn, s.origin));
+    for (const auto& [origin, h] : frontier) {
+      auto parts = ParseOrigin(b.federation, origin);
+      if (!parts.ok() || !parts->link.empty()) continue;
+      const federation::Member* m = b.FindMember(parts->node);
+      if (m == nullptr || m->role == federation::Role::kForeign) continue;
+      uint64_t at = 0;
+      if (auto v = txn.Get(cursors, CursorKey(link.member, origin));
+          v.ok() && v->size() == 8) {
+        at = LoadU64(*v);
+      }
+      if (h.size > at) s.pending += h.size - at;
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(
+        s.exported, CountUnder(txn, blocks, LinkPrefix(link.member), true));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace imeisync::node::core
