@@ -131,10 +131,9 @@ int RunJoin(const JoinArgs& a) {
                {"bundle_version", joined->bundle_version}},
               "ready to act as " + joined->id + " in federation " +
                   joined->federation + " (bundle version " +
-                  std::to_string(joined->bundle_version) +
-                  ", syncing with " + joined->exporter +
-                  "). Start it: imeisyncd --config " + a.member_dir +
-                  "/node.toml");
+                  std::to_string(joined->bundle_version) + ", syncing with " +
+                  joined->exporter + "). Start it: imeisyncd --config " +
+                  a.member_dir + "/node.toml");
   return kExitOk;
 }
 
@@ -142,8 +141,9 @@ int RunJoin(const JoinArgs& a) {
 
 void AddLinkCommand(CLI::App& app, RunFn* run) {
   CLI::App* l = app.add_subcommand(
-      "link", "Link a foreign regulator in, or join another federation's "
-              "link (docs/links.md)");
+      "link",
+      "Link a foreign regulator in, or join another federation's "
+      "link (docs/links.md)");
   l->require_subcommand(1);
 
   auto create = std::make_shared<CreateArgs>();
@@ -181,7 +181,8 @@ void AddLinkCommand(CLI::App& app, RunFn* run) {
   c->add_option("--http", create->http,
                 "host:port of the link node's HTTP listener; default none");
   c->add_flag("--json", create->json, "print the result as JSON");
-  c->callback([run, create] { *run = [create] { return RunCreate(*create); }; });
+  c->callback(
+      [run, create] { *run = [create] { return RunCreate(*create); }; });
 
   auto remove = std::make_shared<RemoveArgs>();
   CLI::App* r = l->add_subcommand(
@@ -189,7 +190,8 @@ void AddLinkCommand(CLI::App& app, RunFn* run) {
   r->add_option("--dir", remove->dir, "the federation directory")->required();
   r->add_option("--id", remove->id, "the foreign member's id")->required();
   r->add_flag("--json", remove->json, "print the result as JSON");
-  r->callback([run, remove] { *run = [remove] { return RunRemove(*remove); }; });
+  r->callback(
+      [run, remove] { *run = [remove] { return RunRemove(*remove); }; });
 
   auto join = std::make_shared<JoinArgs>();
   CLI::App* j = l->add_subcommand(

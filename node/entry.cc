@@ -99,8 +99,7 @@ void AppendEntry(Bytes& out, const Entry& e) {
 
 EncodedEntry EncodeEntry(const Entry& e) {
   EncodedEntry out;
-  out.reserve(kEncodedEntrySize +
-              (e.source.empty() ? 0 : 1 + e.source.size()));
+  out.reserve(kEncodedEntrySize + (e.source.empty() ? 0 : 1 + e.source.size()));
   AppendEntry(out, e);
   return out;
 }

@@ -280,12 +280,12 @@ Result<std::vector<std::string>> Exporter::SignCheckpoints() {
       IMEISYNC_ASSIGN_OR_RETURN(uint64_t signed_size,
                                 SignedSizeOf(logs, txn, origin));
       if (head.size == 0 || head.size <= signed_size) return Status::Ok();
-      IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey key,
-                                crypto::Ed25519PrivateKey::LoadPem(
-                                    node_.config().signing_key));
-      IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteSigner signer,
-                                crypto::NoteSigner::Create(origin,
-                                                           std::move(key)));
+      IMEISYNC_ASSIGN_OR_RETURN(
+          crypto::Ed25519PrivateKey key,
+          crypto::Ed25519PrivateKey::LoadPem(node_.config().signing_key));
+      IMEISYNC_ASSIGN_OR_RETURN(
+          crypto::NoteSigner signer,
+          crypto::NoteSigner::Create(origin, std::move(key)));
       crypto::Checkpoint c{origin, head.size, head.root, {}};
       crypto::Note note;
       note.text = crypto::FormatCheckpointText(c);
@@ -319,8 +319,7 @@ Result<std::vector<ExportStatus>> Exporter::Exports() {
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
                               logs.Head(txn, s.origin));
     s.size = head.size;
-    IMEISYNC_ASSIGN_OR_RETURN(s.signed_size,
-                              SignedSizeOf(logs, txn, s.origin));
+    IMEISYNC_ASSIGN_OR_RETURN(s.signed_size, SignedSizeOf(logs, txn, s.origin));
     for (const auto& [origin, h] : frontier) {
       auto parts = ParseOrigin(b.federation, origin);
       if (!parts.ok() || !parts->link.empty()) continue;

@@ -45,8 +45,8 @@ inline constexpr std::array<const char*, 2> kExporterDatabases = {
 
 // One export log as the exporter sees it.
 struct ExportStatus {
-  std::string link;    // the foreign member
-  std::string origin;  // the export log's origin name
+  std::string link;          // the foreign member
+  std::string origin;        // the export log's origin name
   uint64_t size = 0;         // entries in the export log
   uint64_t signed_size = 0;  // entries its latest checkpoint covers
   // Domestic entries not yet read into it: the export's lag, in entries.
@@ -89,8 +89,8 @@ class Exporter {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  bool dirty_ = true;   // guarded by mu_
-  bool stop_ = false;   // guarded by mu_
+  bool dirty_ = true;  // guarded by mu_
+  bool stop_ = false;  // guarded by mu_
   std::thread thread_;
 };
 

@@ -4,8 +4,8 @@
 
 namespace imeisync::node::core {
 
-bool MayRead(const federation::Bundle& bundle,
-             const federation::Member& reader, std::string_view origin) {
+bool MayRead(const federation::Bundle& bundle, const federation::Member& reader,
+             std::string_view origin) {
   auto parts = ParseOrigin(bundle.federation, origin);
   if (!parts.ok()) return false;
   if (!parts->link.empty()) {

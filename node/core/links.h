@@ -20,8 +20,8 @@
 namespace imeisync::node::core {
 
 // Whether `reader` may read (be served, or hold) the log `origin`.
-bool MayRead(const federation::Bundle& bundle,
-             const federation::Member& reader, std::string_view origin);
+bool MayRead(const federation::Bundle& bundle, const federation::Member& reader,
+             std::string_view origin);
 
 // How origins count in the verdicts of member `self`: each foreign member's
 // log by its link's `imported` (ignored once its link is gone), and every

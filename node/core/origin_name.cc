@@ -26,8 +26,7 @@ Result<std::string> OriginNode(std::string_view federation,
 }
 
 std::string ExportOriginName(std::string_view federation,
-                             std::string_view exporter,
-                             std::string_view link) {
+                             std::string_view exporter, std::string_view link) {
   return OriginName(federation, exporter) + "/export/" + std::string(link);
 }
 
@@ -35,8 +34,7 @@ Result<OriginParts> ParseOrigin(std::string_view federation,
                                 std::string_view origin) {
   const size_t cut = origin.find("/export/");
   if (cut == std::string_view::npos) {
-    IMEISYNC_ASSIGN_OR_RETURN(std::string node,
-                              OriginNode(federation, origin));
+    IMEISYNC_ASSIGN_OR_RETURN(std::string node, OriginNode(federation, origin));
     return OriginParts{std::move(node), ""};
   }
   IMEISYNC_ASSIGN_OR_RETURN(std::string node,

@@ -175,10 +175,10 @@ constexpr std::pair<ImportTreatment, std::string_view> kTreatments[] = {
 // One [[link]] table. `b` holds the members already parsed.
 Result<Link> ParseLink(const toml::table& t, const toml::node& item,
                        const std::string& path, const Bundle& b) {
-  IMEISYNC_RETURN_IF_ERROR(CheckKeys(
-      t, path,
-      {"member", "exporter", "export_reasons", "import_actions",
-       "import_reasons", "imported", "oprf_budget"}));
+  IMEISYNC_RETURN_IF_ERROR(
+      CheckKeys(t, path,
+                {"member", "exporter", "export_reasons", "import_actions",
+                 "import_reasons", "imported", "oprf_budget"}));
   Link link;
   IMEISYNC_ASSIGN_OR_RETURN(link.member, GetString(t, "member", path));
   const Member* m = b.FindMember(link.member);
@@ -198,9 +198,8 @@ Result<Link> ParseLink(const toml::table& t, const toml::node& item,
                            link.exporter + "\" is not a ministry member");
   }
   if (t.contains("export_reasons")) {
-    IMEISYNC_ASSIGN_OR_RETURN(
-        link.export_reasons,
-        GetNames(t, "export_reasons", path, ParseReason));
+    IMEISYNC_ASSIGN_OR_RETURN(link.export_reasons,
+                              GetNames(t, "export_reasons", path, ParseReason));
   }
   if (link.export_reasons.count(Reason::kRegistry) != 0) {
     return InvalidArgument("bundle: " + Where(item, path) +
@@ -208,9 +207,8 @@ Result<Link> ParseLink(const toml::table& t, const toml::node& item,
                            "registry is never exported");
   }
   if (t.contains("import_actions")) {
-    IMEISYNC_ASSIGN_OR_RETURN(
-        link.imports.actions,
-        GetNames(t, "import_actions", path, ParseAction));
+    IMEISYNC_ASSIGN_OR_RETURN(link.imports.actions,
+                              GetNames(t, "import_actions", path, ParseAction));
   }
   for (Action a : link.imports.actions) {
     if (a != Action::kBlock && a != Action::kClear) {
@@ -221,17 +219,16 @@ Result<Link> ParseLink(const toml::table& t, const toml::node& item,
     }
   }
   if (t.contains("import_reasons")) {
-    IMEISYNC_ASSIGN_OR_RETURN(
-        link.imports.reasons,
-        GetNames(t, "import_reasons", path, ParseReason));
+    IMEISYNC_ASSIGN_OR_RETURN(link.imports.reasons,
+                              GetNames(t, "import_reasons", path, ParseReason));
   }
-  IMEISYNC_ASSIGN_OR_RETURN(
-      std::string treatment, GetString(t, "imported", path, false));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string treatment,
+                            GetString(t, "imported", path, false));
   if (!treatment.empty()) {
     auto parsed = ParseImportTreatment(treatment);
     if (!parsed) {
-      return InvalidArgument("bundle: " + Where(item, path) +
-                             ": imported \"" + treatment +
+      return InvalidArgument("bundle: " + Where(item, path) + ": imported \"" +
+                             treatment +
                              "\" is none of grey-only, enforce, ignore");
     }
     link.imported = *parsed;

@@ -73,9 +73,8 @@ Status CreateFederation(const CreateFederationOptions& o) {
   IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey fed_key,
                             crypto::Ed25519PrivateKey::Generate());
   IMEISYNC_RETURN_IF_ERROR(fed_key.SavePem(o.dir + "/federation.key"));
-  Bundle bundle{1,           o.id, o.mode,          1, fed_key.public_key(),
-                ca.cert_pem, {},   DefaultPolicy(), {},
-                {}};
+  Bundle bundle{1,           o.id, o.mode,          1,  fed_key.public_key(),
+                ca.cert_pem, {},   DefaultPolicy(), {}, {}};
   if (o.mode == TagMode::kSalted) {
     IMEISYNC_ASSIGN_OR_RETURN(Hash32 salt_bytes, crypto::Random32());
     crypto::Salt salt(salt_bytes);
@@ -285,16 +284,18 @@ Result<JoinLinkResult> JoinLink(const std::string& their_bundle,
   IMEISYNC_ASSIGN_OR_RETURN(Bundle held, LoadSignedBundle(config.bundle));
   if (held.federation != bundle.federation ||
       held.federation_key.raw() != bundle.federation_key.raw()) {
-    return FailedPrecondition(config.bundle + " is of another federation or "
-                              "federation key than " + their_bundle);
+    return FailedPrecondition(config.bundle +
+                              " is of another federation or "
+                              "federation key than " +
+                              their_bundle);
   }
   if (bundle.version > held.version) {
     IMEISYNC_ASSIGN_OR_RETURN(std::string text,
                               ReadFile(their_bundle, kMaxFile));
     IMEISYNC_ASSIGN_OR_RETURN(std::string sig,
                               ReadFile(their_bundle + ".sig", 4096));
-    IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(
-        config.bundle, AsBytes(text), 0644, Overwrite::kYes));
+    IMEISYNC_RETURN_IF_ERROR(
+        WriteFileAtomic(config.bundle, AsBytes(text), 0644, Overwrite::kYes));
     IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(
         config.bundle + ".sig", AsBytes(sig), 0644, Overwrite::kYes));
   }

@@ -39,15 +39,15 @@ Status CheckRead(const core::Node& node, const federation::Member& caller,
   if (core::MayRead(bundle->bundle, caller, origin)) return Status::Ok();
   const std::string what = std::string(origin.substr(0, 120));
   if (caller.role == federation::Role::kForeign) {
-    return PermissionDenied(
-        "foreign member " + caller.id + " may read only its own log and its "
-        "link's export log" +
-        (bundle->bundle.FindLink(caller.id) == nullptr
-             ? ", and bundle version " +
-                   std::to_string(bundle->bundle.version) +
-                   " has no link for it"
-             : "") +
-        "; not " + what);
+    return PermissionDenied("foreign member " + caller.id +
+                            " may read only its own log and its "
+                            "link's export log" +
+                            (bundle->bundle.FindLink(caller.id) == nullptr
+                                 ? ", and bundle version " +
+                                       std::to_string(bundle->bundle.version) +
+                                       " has no link for it"
+                                 : "") +
+                            "; not " + what);
   }
   return PermissionDenied(what + " is served only to its link's member");
 }

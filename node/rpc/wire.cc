@@ -20,9 +20,9 @@ Result<std::vector<Entry>> UnpackEntries(std::string_view bytes,
     size_t size = 0;
     auto e = DecodeEntryPrefix(all.subspan(off), &size);
     if (!e.ok()) {
-      return InvalidArgument("entry " + std::to_string(first_index + out.size()) +
-                             " (byte " + std::to_string(off) +
-                             "): " + e.status().message());
+      return InvalidArgument(
+          "entry " + std::to_string(first_index + out.size()) + " (byte " +
+          std::to_string(off) + "): " + e.status().message());
     }
     out.push_back(*std::move(e));
     off += size;

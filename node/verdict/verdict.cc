@@ -48,8 +48,7 @@ bool Counts(const Register& r, Pass pass, const Policy& policy,
 
 // Indexes of the active, unlifted blocks that count in `pass`.
 std::vector<uint16_t> Blocks(std::span<const Register> registers, Pass pass,
-                             const Policy& policy,
-                             const OriginRules& origins) {
+                             const Policy& policy, const OriginRules& origins) {
   std::vector<uint16_t> out;
   for (size_t i = 0; i < registers.size(); ++i) {
     const Entry& e = registers[i].entry;

@@ -35,9 +35,9 @@ struct Country {
     fed.Add("op1", "operator");
     const std::string endpoint =
         "127.0.0.1:" + std::to_string(FreeLoopbackPort());
-    CommandResult r = fed.Cli({"link", "create", "--dir", fed.fed_dir(),
-                               "--id", foreign, "--endpoint", endpoint,
-                               "--out", fed.Dir(foreign), "--json"});
+    CommandResult r =
+        fed.Cli({"link", "create", "--dir", fed.fed_dir(), "--id", foreign,
+                 "--endpoint", endpoint, "--out", fed.Dir(foreign), "--json"});
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     fed.ShareLatestBundle();
   }
@@ -54,8 +54,8 @@ struct Country {
   }
 
   void StartAll() {
-    for (const std::string& id : {std::string("ministry"), std::string("op1"),
-                                  link_id}) {
+    for (const std::string& id :
+         {std::string("ministry"), std::string("op1"), link_id}) {
       BOOST_TEST_REQUIRE(fed.Start(id), fed.Log(id));
     }
   }
@@ -116,8 +116,10 @@ BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
 
   // kz: op1 reports a theft and a loss; the ministry keeps its registry
   // and blocks an unregistered device.
-  BOOST_TEST_REQUIRE(kz.fed.Submit("op1", "block", "stolen", {stolen}).exit_code == 0);
-  BOOST_TEST_REQUIRE(kz.fed.Submit("op1", "block", "lost", {lost}).exit_code == 0);
+  BOOST_TEST_REQUIRE(
+      kz.fed.Submit("op1", "block", "stolen", {stolen}).exit_code == 0);
+  BOOST_TEST_REQUIRE(kz.fed.Submit("op1", "block", "lost", {lost}).exit_code ==
+                     0);
   BOOST_TEST_REQUIRE(
       kz.fed.Submit("ministry", "register", "registry", {registered})
           .exit_code == 0);
@@ -131,13 +133,14 @@ BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
 
   // uz's link node in kz receives the stolen and lost blocks through the
   // export log, and they only greylist there: foreign-stolen devices.
-  BOOST_TEST_REQUIRE(TestFederation::WaitFor(
-      [&] {
-        return Verdict(kz.fed, "uz-link", stolen) == "GREYLISTED" &&
-               Verdict(kz.fed, "uz-link", lost) == "GREYLISTED";
-      },
-      seconds(20)),
-                     kz.fed.Log("uz-link"));
+  BOOST_TEST_REQUIRE(
+      TestFederation::WaitFor(
+          [&] {
+            return Verdict(kz.fed, "uz-link", stolen) == "GREYLISTED" &&
+                   Verdict(kz.fed, "uz-link", lost) == "GREYLISTED";
+          },
+          seconds(20)),
+      kz.fed.Log("uz-link"));
   nlohmann::json check = CheckJson(kz.fed, "uz-link", stolen);
   BOOST_TEST(check["rule"] == "grey-block");
   BOOST_TEST_REQUIRE(check["causes"].size() == 1u);
@@ -170,7 +173,8 @@ BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
   BOOST_TEST(LogSize(kz.fed, "op1", kz.ExportOrigin()) == 0u);
 
   // Cleared in kz: cleared across the link.
-  BOOST_TEST_REQUIRE(kz.fed.Submit("op1", "clear", "stolen", {stolen}).exit_code == 0);
+  BOOST_TEST_REQUIRE(
+      kz.fed.Submit("op1", "clear", "stolen", {stolen}).exit_code == 0);
   BOOST_TEST_REQUIRE(TestFederation::WaitFor(
       [&] { return Verdict(kz.fed, "uz-link", stolen) == "WHITELISTED"; },
       seconds(20)));
@@ -178,11 +182,13 @@ BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
   BOOST_TEST(LogSize(kz.fed, "uz-link", kz.ExportOrigin()) == 3u);
 
   // The other way: a theft in uz reaches kz's link node in uz.
-  BOOST_TEST_REQUIRE(uz.fed.Submit("op1", "block", "stolen", {imeis[4]}).exit_code == 0);
-  BOOST_TEST_REQUIRE(TestFederation::WaitFor(
-      [&] { return Verdict(uz.fed, "kz-link", imeis[4]) == "GREYLISTED"; },
-      seconds(20)),
-                     uz.fed.Log("kz-link"));
+  BOOST_TEST_REQUIRE(
+      uz.fed.Submit("op1", "block", "stolen", {imeis[4]}).exit_code == 0);
+  BOOST_TEST_REQUIRE(
+      TestFederation::WaitFor(
+          [&] { return Verdict(uz.fed, "kz-link", imeis[4]) == "GREYLISTED"; },
+          seconds(20)),
+      uz.fed.Log("kz-link"));
   BOOST_TEST(Verdict(uz.fed, "kz-link", stolen) == "WHITELISTED");
 
   // A link node submits what its link imports: FOREIGN_STOLEN, which every
@@ -207,7 +213,8 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
   kz.Join();
   kz.StartAll();
   const std::vector<std::string> imeis = SequentialImeis(35209900176200, 3);
-  BOOST_TEST_REQUIRE(kz.fed.Submit("op1", "block", "stolen", {imeis[0]}).exit_code == 0);
+  BOOST_TEST_REQUIRE(
+      kz.fed.Submit("op1", "block", "stolen", {imeis[0]}).exit_code == 0);
   BOOST_TEST_REQUIRE(
       kz.fed.Submit("uz-link", "block", "foreign_stolen", {imeis[1]})
           .exit_code == 0);
@@ -219,9 +226,8 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
       },
       seconds(20)));
 
-  auto channel = node::rpc::PeerChannel(TlsOf(kz.fed.Dir("uz-link")),
-                                        kz.fed.Endpoint("ministry"),
-                                        "ministry");
+  auto channel = node::rpc::PeerChannel(
+      TlsOf(kz.fed.Dir("uz-link")), kz.fed.Endpoint("ministry"), "ministry");
   auto replication = v1::Replication::NewStub(channel);
   auto state_sync = v1::StateSync::NewStub(channel);
   const std::string op1 = "imeisync/kz/op1";
@@ -389,9 +395,9 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
       return replication->GetCheckpoint(&c, req, &cp);
     });
     BOOST_TEST(denied(s), s.error_message());
-    BOOST_TEST(s.error_message().find("has no link for it") !=
-                   std::string::npos,
-               s.error_message());
+    BOOST_TEST(
+        s.error_message().find("has no link for it") != std::string::npos,
+        s.error_message());
     frontier.Clear();
     BOOST_TEST_REQUIRE(WithDeadline([&](grpc::ClientContext& c) {
                          return replication->GetFrontier(
@@ -400,7 +406,8 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
     BOOST_TEST(frontier.origins_size() == 0);
   }
   // No more exporting for it, and nothing of it counts in kz any more.
-  BOOST_TEST_REQUIRE(kz.fed.Submit("op1", "block", "stolen", {imeis[2]}).exit_code == 0);
+  BOOST_TEST_REQUIRE(
+      kz.fed.Submit("op1", "block", "stolen", {imeis[2]}).exit_code == 0);
   BOOST_TEST_REQUIRE(TestFederation::WaitFor(
       [&] { return Verdict(kz.fed, "ministry", imeis[2]) == "BLACKLISTED"; },
       seconds(20)));
@@ -419,18 +426,16 @@ BOOST_AUTO_TEST_CASE(an_entry_the_link_does_not_allow_is_rejected_alike) {
   // (the link imports FOREIGN_STOLEN only) and one allowed entry, signed
   // with its real key: what a misbehaving foreign member would publish.
   {
-    auto config =
-        node::federation::LoadNodeConfig(kz.fed.Config("uz-link"));
+    auto config = node::federation::LoadNodeConfig(kz.fed.Config("uz-link"));
     BOOST_TEST_REQUIRE(config.ok());
     auto node = node::core::Node::Open(*config);
     BOOST_TEST_REQUIRE(node.ok(), node.status().ToString());
-    auto tags = (*node)->Tags(std::vector<std::string>{
-        imeis[0].substr(0, 14), imeis[1].substr(0, 14)});
+    auto tags = (*node)->Tags(std::vector<std::string>{imeis[0].substr(0, 14),
+                                                       imeis[1].substr(0, 14)});
     BOOST_TEST_REQUIRE(tags.ok(), tags.status().ToString());
     const std::vector<node::Entry> entries = {
         {node::Action::kBlock, node::Reason::kStolen, (*tags)[0], 1000},
-        {node::Action::kBlock, node::Reason::kForeignStolen, (*tags)[1],
-         1001}};
+        {node::Action::kBlock, node::Reason::kForeignStolen, (*tags)[1], 1001}};
     Status appended = (*node)->env().Update([&](node::store::WriteTxn& txn) {
       return (*node)->logs().Append(txn, (*node)->origin(), entries).status();
     });
@@ -464,13 +469,13 @@ BOOST_AUTO_TEST_CASE(join_refuses_a_directory_the_bundle_does_not_name) {
   TestFederation other("uz");
   other.Add("ministry", "ministry");
   // Their bundle, our member directory from another federation.
-  CommandResult r = kz.fed.Cli(
-      {"link", "join", "--bundle", other.fed_dir() + "/bundle.toml",
-       "--member-dir", kz.fed.Dir("uz-link")});
+  CommandResult r =
+      kz.fed.Cli({"link", "join", "--bundle", other.fed_dir() + "/bundle.toml",
+                  "--member-dir", kz.fed.Dir("uz-link")});
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(r.err.find("lists no foreign member \"uz-link\"") !=
-                 std::string::npos,
-             r.err);
+  BOOST_TEST(
+      r.err.find("lists no foreign member \"uz-link\"") != std::string::npos,
+      r.err);
   // A bundle whose signature does not verify.
   const std::string copy = kz.fed.path() + "/copy.toml";
   std::string text = ReadText(kz.fed.fed_dir() + "/bundle.toml");
@@ -485,18 +490,17 @@ BOOST_AUTO_TEST_CASE(join_refuses_a_directory_the_bundle_does_not_name) {
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("signature") != std::string::npos, r.err);
   // A link to a member that is not foreign is refused at create.
-  r = kz.fed.Cli({"link", "create", "--dir", kz.fed.fed_dir(), "--id",
-                  "op1", "--endpoint", "127.0.0.1:1", "--out",
-                  kz.fed.path() + "/x"});
+  r = kz.fed.Cli({"link", "create", "--dir", kz.fed.fed_dir(), "--id", "op1",
+                  "--endpoint", "127.0.0.1:1", "--out", kz.fed.path() + "/x"});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("already in the bundle") != std::string::npos, r.err);
   r = kz.fed.Cli({"link", "create", "--dir", kz.fed.fed_dir(), "--id", "y",
                   "--endpoint", "127.0.0.1:1", "--out", kz.fed.path() + "/y",
                   "--export-reasons", "STOLEN,REGISTRY"});
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(r.err.find("export_reasons may not hold REGISTRY") !=
-                 std::string::npos,
-             r.err);
+  BOOST_TEST(
+      r.err.find("export_reasons may not hold REGISTRY") != std::string::npos,
+      r.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

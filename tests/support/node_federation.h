@@ -63,6 +63,8 @@ class NodeFederation {
   node::core::Node& op1() { return *op1_; }
   node::core::Node& op2() { return *op2_; }
   const node::federation::Bundle& bundle() const { return *bundle_; }
+  std::string fed_dir() const { return tmp_.File("fed"); }
+  std::string dir(const std::string& id) const { return tmp_.File(id); }
 
   Hash32 Tag(const std::string& imei) {
     auto tag = op1_->TagOf(node::Imei::Parse(imei)->imei14());

@@ -1,7 +1,9 @@
 #include "node/federation/bundle.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 
+#include "base/base64.h"
 #include "crypto/oprf_key.h"
 
 namespace imeisync::node::federation {
@@ -265,6 +267,113 @@ BOOST_FIXTURE_TEST_CASE(a_new_oprf_key_needs_a_new_epoch, Fixture) {
   salted.version = current.version + 1;
   BOOST_TEST(CheckSuccessor(current, salted).message().find("tag mode") !=
              std::string::npos);
+}
+
+// Make() with foreign member "uz" and its link.
+Bundle MakeLinked(const Fixture& f) {
+  Bundle b = f.Make();
+  b.members.push_back({"uz", Role::kForeign, f.beeline_key.public_key(),
+                       "127.0.0.1:7009", std::nullopt});
+  Link link;
+  link.member = "uz";
+  link.exporter = "ministry";
+  b.links.push_back(link);
+  return b;
+}
+
+BOOST_FIXTURE_TEST_CASE(links_round_trip_with_their_defaults, Fixture) {
+  Bundle b = MakeLinked(*this);
+  b.links[0].export_reasons = {Reason::kStolen};
+  b.links[0].imported = ImportTreatment::kEnforce;
+  const std::string text = FormatBundle(b);
+  auto parsed = ParseBundle(text);
+  BOOST_REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+  BOOST_TEST(FormatBundle(*parsed) == text);
+  BOOST_REQUIRE(parsed->links.size() == 1u);
+  BOOST_TEST((parsed->links[0] == b.links[0]));
+  BOOST_TEST(parsed->FindLink("uz") != nullptr);
+  BOOST_TEST(parsed->FindLink("beeline") == nullptr);
+
+  // Omitted keys take the defaults: STOLEN and LOST out, BLOCK and CLEAR
+  // FOREIGN_STOLEN in, grey-only.
+  std::string minimal = FormatBundle(Make());
+  minimal += "\n[[member]]\nid = \"uz\"\nrole = \"foreign\"\nkey = \"" +
+             Base64Encode(beeline_key.public_key().raw()) +
+             "\"\n\n[[link]]\nmember = \"uz\"\nexporter = \"ministry\"\n";
+  // [[member]] after [policy] is still the root array in TOML.
+  auto defaults = ParseBundle(minimal);
+  BOOST_REQUIRE_MESSAGE(defaults.ok(), defaults.status().message());
+  BOOST_REQUIRE(defaults->links.size() == 1u);
+  const Link& l = defaults->links[0];
+  BOOST_TEST(
+      (l.export_reasons == std::set<Reason>{Reason::kStolen, Reason::kLost}));
+  BOOST_TEST(
+      (l.imports.actions == std::set<Action>{Action::kBlock, Action::kClear}));
+  BOOST_TEST((l.imports.reasons == std::set<Reason>{Reason::kForeignStolen}));
+  BOOST_TEST((l.imported == ImportTreatment::kGreyOnly));
+  BOOST_TEST(!l.oprf_budget.has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_link_narrows_its_member_and_nobody_else, Fixture) {
+  Bundle b = MakeLinked(*this);
+  b.links[0].imports.actions = {Action::kBlock};
+  b.links[0].imports.reasons = {Reason::kForeignStolen, Reason::kStolen};
+  // The role allows BLOCK and CLEAR FOREIGN_STOLEN; the link BLOCK of
+  // FOREIGN_STOLEN or STOLEN: the member may issue what both allow.
+  RolePolicy uz = AllowanceOf(b, *b.FindMember("uz"));
+  BOOST_TEST((uz.actions == std::set<Action>{Action::kBlock}));
+  BOOST_TEST((uz.reasons == std::set<Reason>{Reason::kForeignStolen}));
+  BOOST_TEST((AllowanceOf(b, *b.FindMember("beeline")) ==
+              b.policy.roles.at(Role::kOperator)));
+  // Without a link a foreign member may issue nothing.
+  b.links.clear();
+  RolePolicy none = AllowanceOf(b, *b.FindMember("uz"));
+  BOOST_TEST(none.actions.empty());
+  BOOST_TEST(none.reasons.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(malformed_links_name_the_problem, Fixture) {
+  const std::string good = FormatBundle(MakeLinked(*this));
+  BOOST_REQUIRE(ParseBundle(good).ok());
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = good;
+    const size_t at = t.find(from);
+    BOOST_REQUIRE(at != std::string::npos);
+    return t.replace(at, from.size(), to);
+  };
+  // Errors name the [[link]] table by index and line.
+  const std::string line = std::to_string(
+      1 + std::count(good.begin(), good.begin() + good.find("[[link]]"), '\n'));
+  BOOST_TEST(ParseError(with("member = \"uz\"", "member = \"beeline\"")) ==
+             "bundle: link[0] (line " + line +
+                 "): member \"beeline\" is not a foreign "
+                 "member");
+  BOOST_TEST(
+      ParseError(with("exporter = \"ministry\"", "exporter = \"beeline\"")) ==
+      "bundle: link[0] (line " + line +
+          "): exporter \"beeline\" is not a "
+          "ministry member");
+  BOOST_TEST(ParseError(with("export_reasons = [\"STOLEN\", \"LOST\"]",
+                             "export_reasons = [\"REGISTRY\"]"))
+                 .find("export_reasons may not hold REGISTRY") !=
+             std::string::npos);
+  BOOST_TEST(ParseError(with("import_actions = [\"BLOCK\", \"CLEAR\"]",
+                             "import_actions = [\"ALLOW\"]"))
+                 .find("import_actions may hold only BLOCK and CLEAR, not "
+                       "ALLOW") != std::string::npos);
+  BOOST_TEST(ParseError(with("imported = \"grey-only\"", "imported = \"grey\""))
+                 .find("imported \"grey\" is none of grey-only, enforce, "
+                       "ignore") != std::string::npos);
+  BOOST_TEST(ParseError(with("imported = \"grey-only\"",
+                             "imported = \"grey-only\"\nbudget = 3"))
+                 .find("unknown key link[0].budget") != std::string::npos);
+  BOOST_TEST(ParseError(with("imported = \"grey-only\"",
+                             "imported = \"grey-only\"\noprf_budget = 3"))
+                 .find("oprf_budget is set but mode is salted") !=
+             std::string::npos);
+  BOOST_TEST(ParseError(good + "\n[[link]]\nmember = \"uz\"\nexporter = "
+                               "\"ministry\"\n")
+                 .find("a second link for member \"uz\"") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

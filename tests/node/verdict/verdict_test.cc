@@ -255,6 +255,44 @@ BOOST_AUTO_TEST_CASE(row6_registration_not_required_ignores_first_seen) {
   Expect(D(Open(), {}, local), Verdict::kWhitelisted, Rule::kNothingAgainst);
 }
 
+// Origin rules (docs/links.md): a foreign member's log, or an export log on
+// its link node, counts by its link's treatment, whatever the reason.
+BOOST_AUTO_TEST_CASE(origin_rules_override_the_reason_for_whole_logs) {
+  const std::vector<Register> stolen = {
+      Reg(kUz, Action::kBlock, Reason::kStolen, 10)};
+  // Without a rule, STOLEN is enforced whoever issued it.
+  Expect(D(Open(), stolen), Verdict::kBlacklisted, Rule::kEnforcedBlock);
+  using federation::ImportTreatment;
+  OriginRules grey{{kUz, ImportTreatment::kGreyOnly}};
+  Decision d = Decide(Open(), stolen, {}, kToday, grey);
+  Expect(d, Verdict::kGreylisted, Rule::kGreyBlock);
+  BOOST_TEST((d.basis == std::vector<uint16_t>{0}));
+  OriginRules ignore{{kUz, ImportTreatment::kIgnore}};
+  Expect(Decide(Open(), stolen, {}, kToday, ignore), Verdict::kWhitelisted,
+         Rule::kNothingAgainst);
+  const std::vector<Register> foreign = {
+      Reg(kUz, Action::kBlock, Reason::kForeignStolen, 10)};
+  Expect(Decide(Open(), foreign, {}, kToday, ignore), Verdict::kWhitelisted,
+         Rule::kNothingAgainst);
+  // enforce: as the policy treats the reason (FOREIGN_STOLEN is grey-only).
+  OriginRules enforce{{kUz, ImportTreatment::kEnforce}};
+  Expect(Decide(Open(), foreign, {}, kToday, enforce), Verdict::kGreylisted,
+         Rule::kGreyBlock);
+  Expect(Decide(Open(), stolen, {}, kToday, enforce), Verdict::kBlacklisted,
+         Rule::kEnforcedBlock);
+  // A domestic enforced block beside a grey-only import still blacklists.
+  std::vector<Register> both = stolen;
+  both.push_back(Reg(kBeeline, Action::kBlock, Reason::kStolen, 11));
+  d = Decide(Open(), both, {}, kToday, grey);
+  Expect(d, Verdict::kBlacklisted, Rule::kEnforcedBlock);
+  BOOST_TEST((d.basis == std::vector<uint16_t>{1}));
+  // A ministry ALLOW lifts an imported block too.
+  both = stolen;
+  both.push_back(Reg(kMinistry, Action::kAllow, Reason::kStolen, 12));
+  Expect(Decide(Open(), both, {}, kToday, grey), Verdict::kWhitelisted,
+         Rule::kNothingAgainst);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(laws)

@@ -1,0 +1,173 @@
+// The export log of a link (node/core/exporter.h): one entry per change of
+// the exported set, from domestic logs only, bounded steps that resume
+// where they stopped, and signed checkpoints under the export origin.
+#include "node/core/exporter.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include "base/file_util.h"
+#include "crypto/checkpoint.h"
+#include "crypto/note.h"
+#include "node/core/origin_name.h"
+#include "tests/support/node_federation.h"
+
+namespace imeisync::testing {
+namespace {
+
+using node::Action;
+using node::Entry;
+using node::Reason;
+
+constexpr const char* kExport = "imeisync/kz/ministry/export/uz";
+
+// The fixture's federation with foreign member "uz" linked in, the new
+// bundle held by every node.
+struct LinkedFederation : NodeFederation {
+  LinkedFederation() {
+    node::federation::AddMemberOptions o;
+    o.fed_dir = fed_dir();
+    o.id = "uz";
+    o.role = node::federation::Role::kForeign;
+    o.endpoint = "127.0.0.1:1";
+    o.out_dir = dir("uz");
+    o.link = node::federation::Link{};
+    auto added = node::federation::AddMember(o);
+    BOOST_TEST_REQUIRE(added.ok(), added.status().ToString());
+    auto text = ReadFile(fed_dir() + "/bundle.toml", 1 << 20);
+    auto sig = ReadFile(fed_dir() + "/bundle.toml.sig", 4096);
+    BOOST_TEST_REQUIRE((text.ok() && sig.ok()));
+    for (node::core::Node* n : {&ministry(), &op1(), &op2()}) {
+      REQUIRE_OK(n->OfferBundle(*text, *sig));
+    }
+  }
+
+  // Everything op1 and op2 signed, at the ministry.
+  void PullAll() {
+    for (node::core::Node* n : {&op1(), &op2()}) {
+      if (n->CheckpointNote(n->origin()).ok())
+        Pull(ministry(), *n, n->origin());
+    }
+  }
+
+  std::vector<Entry> Exported() {
+    auto head = ministry().Head(kExport);
+    BOOST_TEST_REQUIRE(head.ok());
+    auto entries = ministry().ReadEntries(kExport, 0, head->size);
+    BOOST_TEST_REQUIRE(entries.ok(), entries.status().ToString());
+    return *entries;
+  }
+
+  node::core::ExportStatus Status(node::core::Exporter& e) {
+    auto s = e.Exports();
+    BOOST_TEST_REQUIRE(s.ok(), s.status().ToString());
+    BOOST_TEST_REQUIRE(s->size() == 1u);
+    return (*s)[0];
+  }
+};
+
+uint64_t Step(node::core::Exporter& e, uint64_t max = 1000) {
+  auto read = e.Step(max);
+  BOOST_TEST_REQUIRE(read.ok(), read.status().ToString());
+  return *read;
+}
+
+BOOST_AUTO_TEST_SUITE(exporter)
+
+BOOST_FIXTURE_TEST_CASE(one_entry_per_change_of_the_exported_set,
+                        LinkedFederation) {
+  node::core::Exporter exporter(ministry(), std::chrono::milliseconds(200),
+                                [](const std::string&) {});
+  const std::string a = "356938035643809", b = "490154203237518",
+                    c = "352099001761481", d = "353915050088816";
+  Submit(op1(), Action::kBlock, Reason::kStolen, a);
+  Submit(op2(), Action::kBlock, Reason::kStolen, a);  // a second source
+  Submit(op1(), Action::kBlock, Reason::kLost, b);
+  Submit(op1(), Action::kBlock, Reason::kStolen, a);  // no change
+  Submit(ministry(), Action::kBlock, Reason::kUnregistered, c);
+  Submit(ministry(), Action::kRegister, Reason::kRegistry, d);
+  PullAll();
+
+  // Bounded: one entry per step reads one domestic entry.
+  BOOST_TEST(Step(exporter, 1) == 1u);
+  BOOST_TEST(Status(exporter).pending == 5u);
+  BOOST_TEST(Step(exporter) == 5u);
+  BOOST_TEST(Step(exporter) == 0u);
+  std::vector<Entry> out = Exported();
+  BOOST_TEST_REQUIRE(out.size() == 2u);
+  // Origins are read in name order: ministry, op1, op2.
+  BOOST_TEST((out[0].action == Action::kBlock));
+  BOOST_TEST((out[0].reason == Reason::kStolen));
+  BOOST_TEST((out[0].tag == Tag(a)));
+  BOOST_TEST(out[0].source == op1().origin());
+  BOOST_TEST((out[1].reason == Reason::kLost));
+  BOOST_TEST((out[1].tag == Tag(b)));
+  node::core::ExportStatus s = Status(exporter);
+  BOOST_TEST(s.exported == 2u);
+  BOOST_TEST(s.pending == 0u);
+  BOOST_TEST(s.signed_size == 0u);
+
+  // op1 clears: op2 still blocks, so the set does not change.
+  Submit(op1(), Action::kClear, Reason::kStolen, a);
+  PullAll();
+  BOOST_TEST(Step(exporter) == 1u);
+  BOOST_TEST(Exported().size() == 2u);
+  // op2 clears the last block: CLEAR, from op2, at op2's time.
+  Submit(op2(), Action::kClear, Reason::kStolen, a);
+  PullAll();
+  BOOST_TEST(Step(exporter) == 1u);
+  out = Exported();
+  BOOST_TEST_REQUIRE(out.size() == 3u);
+  BOOST_TEST((out[2].action == Action::kClear));
+  BOOST_TEST((out[2].tag == Tag(a)));
+  BOOST_TEST(out[2].source == op2().origin());
+  BOOST_TEST(Status(exporter).exported == 1u);
+
+  // Signed under the export origin with the ministry's key.
+  auto notes = exporter.SignCheckpoints();
+  BOOST_TEST_REQUIRE(notes.ok(), notes.status().ToString());
+  BOOST_TEST_REQUIRE(notes->size() == 1u);
+  auto cp = op1().VerifyCheckpoint((*notes)[0]);
+  // op1 may not hold it: export logs are for the link's member only.
+  BOOST_TEST(cp.status().code() == StatusCode::kPermissionDenied,
+             cp.status().ToString());
+  auto parsed = crypto::ParseNote((*notes)[0]);
+  BOOST_TEST_REQUIRE(parsed.ok());
+  auto text = crypto::ParseCheckpointText(parsed->text);
+  BOOST_TEST_REQUIRE(text.ok());
+  BOOST_TEST(text->origin == kExport);
+  BOOST_TEST(text->size == 3u);
+  BOOST_TEST(Status(exporter).signed_size == 3u);
+  auto again = exporter.SignCheckpoints();
+  BOOST_TEST_REQUIRE(again.ok());
+  BOOST_TEST(again->empty());
+
+  // The export log is outside the ministry's state and frontier.
+  auto snap = ministry().Snapshot(false);
+  BOOST_TEST_REQUIRE(snap.ok());
+  for (const auto& o : snap->origins) BOOST_TEST(o.origin != kExport);
+  BOOST_TEST_REQUIRE(snap->exports.size() == 1u);
+  BOOST_TEST(snap->exports[0].origin == kExport);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_new_exporter_resumes_from_its_cursors,
+                        LinkedFederation) {
+  Submit(op1(), Action::kBlock, Reason::kStolen, "356938035643809");
+  PullAll();
+  {
+    node::core::Exporter first(ministry(), std::chrono::milliseconds(200),
+                               [](const std::string&) {});
+    BOOST_TEST(Step(first) == 1u);
+  }
+  Submit(op1(), Action::kBlock, Reason::kStolen, "490154203237518");
+  PullAll();
+  node::core::Exporter second(ministry(), std::chrono::milliseconds(200),
+                              [](const std::string&) {});
+  BOOST_TEST(Status(second).pending == 1u);
+  BOOST_TEST(Step(second) == 1u);
+  BOOST_TEST(Exported().size() == 2u);  // nothing exported twice
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace imeisync::testing
