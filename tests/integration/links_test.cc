@@ -104,6 +104,8 @@ BOOST_AUTO_TEST_SUITE(links)
 BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
   Country kz("kz", "uz-link");
   Country uz("uz", "kz-link");
+  kz.fed.Add("auditor", "auditor", /*listen=*/false);
+  kz.fed.ShareLatestBundle();
   kz.Join();
   uz.Join();
   kz.StartAll();
@@ -171,6 +173,25 @@ BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
   BOOST_TEST(exports["exported"] == 2);
   // ... and no other node holds the export log.
   BOOST_TEST(LogSize(kz.fed, "op1", kz.ExportOrigin()) == 0u);
+  // The lag is in the metrics too.
+  auto config = node::federation::LoadNodeConfig(kz.fed.Config("ministry"));
+  BOOST_TEST_REQUIRE(config.ok());
+  CommandResult metrics = RunCommand(
+      {"/usr/bin/curl", "-s", "http://" + config->http_listen + "/metrics"});
+  BOOST_TEST(metrics.out.find(
+                 "imeisync_export_pending_entries{link=\"uz-link\"} 0") !=
+                 std::string::npos,
+             metrics.out);
+  BOOST_TEST(metrics.out.find(
+                 "imeisync_exported_devices{link=\"uz-link\"} 2") !=
+                 std::string::npos,
+             metrics.out);
+  // An auditor of kz finds the federation sound, link node included: the
+  // export log is not its to check.
+  CommandResult audit =
+      kz.fed.Cli({"audit", "--config", kz.fed.Config("auditor"), "--state-dir",
+                  kz.fed.path() + "/audit-state", "--deep", "--json"});
+  BOOST_TEST(audit.exit_code == 0, audit.out << audit.err);
 
   // Cleared in kz: cleared across the link.
   BOOST_TEST_REQUIRE(
