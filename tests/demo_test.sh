@@ -29,7 +29,9 @@ elapsed=$((SECONDS - start))
 tail -n 1 "$tmp/out" | grep -qx "demo: ok" || { cat "$tmp/out"; fail "no 'demo: ok'"; }
 for want in '"status":"WHITELISTED"' '"status":"BLACKLISTED"' \
             'tele2 comes back' 'state root' 'imported 10000 rows' \
-            'OK: every signature, cosignature and proof checks out'; do
+            'OK: every signature, cosignature and proof checks out' \
+            'ready to act as uz in federation kz' 'export to uz: ' \
+            '"status":"GREYLISTED"'; do
   grep -qF "$want" "$tmp/out" || { cat "$tmp/out"; fail "output lacks $want"; }
 done
 if [[ $mode == oprf ]]; then
