@@ -199,12 +199,19 @@ grpc::Status ReplicationService::GetEntries(
     if (context->IsCancelled()) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     }
-    const uint64_t stop = std::min<uint64_t>(end, at + kEntriesPerChunk);
+    uint64_t stop = std::min<uint64_t>(end, at + kEntriesPerChunk);
     auto entries = node_.ReadEntries(origin, at, stop);
     if (!entries.ok()) return ToGrpc(entries.status());
+    std::string packed = PackEntries(*entries);
+    // Export log entries carry a source and run longer: fewer fit.
+    while (packed.size() > kMaxChunkBytes && stop - at > 1) {
+      stop = at + (stop - at) / 2;
+      entries->resize(stop - at);
+      packed = PackEntries(*entries);
+    }
     v1::EntryChunk chunk;
     chunk.set_first_index(at);
-    chunk.set_entries(PackEntries(*entries));
+    chunk.set_entries(std::move(packed));
     if (stop < end) {
       auto proof = node_.ConsistencyProof(origin, stop, end);
       if (!proof.ok()) return ToGrpc(proof.status());

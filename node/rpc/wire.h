@@ -16,11 +16,11 @@
 
 namespace imeisync::node::rpc {
 
-// Largest EntryChunk.entries: 1 MiB. A chunk of kEntriesPerChunk entries of
-// the largest encoding fits.
+// Largest EntryChunk.entries: 1 MiB. kEntriesPerChunk version-1 entries
+// fill it; a chunk of an export log's longer entries holds fewer (the
+// server halves the count until it fits).
 inline constexpr size_t kMaxChunkBytes = 1 << 20;
-inline constexpr size_t kEntriesPerChunk =
-    kMaxChunkBytes / kMaxEncodedEntrySize;
+inline constexpr size_t kEntriesPerChunk = kMaxChunkBytes / kEncodedEntrySize;
 
 std::string PackEntries(std::span<const Entry> entries);
 // Strict: a truncated last entry, or any entry that DecodeEntry refuses, is

@@ -178,14 +178,14 @@ BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
   BOOST_TEST_REQUIRE(config.ok());
   CommandResult metrics = RunCommand(
       {"/usr/bin/curl", "-s", "http://" + config->http_listen + "/metrics"});
-  BOOST_TEST(metrics.out.find(
-                 "imeisync_export_pending_entries{link=\"uz-link\"} 0") !=
-                 std::string::npos,
-             metrics.out);
-  BOOST_TEST(metrics.out.find(
-                 "imeisync_exported_devices{link=\"uz-link\"} 2") !=
-                 std::string::npos,
-             metrics.out);
+  BOOST_TEST(
+      metrics.out.find("imeisync_export_pending_entries{link=\"uz-link\"} 0") !=
+          std::string::npos,
+      metrics.out);
+  BOOST_TEST(
+      metrics.out.find("imeisync_exported_devices{link=\"uz-link\"} 2") !=
+          std::string::npos,
+      metrics.out);
   // An auditor of kz finds the federation sound, link node included: the
   // export log is not its to check.
   CommandResult audit =
@@ -483,6 +483,27 @@ BOOST_AUTO_TEST_CASE(an_entry_the_link_does_not_allow_is_rejected_alike) {
     BOOST_TEST(Verdict(kz.fed, id, imeis[0]) == "WHITELISTED", id);
     BOOST_TEST(Verdict(kz.fed, id, imeis[1]) == "GREYLISTED", id);
   }
+}
+
+// 30,000 export entries with their sources run past 1 MiB in one chunk of
+// 24,385: the exporter's node sends fewer per chunk, and all arrive.
+BOOST_AUTO_TEST_CASE(a_large_export_crosses_in_chunks_that_fit) {
+  Country kz("kz", "uz-link");
+  kz.Join();
+  kz.StartAll();
+  const std::vector<std::string> imeis = SequentialImeis(35209900200000, 30000);
+  CommandResult r = kz.fed.SubmitStdin("op1", "block", "stolen", imeis);
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST_REQUIRE(TestFederation::WaitFor(
+                         [&] {
+                           return LogSize(kz.fed, "uz-link",
+                                          kz.ExportOrigin()) == 30000;
+                         },
+                         seconds(60)),
+                     kz.fed.Log("uz-link") << kz.fed.Log("ministry"));
+  BOOST_TEST(Verdict(kz.fed, "uz-link", imeis[29999]) == "GREYLISTED");
+  nlohmann::json link = kz.fed.Status("uz-link");
+  BOOST_TEST(link["peers"][0]["rejected_batches"] == 0, link.dump());
 }
 
 BOOST_AUTO_TEST_CASE(join_refuses_a_directory_the_bundle_does_not_name) {

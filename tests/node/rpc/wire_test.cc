@@ -26,7 +26,7 @@ BOOST_AUTO_TEST_CASE(packed_entries_unpack_to_the_same) {
   auto back = UnpackEntries(packed, 0);
   BOOST_TEST_REQUIRE(back.ok());
   BOOST_TEST((*back == entries));
-  BOOST_TEST(kEntriesPerChunk * kMaxEncodedEntrySize <= kMaxChunkBytes);
+  BOOST_TEST(kEntriesPerChunk * kEncodedEntrySize <= kMaxChunkBytes);
 }
 
 BOOST_AUTO_TEST_CASE(export_entries_with_sources_pack_among_plain_ones) {
