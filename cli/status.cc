@@ -104,7 +104,8 @@ nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
                        {"size", e.size()},
                        {"signed_size", e.signed_size()},
                        {"pending_entries", e.pending_entries()},
-                       {"exported", e.exported()}});
+                       {"exported", e.exported()},
+                       {"last_error", e.last_error()}});
   }
   j["exports"] = exports;
   return j;
@@ -138,9 +139,10 @@ std::string ToText(const v1::NodeStatus& s) {
   }
   for (const v1::ExportLogStatus& e : s.exports()) {
     out += "export to " + e.link() + ": " + std::to_string(e.exported()) +
-           " devices exported, log " + std::to_string(e.size()) +
-           " entries (" + std::to_string(e.signed_size()) + " signed), " +
-           std::to_string(e.pending_entries()) + " domestic entries pending\n";
+           " devices exported, log " + std::to_string(e.size()) + " entries (" +
+           std::to_string(e.signed_size()) + " signed), " +
+           std::to_string(e.pending_entries()) + " domestic entries pending" +
+           (e.last_error().empty() ? "" : "; STUCK: " + e.last_error()) + "\n";
   }
   for (const v1::OriginHead& h : s.frontier()) {
     out += "  log " + h.origin() + ": " + std::to_string(h.size()) +

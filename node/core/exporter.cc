@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 
 #include "base/big_endian.h"
 #include "crypto/checkpoint.h"
@@ -45,6 +46,51 @@ Bytes BlockKey(const Bytes& prefix, std::string_view origin) {
   k.push_back(static_cast<uint8_t>(origin.size()));
   k.insert(k.end(), origin.begin(), origin.end());
   return k;
+}
+
+// export_cursors: len(1) link 0x00 -> the export_reasons the log was
+// derived under, one bit per reason value. No origin is empty, so this key
+// is no cursor's.
+Bytes DefinitionKey(std::string_view link) {
+  Bytes k = LinkPrefix(link);
+  k.push_back(0);
+  return k;
+}
+
+uint8_t ReasonMask(const std::set<Reason>& reasons) {
+  uint8_t mask = 0;
+  for (Reason r : reasons) mask |= uint8_t(1u << (static_cast<uint8_t>(r) - 1));
+  return mask;
+}
+
+std::string ReasonList(uint8_t mask) {
+  std::string out;
+  for (uint8_t v = 1; v <= 8; ++v) {
+    if ((mask & (1u << (v - 1))) == 0) continue;
+    if (!out.empty()) out += ",";
+    out += ReasonName(static_cast<Reason>(v));
+  }
+  return out.empty() ? "none" : out;
+}
+
+// FailedPrecondition if the export log of `link` was derived under other
+// export_reasons than the bundle's now; records them the first time.
+Status CheckDefinition(store::WriteTxn& txn, store::Db cursors,
+                       const federation::Link& link) {
+  const uint8_t want = ReasonMask(link.export_reasons);
+  const Bytes key = DefinitionKey(link.member);
+  auto v = txn.Get(cursors, key);
+  if (!v.ok()) {
+    if (v.status().code() != StatusCode::kNotFound) return v.status();
+    return txn.Put(cursors, key, Bytes{want});
+  }
+  if (v->size() != 1) return DataLoss("malformed export definition record");
+  if ((*v)[0] == want) return Status::Ok();
+  return FailedPrecondition(
+      "the export log of link " + link.member + " was derived for " +
+      ReasonList((*v)[0]) + ", the bundle now exports " + ReasonList(want) +
+      ": an export log cannot be re-derived in place. Nothing is exported "
+      "for this link; link the regulator again under a new member id");
 }
 
 bool StartsWith(ByteView key, const Bytes& prefix) {
@@ -146,6 +192,7 @@ void Exporter::Notify() {
 }
 
 void Exporter::Run() {
+  std::string last_logged;
   std::unique_lock lock(mu_);
   while (!stop_) {
     cv_.wait_for(lock, interval_, [&] { return stop_ || dirty_; });
@@ -172,9 +219,11 @@ void Exporter::Run() {
         failed = notes.status();
       }
     }
-    if (!failed.ok()) {
+    // Logged when it changes, not every interval.
+    if (!failed.ok() && failed.ToString() != last_logged) {
       spdlog::error("export: {}; retrying", failed.ToString());
     }
+    last_logged = failed.ok() ? "" : failed.ToString();
     lock.lock();
   }
 }
@@ -189,12 +238,14 @@ Result<uint64_t> Exporter::Step(uint64_t max_entries) {
                             node_.env().Database(kExporterDatabases[1]));
   const replication::OriginLogs& logs = node_.logs();
   uint64_t total = 0;
+  imeisync::Status first_error;
   for (const federation::Link& link : links) {
     const std::string export_origin =
         ExportOriginName(b.federation, node_.id(), link.member);
     uint64_t read = 0;
     Status written = node_.env().Update([&](store::WriteTxn& txn) -> Status {
       read = 0;
+      IMEISYNC_RETURN_IF_ERROR(CheckDefinition(txn, cursors, link));
       IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
       std::vector<Entry> emitted;
       for (const auto& [origin, head] : frontier) {
@@ -255,11 +306,24 @@ Result<uint64_t> Exporter::Step(uint64_t max_entries) {
       }
       return Status::Ok();
     });
+    {
+      std::lock_guard lock(errors_mu_);
+      if (written.ok()) {
+        errors_.erase(link.member);
+      } else {
+        errors_[link.member] = written.ToString();
+      }
+    }
     if (!written.ok()) {
-      return written.WithContext("export log " + export_origin);
+      // The other links go on; this one is retried each step.
+      if (first_error.ok()) {
+        first_error = written.WithContext("export log " + export_origin);
+      }
+      continue;
     }
     total += read;
   }
+  if (total == 0 && !first_error.ok()) return first_error;
   return total;
 }
 
@@ -334,6 +398,11 @@ Result<std::vector<ExportStatus>> Exporter::Exports() {
     }
     IMEISYNC_ASSIGN_OR_RETURN(
         s.exported, CountUnder(txn, blocks, LinkPrefix(link.member), true));
+    {
+      std::lock_guard lock(errors_mu_);
+      auto e = errors_.find(link.member);
+      if (e != errors_.end()) s.error = e->second;
+    }
     out.push_back(std::move(s));
   }
   return out;

@@ -30,6 +30,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -52,6 +53,7 @@ struct ExportStatus {
   // Domestic entries not yet read into it: the export's lag, in entries.
   uint64_t pending = 0;
   uint64_t exported = 0;  // (tag, reason) pairs in the exported set now
+  std::string error;      // why the last step of this link failed; "" if not
 };
 
 class Exporter {
@@ -71,7 +73,11 @@ class Exporter {
 
   // Reads up to `max_entries` unread domestic entries per link into the
   // export logs, one write transaction per link. Returns how many entries
-  // were read; 0 when every export log is current.
+  // were read; 0 when every export log is current. A link that fails does
+  // not hold the others back: its error is in Exports(), and returned
+  // when no other link made progress. FailedPrecondition, exporting
+  // nothing for the link, when its export_reasons are not those its log
+  // was derived under (bundle.h CheckSuccessor refuses such a change).
   Result<uint64_t> Step(uint64_t max_entries);
   // Signs a checkpoint of every export log that grew since its last one.
   // Returns the new notes.
@@ -86,6 +92,8 @@ class Exporter {
   const std::chrono::milliseconds interval_;
   const std::function<void(const std::string&)> on_signed_;
   std::mutex sign_mu_;  // one SignCheckpoints() at a time
+  std::mutex errors_mu_;
+  std::map<std::string, std::string> errors_;  // link -> last step error
 
   std::mutex mu_;
   std::condition_variable cv_;

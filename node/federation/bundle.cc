@@ -610,6 +610,18 @@ Status CheckSuccessor(const Bundle& current, const Bundle& candidate) {
         std::to_string(candidate.epoch) +
         "): nodes would keep tags cached under the old key");
   }
+  // An export log is derived once, entry by entry: it cannot be re-derived
+  // under other reasons in place (docs/links.md "Change a link").
+  for (const Link& now : current.links) {
+    const Link* next = candidate.FindLink(now.member);
+    if (next != nullptr && next->exporter == now.exporter &&
+        next->export_reasons != now.export_reasons) {
+      return FailedPrecondition(
+          "bundle changes what the link of " + now.member +
+          " exports: its export log cannot be re-derived in place; link the "
+          "foreign regulator again under a new member id");
+    }
+  }
   return Status::Ok();
 }
 

@@ -173,8 +173,10 @@ Status VerifyBundleSignature(std::string_view toml_text,
 // Decides whether `candidate` (already parsed, signature checked against
 // `current`'s federation key) may replace `current`. FailedPrecondition for
 // an older or equal version, another federation id, another mode, an
-// earlier epoch, or a new OPRF key in the same epoch: within one chain of
-// bundles each epoch has one key, which the tag cache relies on.
+// earlier epoch, a new OPRF key in the same epoch (within one chain of
+// bundles each epoch has one key, which the tag cache relies on), or new
+// export_reasons for a link that keeps its member and exporter (its export
+// log cannot be re-derived in place).
 Status CheckSuccessor(const Bundle& current, const Bundle& candidate);
 
 }  // namespace imeisync::node::federation

@@ -404,6 +404,7 @@ void Daemon::FillStatus(v1::NodeStatus* status) {
     out->set_signed_size(e.signed_size);
     out->set_pending_entries(e.pending);
     out->set_exported(e.exported);
+    out->set_last_error(e.error);
   }
 }
 

@@ -4,9 +4,11 @@
 #include "node/core/exporter.h"
 
 #include <boost/test/unit_test.hpp>
+#include <functional>
 
 #include "base/file_util.h"
 #include "crypto/checkpoint.h"
+#include "crypto/ed25519.h"
 #include "crypto/note.h"
 #include "node/core/origin_name.h"
 #include "tests/support/node_federation.h"
@@ -41,6 +43,28 @@ struct LinkedFederation : NodeFederation {
     }
   }
 
+  // FED's bundle with `edit` applied at the next version, signed and given
+  // to the ministry.
+  imeisync::Status Reissue(
+      const std::function<void(node::federation::Bundle&)>& edit) {
+    auto b = node::federation::LoadFederationBundle(fed_dir());
+    BOOST_TEST_REQUIRE(b.ok(), b.status().ToString());
+    edit(*b);
+    b->version += 1;
+    auto key =
+        crypto::Ed25519PrivateKey::LoadPem(fed_dir() + "/federation.key");
+    BOOST_TEST_REQUIRE(key.ok());
+    const std::string text = node::federation::FormatBundle(*b);
+    const std::string sig = node::federation::SignBundle(text, *key);
+    BOOST_TEST_REQUIRE(WriteFileAtomic(fed_dir() + "/bundle.toml",
+                                       AsBytes(text), 0644, Overwrite::kYes)
+                           .ok());
+    BOOST_TEST_REQUIRE(WriteFileAtomic(fed_dir() + "/bundle.toml.sig",
+                                       AsBytes(sig), 0644, Overwrite::kYes)
+                           .ok());
+    return ministry().OfferBundle(text, sig).status();
+  }
+
   // Everything op1 and op2 signed, at the ministry.
   void PullAll() {
     for (node::core::Node* n : {&op1(), &op2()}) {
@@ -57,7 +81,7 @@ struct LinkedFederation : NodeFederation {
     return *entries;
   }
 
-  node::core::ExportStatus Status(node::core::Exporter& e) {
+  node::core::ExportStatus ExportOf(node::core::Exporter& e) {
     auto s = e.Exports();
     BOOST_TEST_REQUIRE(s.ok(), s.status().ToString());
     BOOST_TEST_REQUIRE(s->size() == 1u);
@@ -89,7 +113,7 @@ BOOST_FIXTURE_TEST_CASE(one_entry_per_change_of_the_exported_set,
 
   // Bounded: one entry per step reads one domestic entry.
   BOOST_TEST(Step(exporter, 1) == 1u);
-  BOOST_TEST(Status(exporter).pending == 5u);
+  BOOST_TEST(ExportOf(exporter).pending == 5u);
   BOOST_TEST(Step(exporter) == 5u);
   BOOST_TEST(Step(exporter) == 0u);
   std::vector<Entry> out = Exported();
@@ -101,7 +125,7 @@ BOOST_FIXTURE_TEST_CASE(one_entry_per_change_of_the_exported_set,
   BOOST_TEST(out[0].source == op1().origin());
   BOOST_TEST((out[1].reason == Reason::kLost));
   BOOST_TEST((out[1].tag == Tag(b)));
-  node::core::ExportStatus s = Status(exporter);
+  node::core::ExportStatus s = ExportOf(exporter);
   BOOST_TEST(s.exported == 2u);
   BOOST_TEST(s.pending == 0u);
   BOOST_TEST(s.signed_size == 0u);
@@ -120,7 +144,7 @@ BOOST_FIXTURE_TEST_CASE(one_entry_per_change_of_the_exported_set,
   BOOST_TEST((out[2].action == Action::kClear));
   BOOST_TEST((out[2].tag == Tag(a)));
   BOOST_TEST(out[2].source == op2().origin());
-  BOOST_TEST(Status(exporter).exported == 1u);
+  BOOST_TEST(ExportOf(exporter).exported == 1u);
 
   // Signed under the export origin with the ministry's key.
   auto notes = exporter.SignCheckpoints();
@@ -136,7 +160,7 @@ BOOST_FIXTURE_TEST_CASE(one_entry_per_change_of_the_exported_set,
   BOOST_TEST_REQUIRE(text.ok());
   BOOST_TEST(text->origin == kExport);
   BOOST_TEST(text->size == 3u);
-  BOOST_TEST(Status(exporter).signed_size == 3u);
+  BOOST_TEST(ExportOf(exporter).signed_size == 3u);
   auto again = exporter.SignCheckpoints();
   BOOST_TEST_REQUIRE(again.ok());
   BOOST_TEST(again->empty());
@@ -162,9 +186,49 @@ BOOST_FIXTURE_TEST_CASE(a_new_exporter_resumes_from_its_cursors,
   PullAll();
   node::core::Exporter second(ministry(), std::chrono::milliseconds(200),
                               [](const std::string&) {});
-  BOOST_TEST(Status(second).pending == 1u);
+  BOOST_TEST(ExportOf(second).pending == 1u);
   BOOST_TEST(Step(second) == 1u);
   BOOST_TEST(Exported().size() == 2u);  // nothing exported twice
+}
+
+BOOST_FIXTURE_TEST_CASE(an_export_is_never_re_derived_under_other_reasons,
+                        LinkedFederation) {
+  node::core::Exporter exporter(ministry(), std::chrono::milliseconds(200),
+                                [](const std::string&) {});
+  Submit(op1(), Action::kBlock, Reason::kLost, "356938035643809");
+  PullAll();
+  BOOST_TEST(Step(exporter) == 1u);
+  // A bundle that changes what the link exports is refused outright.
+  imeisync::Status s = Reissue([](node::federation::Bundle& b) {
+    b.links[0].export_reasons = {Reason::kStolen};
+  });
+  BOOST_TEST(s.code() == StatusCode::kFailedPrecondition, s.ToString());
+  BOOST_TEST(s.message().find("changes what the link of uz exports") !=
+                 std::string::npos,
+             s.ToString());
+  // Removed, then back with other reasons: the exporter refuses to go on
+  // under them, and says why in its status.
+  BOOST_TEST_REQUIRE(
+      Reissue([](node::federation::Bundle& b) { b.links.clear(); }).ok());
+  BOOST_TEST_REQUIRE(Reissue([](node::federation::Bundle& b) {
+                       node::federation::Link link;
+                       link.member = "uz";
+                       link.exporter = "ministry";
+                       link.export_reasons = {Reason::kStolen};
+                       b.links.push_back(link);
+                     }).ok());
+  Submit(op1(), Action::kBlock, Reason::kStolen, "490154203237518");
+  PullAll();
+  auto read = exporter.Step(1000);
+  BOOST_TEST(read.status().code() == StatusCode::kFailedPrecondition,
+             read.status().ToString());
+  node::core::ExportStatus st = ExportOf(exporter);
+  BOOST_TEST(
+      st.error.find("was derived for STOLEN,LOST, the bundle now exports "
+                    "STOLEN") != std::string::npos,
+      st.error);
+  BOOST_TEST(st.pending == 1u);
+  BOOST_TEST(Exported().size() == 1u);  // nothing more exported
 }
 
 BOOST_AUTO_TEST_SUITE_END()
