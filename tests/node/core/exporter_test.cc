@@ -231,6 +231,51 @@ BOOST_FIXTURE_TEST_CASE(an_export_is_never_re_derived_under_other_reasons,
   BOOST_TEST(Exported().size() == 1u);  // nothing more exported
 }
 
+BOOST_FIXTURE_TEST_CASE(the_link_node_takes_the_export_and_nothing_else,
+                        LinkedFederation) {
+  node::core::Exporter exporter(ministry(), std::chrono::milliseconds(200),
+                                [](const std::string&) {});
+  Submit(op1(), Action::kBlock, Reason::kStolen, "356938035643809");
+  PullAll();
+  BOOST_TEST(Step(exporter) == 1u);
+  auto notes = exporter.SignCheckpoints();
+  BOOST_TEST_REQUIRE(notes.ok());
+  BOOST_TEST_REQUIRE(notes->size() == 1u);
+  auto config = node::federation::LoadNodeConfig(dir("uz") + "/node.toml");
+  BOOST_TEST_REQUIRE(config.ok());
+  auto uz = node::core::Node::Open(*config);
+  BOOST_TEST_REQUIRE(uz.ok(), uz.status().ToString());
+
+  // A checkpoint of the export log signed by any key but the exporter's
+  // is refused.
+  auto op1_key = crypto::Ed25519PrivateKey::LoadPem(dir("op1") + "/node.key");
+  BOOST_TEST_REQUIRE(op1_key.ok());
+  auto forger = crypto::NoteSigner::Create(kExport, *std::move(op1_key));
+  BOOST_TEST_REQUIRE(forger.ok());
+  auto genuine = crypto::ParseNote((*notes)[0]);
+  BOOST_TEST_REQUIRE(genuine.ok());
+  crypto::Note forged{genuine->text, {forger->Sign(genuine->text)}};
+  auto refused = (*uz)->VerifyCheckpoint(crypto::FormatNote(forged));
+  BOOST_TEST(refused.status().code() == StatusCode::kInvalidArgument,
+             refused.status().ToString());
+  // Nor will it hold an operator's log.
+  auto op1_note = op1().CheckpointNote(op1().origin());
+  BOOST_TEST_REQUIRE(op1_note.ok());
+  auto not_ours = (*uz)->VerifyCheckpoint(*op1_note);
+  BOOST_TEST(not_ours.status().code() == StatusCode::kPermissionDenied,
+             not_ours.status().ToString());
+
+  // The genuine one applies; the block is there, under the export origin.
+  Pull(**uz, ministry(), kExport);
+  auto txn = (*uz)->env().BeginRead();
+  BOOST_TEST_REQUIRE(txn.ok());
+  auto regs = (*uz)->fold().RegistersOf(*txn, Tag("356938035643809"));
+  BOOST_TEST_REQUIRE(regs.ok());
+  BOOST_TEST_REQUIRE(regs->size() == 1u);
+  BOOST_TEST((*regs)[0].origin == kExport);
+  BOOST_TEST((*regs)[0].entry.source == op1().origin());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
