@@ -195,6 +195,23 @@ BOOST_FIXTURE_TEST_CASE(oprf_table_round_trips_and_sets_budgets, Fixture) {
   BOOST_TEST(OprfBudget(*parsed, *parsed->FindMember("ministry")) == 0u);
   BOOST_TEST(OprfBudget(*parsed, *parsed->FindMember("auditor")) == 0u);
   BOOST_TEST(OprfBudget(Make(), *parsed->FindMember("beeline")) == 0u);
+
+  // A linked foreign member: its link's budget wins over its own, which
+  // wins over the default.
+  b.members.push_back(
+      {"uz", Role::kForeign, beeline_key.public_key(), "", uint64_t{50}});
+  Link link;
+  link.member = "uz";
+  link.exporter = "ministry";
+  b.links.push_back(link);
+  auto linked = ParseBundle(FormatBundle(b));
+  BOOST_TEST_REQUIRE(linked.ok(), linked.status().ToString());
+  BOOST_TEST(OprfBudget(*linked, *linked->FindMember("uz")) == 50u);
+  b.links[0].oprf_budget = 9;
+  linked = ParseBundle(FormatBundle(b));
+  BOOST_TEST_REQUIRE(linked.ok(), linked.status().ToString());
+  BOOST_TEST(linked->links[0].oprf_budget == std::optional<uint64_t>(9));
+  BOOST_TEST(OprfBudget(*linked, *linked->FindMember("uz")) == 9u);
 }
 
 BOOST_FIXTURE_TEST_CASE(oprf_table_is_checked, Fixture) {
