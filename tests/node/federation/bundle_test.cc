@@ -210,7 +210,7 @@ BOOST_FIXTURE_TEST_CASE(oprf_table_round_trips_and_sets_budgets, Fixture) {
   b.links[0].oprf_budget = 9;
   linked = ParseBundle(FormatBundle(b));
   BOOST_TEST_REQUIRE(linked.ok(), linked.status().ToString());
-  BOOST_TEST(linked->links[0].oprf_budget == std::optional<uint64_t>(9));
+  BOOST_TEST((linked->links[0].oprf_budget == std::optional<uint64_t>(9)));
   BOOST_TEST(OprfBudget(*linked, *linked->FindMember("uz")) == 9u);
 }
 
