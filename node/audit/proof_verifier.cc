@@ -20,12 +20,13 @@ Status Fail(const std::string& context, const std::string& what) {
   return InvalidArgument(context + ": " + what);
 }
 
-// The member `origin` names in `bundle`.
+// The member `origin` names in `bundle`: the signer of a member's log, or
+// of an export log (docs/links.md).
 Result<const federation::Member*> MemberOf(const federation::Bundle& bundle,
                                            const std::string& origin) {
-  IMEISYNC_ASSIGN_OR_RETURN(std::string id,
-                            core::OriginNode(bundle.federation, origin));
-  const federation::Member* m = bundle.FindMember(id);
+  IMEISYNC_ASSIGN_OR_RETURN(core::OriginParts parts,
+                            core::ParseOrigin(bundle.federation, origin));
+  const federation::Member* m = bundle.FindMember(parts.node);
   if (m == nullptr) {
     return InvalidArgument("\"" + origin.substr(0, 80) +
                            "\" names no member of bundle version " +
@@ -154,6 +155,14 @@ Status CheckConsistency(const crypto::Checkpoint& cp,
 std::string SlotName(size_t slot) {
   return std::string(ReasonName(SlotReason(slot))) + " " +
          std::string(KindName(SlotKind(slot)));
+}
+
+// The id of the node that signed `head`, or "" if it names none: on a
+// link's own node its export log counts grey-only (core::ImportRules).
+std::string ProverId(const federation::Bundle& bundle,
+                     const core::StateHead& head) {
+  auto id = core::OriginNode(bundle.federation, head.node_origin);
+  return id.ok() ? *id : "";
 }
 
 }  // namespace
@@ -288,7 +297,7 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
   const verdict::Decision d =
       verdict::Decide(bundle.policy, counted, verdict::LocalFacts{},
                       verdict::DayOf(out.head.time_ms),
-                      core::ImportRules(bundle, /*self=*/""));
+                      core::ImportRules(bundle, ProverId(bundle, out.head)));
   out.verdict = d.verdict;
   out.rule = d.rule;
   for (uint16_t b : d.basis) out.registers[counted_at[b]].basis = true;

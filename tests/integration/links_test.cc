@@ -148,6 +148,18 @@ BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
   BOOST_TEST_REQUIRE(check["causes"].size() == 1u);
   BOOST_TEST(check["causes"][0]["origin"] == kz.ExportOrigin());
   BOOST_TEST(check["causes"][0]["action"] == "BLOCK");
+  // The link node proves its verdict like any node, and the proof checks
+  // out offline against kz's bundle.
+  const std::string proof = kz.fed.path() + "/link-proof.json";
+  CommandResult proved =
+      kz.fed.Cli({"prove", "--config", kz.fed.Config("uz-link"), "--imei",
+                  stolen, "--out", proof});
+  BOOST_TEST_REQUIRE(proved.exit_code == 0, proved.err);
+  CommandResult verified = kz.fed.Cli(
+      {"verify-proof", "--bundle", kz.fed.fed_dir() + "/bundle.toml", proof});
+  BOOST_TEST(verified.exit_code == 0, verified.out << verified.err);
+  BOOST_TEST(verified.out.rfind("GREYLISTED (grey-block)", 0) == 0,
+             verified.out);
   // The registry and the UNREGISTERED block never cross.
   BOOST_TEST(Verdict(kz.fed, "uz-link", unregistered) == "WHITELISTED");
   BOOST_TEST(Verdict(kz.fed, "uz-link", registered) == "WHITELISTED");
