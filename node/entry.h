@@ -15,6 +15,7 @@
 #ifndef IMEISYNC_NODE_ENTRY_H_
 #define IMEISYNC_NODE_ENTRY_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,9 +53,9 @@ std::string_view ReasonName(Reason r);
 std::optional<Action> ParseAction(std::string_view name);
 std::optional<Reason> ParseReason(std::string_view name);
 
-inline constexpr uint8_t kEntryVersion = 1;          // no source
-inline constexpr uint8_t kSourcedEntryVersion = 2;    // with a source
-inline constexpr size_t kEncodedEntrySize = 43;       // version 1
+inline constexpr uint8_t kEntryVersion = 1;         // no source
+inline constexpr uint8_t kSourcedEntryVersion = 2;  // with a source
+inline constexpr size_t kEncodedEntrySize = 43;     // version 1
 inline constexpr size_t kMaxSourceSize = 255;
 inline constexpr size_t kMaxEncodedEntrySize = 44 + kMaxSourceSize;
 // issued_at_ms must fit a signed 64-bit integer, as protobuf int64 and most
@@ -74,6 +75,14 @@ struct Entry {
 };
 
 using EncodedEntry = Bytes;
+
+// Whether `origin` names an export log: "imeisync/<federation>/<node>/
+// export/<link>" has more than the two '/' of a member's log
+// "imeisync/<federation>/<node>" (ids hold no '/'). Export logs alone hold
+// entries with a source.
+inline bool IsExportOrigin(std::string_view origin) {
+  return std::count(origin.begin(), origin.end(), '/') > 2;
+}
 
 // The canonical bytes of `e`: version 1 when e.source is empty, else 2.
 // REQUIRES: e.issued_at_ms <= kMaxIssuedAtMs, e.source.size() <= 255.

@@ -215,7 +215,10 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
     } else if (!o.consistency.empty()) {
       return Fail(where, "a consistency proof without a checkpoint");
     }
-    const bool witnessed = quorum == 0 || po.witnesses.size() >= quorum;
+    // An export log has no witnesses but its link node, which counts it on
+    // the exporter's signature alone (core::Node::CountedSize).
+    const bool witnessed = quorum == 0 || po.witnesses.size() >= quorum ||
+                           IsExportOrigin(f.origin);
     if (o.slots.size() != kSlotsPerOrigin) {
       return Fail(where, std::to_string(o.slots.size()) + " slots, need " +
                              std::to_string(kSlotsPerOrigin));
@@ -294,10 +297,17 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
         "the proof holds more registers than a verdict "
         "can weigh");
   }
-  const verdict::Decision d =
-      verdict::Decide(bundle.policy, counted, verdict::LocalFacts{},
-                      verdict::DayOf(out.head.time_ms),
-                      core::ImportRules(bundle, ProverId(bundle, out.head)));
+  // As the prover's own checks decide (core::DeviceChecks): a link's node
+  // holds no registry, so registration does not count there.
+  const std::string prover = ProverId(bundle, out.head);
+  federation::Policy policy = bundle.policy;
+  if (const federation::Member* m = bundle.FindMember(prover);
+      m != nullptr && m->role == federation::Role::kForeign) {
+    policy.registration_required = false;
+  }
+  const verdict::Decision d = verdict::Decide(
+      policy, counted, verdict::LocalFacts{}, verdict::DayOf(out.head.time_ms),
+      core::ImportRules(bundle, prover));
   out.verdict = d.verdict;
   out.rule = d.rule;
   for (uint16_t b : d.basis) out.registers[counted_at[b]].basis = true;

@@ -42,9 +42,15 @@ Result<ReplayResult> ReplayState(
                             state::StateFold::Open(*env));
   ReplayResult result;
   for (const core::FrontierEntry& f : frontier) {
+    // As a node folds it (core::Node::FoldNew): the origin's allowance,
+    // narrowed by its link for a foreign member.
     federation::Role role = federation::Role::kAuditor;
+    federation::Policy policy;
     if (auto id = core::OriginNode(bundle.federation, f.origin); id.ok()) {
-      if (const federation::Member* m = bundle.FindMember(*id)) role = m->role;
+      if (const federation::Member* m = bundle.FindMember(*id)) {
+        role = m->role;
+        policy.roles[role] = federation::AllowanceOf(bundle, *m);
+      }
     }
     merkle::CompactRange range;
     std::vector<Entry> pending;
@@ -52,8 +58,7 @@ Result<ReplayResult> ReplayState(
     auto flush = [&]() -> Status {
       if (pending.empty()) return Status::Ok();
       IMEISYNC_RETURN_IF_ERROR(env->Update([&](store::WriteTxn& txn) {
-        return fold.Fold(txn, bundle.policy, role, f.origin, folded, pending)
-            .status();
+        return fold.Fold(txn, policy, role, f.origin, folded, pending).status();
       }));
       folded += pending.size();
       pending.clear();

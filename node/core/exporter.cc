@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "base/big_endian.h"
@@ -48,9 +49,10 @@ Bytes BlockKey(const Bytes& prefix, std::string_view origin) {
   return k;
 }
 
-// export_cursors: len(1) link 0x00 -> the export_reasons the log was
-// derived under, one bit per reason value. No origin is empty, so this key
-// is no cursor's.
+// export_cursors: len(1) link 0x00 -> mask(1) exported(8): the
+// export_reasons the log was derived under, one bit per reason value, and
+// how many (tag, reason) pairs are exported now. No origin is empty, so
+// this key is no cursor's.
 Bytes DefinitionKey(std::string_view link) {
   Bytes k = LinkPrefix(link);
   k.push_back(0);
@@ -73,22 +75,45 @@ std::string ReasonList(uint8_t mask) {
   return out.empty() ? "none" : out;
 }
 
-// FailedPrecondition if the export log of `link` was derived under other
-// export_reasons than the bundle's now; records them the first time.
-Status CheckDefinition(store::WriteTxn& txn, store::Db cursors,
-                       const federation::Link& link) {
-  const uint8_t want = ReasonMask(link.export_reasons);
-  const Bytes key = DefinitionKey(link.member);
-  auto v = txn.Get(cursors, key);
+struct Definition {
+  uint8_t mask = 0;
+  uint64_t exported = 0;
+};
+
+Result<std::optional<Definition>> ReadDefinition(const store::Txn& txn,
+                                                 store::Db cursors,
+                                                 std::string_view link) {
+  auto v = txn.Get(cursors, DefinitionKey(link));
   if (!v.ok()) {
-    if (v.status().code() != StatusCode::kNotFound) return v.status();
-    return txn.Put(cursors, key, Bytes{want});
+    if (v.status().code() == StatusCode::kNotFound) {
+      return std::optional<Definition>();
+    }
+    return v.status();
   }
-  if (v->size() != 1) return DataLoss("malformed export definition record");
-  if ((*v)[0] == want) return Status::Ok();
+  if (v->size() != 9) return DataLoss("malformed export definition record");
+  return std::optional<Definition>(Definition{(*v)[0], LoadU64(v->subspan(1))});
+}
+
+Status WriteDefinition(store::WriteTxn& txn, store::Db cursors,
+                       std::string_view link, const Definition& d) {
+  Bytes v{d.mask};
+  AppendU64(v, d.exported);
+  return txn.Put(cursors, DefinitionKey(link), v);
+}
+
+// The definition the export log of `link` was derived under: the first
+// time, the bundle's. FailedPrecondition if the bundle now exports other
+// reasons.
+Result<Definition> CheckDefinition(const store::Txn& txn, store::Db cursors,
+                                   const federation::Link& link) {
+  const uint8_t want = ReasonMask(link.export_reasons);
+  IMEISYNC_ASSIGN_OR_RETURN(std::optional<Definition> held,
+                            ReadDefinition(txn, cursors, link.member));
+  if (!held) return Definition{want, 0};
+  if (held->mask == want) return *held;
   return FailedPrecondition(
       "the export log of link " + link.member + " was derived for " +
-      ReasonList((*v)[0]) + ", the bundle now exports " + ReasonList(want) +
+      ReasonList(held->mask) + ", the bundle now exports " + ReasonList(want) +
       ": an export log cannot be re-derived in place. Nothing is exported "
       "for this link; link the regulator again under a new member id");
 }
@@ -113,30 +138,6 @@ Result<bool> AnySource(const store::Txn& txn, store::Db db,
   const bool any = c.Valid() && StartsWith(c.key(), prefix);
   IMEISYNC_RETURN_IF_ERROR(c.status());
   return any;
-}
-
-Result<uint64_t> CountUnder(const store::Txn& txn, store::Db db,
-                            const Bytes& prefix, bool distinct_pairs) {
-  IMEISYNC_ASSIGN_OR_RETURN(store::Cursor c, txn.NewCursor(db));
-  uint64_t n = 0;
-  Bytes last;
-  const size_t pair_size = prefix.size() + 33;  // tag(32) reason(1)
-  for (c.Seek(prefix); c.Valid() && StartsWith(c.key(), prefix); c.Next()) {
-    if (!distinct_pairs) {
-      ++n;
-      continue;
-    }
-    ByteView k = c.key();
-    if (k.size() < pair_size) return DataLoss("malformed export block record");
-    if (last.size() == pair_size &&
-        std::equal(last.begin(), last.end(), k.begin())) {
-      continue;
-    }
-    last.assign(k.begin(), k.begin() + static_cast<long>(pair_size));
-    ++n;
-  }
-  IMEISYNC_RETURN_IF_ERROR(c.status());
-  return n;
 }
 
 Result<uint64_t> SignedSizeOf(const replication::OriginLogs& logs,
@@ -211,13 +212,12 @@ void Exporter::Run() {
       std::lock_guard g(mu_);
       if (stop_) break;
     }
-    if (failed.ok()) {
-      auto notes = SignCheckpoints();
-      if (notes.ok()) {
-        for (const std::string& n : *notes) on_signed_(n);
-      } else {
-        failed = notes.status();
-      }
+    // Whatever one stuck link says, the others' new entries get signed.
+    auto notes = SignCheckpoints();
+    if (notes.ok()) {
+      for (const std::string& n : *notes) on_signed_(n);
+    } else if (failed.ok()) {
+      failed = notes.status();
     }
     // Logged when it changes, not every interval.
     if (!failed.ok() && failed.ToString() != last_logged) {
@@ -245,7 +245,8 @@ Result<uint64_t> Exporter::Step(uint64_t max_entries) {
     uint64_t read = 0;
     Status written = node_.env().Update([&](store::WriteTxn& txn) -> Status {
       read = 0;
-      IMEISYNC_RETURN_IF_ERROR(CheckDefinition(txn, cursors, link));
+      IMEISYNC_ASSIGN_OR_RETURN(Definition def,
+                                CheckDefinition(txn, cursors, link));
       IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
       std::vector<Entry> emitted;
       for (const auto& [origin, head] : frontier) {
@@ -254,6 +255,9 @@ Result<uint64_t> Exporter::Step(uint64_t max_entries) {
         if (!parts.ok() || !parts->link.empty()) continue;  // export logs
         const federation::Member* m = b.FindMember(parts->node);
         if (m == nullptr || m->role == federation::Role::kForeign) continue;
+        // Evidence of equivocation stops an origin's entries here too.
+        IMEISYNC_ASSIGN_OR_RETURN(bool frozen, logs.Frozen(txn, origin));
+        if (frozen) continue;
         const federation::RolePolicy allowed = federation::AllowanceOf(b, *m);
         const Bytes cursor_key = CursorKey(link.member, origin);
         uint64_t at = 0;
@@ -300,6 +304,14 @@ Result<uint64_t> Exporter::Step(uint64_t max_entries) {
         IMEISYNC_RETURN_IF_ERROR(txn.Put(cursors, cursor_key, v));
         read += end - at;
       }
+      for (const Entry& e : emitted) {
+        if (e.action == Action::kBlock) {
+          ++def.exported;
+        } else if (def.exported > 0) {
+          --def.exported;
+        }
+      }
+      IMEISYNC_RETURN_IF_ERROR(WriteDefinition(txn, cursors, link.member, def));
       if (!emitted.empty()) {
         IMEISYNC_RETURN_IF_ERROR(
             logs.Append(txn, export_origin, emitted).status());
@@ -370,8 +382,6 @@ Result<std::vector<ExportStatus>> Exporter::Exports() {
   const federation::Bundle& b = bundle->bundle;
   IMEISYNC_ASSIGN_OR_RETURN(store::Db cursors,
                             node_.env().Database(kExporterDatabases[0]));
-  IMEISYNC_ASSIGN_OR_RETURN(store::Db blocks,
-                            node_.env().Database(kExporterDatabases[1]));
   const replication::OriginLogs& logs = node_.logs();
   IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_.env().BeginRead());
   IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
@@ -396,8 +406,9 @@ Result<std::vector<ExportStatus>> Exporter::Exports() {
       }
       if (h.size > at) s.pending += h.size - at;
     }
-    IMEISYNC_ASSIGN_OR_RETURN(
-        s.exported, CountUnder(txn, blocks, LinkPrefix(link.member), true));
+    IMEISYNC_ASSIGN_OR_RETURN(std::optional<Definition> def,
+                              ReadDefinition(txn, cursors, link.member));
+    if (def) s.exported = def->exported;
     {
       std::lock_guard lock(errors_mu_);
       auto e = errors_.find(link.member);

@@ -31,10 +31,15 @@ verdict::OriginRules ImportRules(const federation::Bundle& bundle,
           link ? link->imported : federation::ImportTreatment::kIgnore;
     }
     if (m.role == federation::Role::kMinistry && !self.empty()) {
-      // On a link's own node, whatever a ministry exported to it is
-      // foreign-stolen here, whether or not the link still stands.
+      // On a link's own node, what its link's exporter exports counts as
+      // foreign-stolen. An export log it can no longer read (the link
+      // removed, or given another exporter) would never be cleared: it
+      // stops counting.
+      const federation::Link* own = bundle.FindLink(self);
       rules[ExportOriginName(bundle.federation, m.id, self)] =
-          federation::ImportTreatment::kGreyOnly;
+          own != nullptr && own->exporter == m.id
+              ? federation::ImportTreatment::kGreyOnly
+              : federation::ImportTreatment::kIgnore;
     }
   }
   return rules;

@@ -24,9 +24,10 @@ bool MayRead(const federation::Bundle& bundle, const federation::Member& reader,
              std::string_view origin);
 
 // How origins count in the verdicts of member `self`: each foreign member's
-// log by its link's `imported` (ignored once its link is gone), and every
-// export log kept for `self` as grey-only: on a link's own node, imported
-// stolen devices. `self` "" for none.
+// log by its link's `imported` (ignored once its link is gone), and on a
+// link's own node its link's export log as grey-only (imported stolen
+// devices); any other export log kept for `self` is ignored: it can no
+// longer be read, so never cleared. `self` "" for none.
 verdict::OriginRules ImportRules(const federation::Bundle& bundle,
                                  std::string_view self);
 

@@ -369,12 +369,23 @@ Result<federation::Member> Node::OriginMember(std::string_view origin) const {
 
 Result<federation::RolePolicy> Node::AllowanceOf(
     std::string_view origin) const {
-  auto b = bundle();
-  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member, OriginMember(origin));
+  auto b = bundle();  // one snapshot for the member and the link
   IMEISYNC_ASSIGN_OR_RETURN(OriginParts parts,
                             ParseOrigin(b->bundle.federation, origin));
-  if (parts.link.empty()) return federation::AllowanceOf(b->bundle, member);
-  return ExportAllowance(*b->bundle.FindLink(parts.link));
+  const federation::Member* member = b->bundle.FindMember(parts.node);
+  if (member == nullptr) {
+    return NotFound("origin " + std::string(origin) +
+                    " names no member of bundle version " +
+                    std::to_string(b->bundle.version));
+  }
+  if (parts.link.empty()) return federation::AllowanceOf(b->bundle, *member);
+  const federation::Link* link = b->bundle.FindLink(parts.link);
+  if (link == nullptr || link->exporter != parts.node) {
+    return NotFound("export log " + std::string(origin) +
+                    " is not one that bundle version " +
+                    std::to_string(b->bundle.version) + " has a link for");
+  }
+  return ExportAllowance(*link);
 }
 
 Result<replication::VerifiedCheckpoint> Node::VerifyCheckpoint(
@@ -628,8 +639,7 @@ Result<uint64_t> Node::CountedSize(const store::Txn& txn,
                                    const federation::Policy& policy) const {
   // Only its link's member holds an export log, so no quorum of witnesses
   // can gather on it: the exporter's signature is what counts there.
-  if (policy.witness_quorum == 0 ||
-      origin.find("/export/") != std::string_view::npos) {
+  if (policy.witness_quorum == 0 || IsExportOrigin(origin)) {
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
                               logs_.Head(txn, origin));
     return head.size;

@@ -32,18 +32,26 @@ std::string ExportOriginName(std::string_view federation,
 
 Result<OriginParts> ParseOrigin(std::string_view federation,
                                 std::string_view origin) {
-  const size_t cut = origin.find("/export/");
+  // Split below "imeisync/<federation>/": ids hold no '/', so the first
+  // one after the node id starts an export log's "/export/<link>".
+  const std::string prefix = OriginName(federation, "");
+  const size_t cut = origin.substr(0, prefix.size()) == prefix
+                         ? origin.find('/', prefix.size())
+                         : std::string_view::npos;
   if (cut == std::string_view::npos) {
     IMEISYNC_ASSIGN_OR_RETURN(std::string node, OriginNode(federation, origin));
     return OriginParts{std::move(node), ""};
   }
   IMEISYNC_ASSIGN_OR_RETURN(std::string node,
                             OriginNode(federation, origin.substr(0, cut)));
-  const std::string_view link = origin.substr(cut + 8);
+  const std::string_view rest = origin.substr(cut);
+  const std::string_view link =
+      rest.substr(0, 8) == "/export/" ? rest.substr(8) : std::string_view();
   if (!federation::IsValidNodeId(link)) {
-    return InvalidArgument("export origin \"" +
-                           std::string(origin.substr(0, 120)) +
-                           "\" does not end in a member id [a-z0-9-]{1,32}");
+    return InvalidArgument("origin \"" + std::string(origin.substr(0, 120)) +
+                           "\" is neither imeisync/" + std::string(federation) +
+                           "/<node> nor an export log .../<node>/export/"
+                           "<member>");
   }
   return OriginParts{std::move(node), std::string(link)};
 }

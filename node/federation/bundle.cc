@@ -290,7 +290,9 @@ uint64_t OprfBudget(const Bundle& bundle, const Member& member) {
     return *link->oprf_budget;
   }
   if (member.oprf_budget) return *member.oprf_budget;
-  if (member.role == Role::kOperator || member.role == Role::kForeign)
+  if (member.role == Role::kOperator) return bundle.oprf->budget;
+  // A foreign member's tags serve its link: without one, none.
+  if (member.role == Role::kForeign && bundle.FindLink(member.id) != nullptr)
     return bundle.oprf->budget;
   return 0;
 }

@@ -139,8 +139,8 @@ RolePolicy AllowanceOf(const Bundle& bundle, const Member& member);
 
 // How many blinded evaluations `member` may ask for per epoch: its link's
 // oprf_budget if set, else its own oprf_budget if set, else the [oprf]
-// budget for operators and foreign members and 0 for the others. 0 in
-// salted mode.
+// budget for operators and linked foreign members and 0 for the others
+// (a foreign member without a link included). 0 in salted mode.
 uint64_t OprfBudget(const Bundle& bundle, const Member& member);
 
 // Reads `path` (bundle.toml) and `path`.sig, parses the bundle and checks

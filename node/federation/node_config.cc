@@ -9,8 +9,9 @@
 namespace imeisync::node::federation {
 namespace {
 
+// `path` against `base`; "" as base keeps relative paths relative.
 std::string Resolve(const std::string& base, const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
+  if (path.empty() || path[0] == '/' || base.empty()) return path;
   return base + "/" + path;
 }
 

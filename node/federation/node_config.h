@@ -40,7 +40,8 @@ struct NodeConfig {
   uint32_t checkpoint_interval_ms = 200;
 };
 
-// Parses node.toml strictly and resolves relative paths against `base_dir`.
+// Parses node.toml strictly and resolves relative paths against `base_dir`
+// ("" leaves them relative).
 // InvalidArgument naming the key and line for a syntax error, an unknown or
 // missing key, or an invalid id or address.
 Result<NodeConfig> ParseNodeConfig(std::string_view toml_text,

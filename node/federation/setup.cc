@@ -154,6 +154,12 @@ Result<uint64_t> AddMember(const AddMemberOptions& o) {
     if (link->oprf_budget && bundle.mode != TagMode::kOprf) {
       return InvalidArgument("an OPRF budget needs an oprf federation");
     }
+    // Every rule ParseBundle has for links, before any file is written.
+    Bundle draft = bundle;
+    draft.members.push_back(
+        {o.id, o.role, bundle.federation_key, o.endpoint, std::nullopt});
+    draft.links.push_back(*link);
+    IMEISYNC_RETURN_IF_ERROR(ParseBundle(FormatBundle(draft)).status());
   }
   IMEISYNC_ASSIGN_OR_RETURN(std::string ca_key,
                             ReadFile(o.fed_dir + "/ca.key", kMaxFile));
@@ -290,6 +296,9 @@ Result<JoinLinkResult> JoinLink(const std::string& their_bundle,
                               their_bundle);
   }
   if (bundle.version > held.version) {
+    IMEISYNC_RETURN_IF_ERROR(
+        CheckSuccessor(held, bundle)
+            .WithContext(their_bundle + " cannot replace " + config.bundle));
     IMEISYNC_ASSIGN_OR_RETURN(std::string text,
                               ReadFile(their_bundle, kMaxFile));
     IMEISYNC_ASSIGN_OR_RETURN(std::string sig,
@@ -302,7 +311,7 @@ Result<JoinLinkResult> JoinLink(const std::string& their_bundle,
   // node.toml as written, with the link's listener and peer: relative
   // paths stay relative.
   IMEISYNC_ASSIGN_OR_RETURN(std::string raw, ReadFile(config_path, kMaxFile));
-  IMEISYNC_ASSIGN_OR_RETURN(NodeConfig written, ParseNodeConfig(raw, "."));
+  IMEISYNC_ASSIGN_OR_RETURN(NodeConfig written, ParseNodeConfig(raw, ""));
   written.listen = self->endpoint;
   written.peers = {link->exporter};
   IMEISYNC_RETURN_IF_ERROR(WriteFileAtomic(

@@ -200,6 +200,7 @@ void Daemon::RecordFirstSeenLoop() {
       last = stop_cv_.wait_for(lock, std::chrono::seconds(1),
                                [this] { return stopping_; });
     }
+    ReapRetiredPeers();
     auto written = checks_->RecordFirstSeen();
     if (!written.ok()) {
       spdlog::warn("recording first-seen days failed: {}",
@@ -220,6 +221,7 @@ void Daemon::Shutdown() {
     shut_down_ = true;
     peers.swap(peers_);
   }
+  ReapRetiredPeers();
   for (auto& [id, p] : peers) p->Stop();
   const auto deadline =
       std::chrono::system_clock::now() + std::chrono::seconds(2);
@@ -267,19 +269,30 @@ bool WantsPeer(const federation::Bundle& bundle, const std::string& self,
 
 }  // namespace
 
+void Daemon::ReapRetiredPeers() {
+  std::vector<std::unique_ptr<PeerSync>> retired;
+  {
+    std::lock_guard lock(peers_mu_);
+    retired.swap(retired_);
+  }
+  retired.clear();  // joins their threads, outside peers_mu_
+}
+
 void Daemon::UpdatePeers() {
   auto bundle = node_->bundle();
   const auto& wanted = node_->config().peers;
-  std::vector<std::unique_ptr<PeerSync>> dropped;
   std::lock_guard lock(peers_mu_);
   if (shut_down_) return;
   // Peers the new bundle no longer allows (a link removed, a member gone)
-  // stop at once.
+  // stop at once. This may run on the very peer's thread (it fetched the
+  // bundle), which cannot join itself: the thread is told to stop here
+  // and joined later by RecordFirstSeenLoop() or Shutdown().
   for (auto it = peers_.begin(); it != peers_.end();) {
     const federation::Member* m = bundle->bundle.FindMember(it->first);
     if (m == nullptr || !WantsPeer(bundle->bundle, node_->id(), wanted, *m)) {
       spdlog::info("no longer syncing with {}", it->first);
-      dropped.push_back(std::move(it->second));
+      it->second->RequestStop();
+      retired_.push_back(std::move(it->second));
       it = peers_.erase(it);
     } else {
       ++it;
@@ -325,6 +338,8 @@ void Daemon::OnNewCheckpoints(const std::string& from,
                               const std::vector<std::string>& notes) {
   // Each peer hears of the logs it may read only (core::MayRead): export
   // logs reach their link's member, and nothing else does.
+  // Entries arrived or were signed: a ministry's export reads them soon.
+  if (exporter_) exporter_->Notify();
   auto bundle = node_->bundle();
   std::lock_guard lock(peers_mu_);
   for (auto& [id, p] : peers_) {

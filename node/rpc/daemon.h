@@ -70,6 +70,8 @@ class Daemon final : public SyncEvents {
   Status StartOprf();
   // Creates PeerSyncs for peers the bundle now names and the config allows.
   void UpdatePeers();
+  // Joins and frees the peers UpdatePeers() retired.
+  void ReapRetiredPeers();
   void FillStatus(v1::NodeStatus* status);
   // The HTTP API's handler, with hooks into this daemon.
   http::HttpHandler HttpHandler();
@@ -106,7 +108,9 @@ class Daemon final : public SyncEvents {
 
   std::mutex peers_mu_;
   std::map<std::string, std::unique_ptr<PeerSync>> peers_;  // peers_mu_
-  bool shut_down_ = false;                                  // peers_mu_
+  // Peers a new bundle dropped, told to stop, not yet joined.  peers_mu_
+  std::vector<std::unique_ptr<PeerSync>> retired_;
+  bool shut_down_ = false;  // peers_mu_
 };
 
 }  // namespace imeisync::node::rpc

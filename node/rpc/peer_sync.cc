@@ -54,13 +54,17 @@ void PeerSync::Start() {
   thread_ = std::thread([this] { Run(); });
 }
 
-void PeerSync::Stop() {
+void PeerSync::RequestStop() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
     if (active_) active_->TryCancel();
   }
   cv_.notify_all();
+}
+
+void PeerSync::Stop() {
+  RequestStop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -65,8 +65,12 @@ class PeerSync {
   PeerSync& operator=(const PeerSync&) = delete;
 
   void Start();
-  // Cancels the call in flight and joins the thread. Idempotent.
+  // Cancels the call in flight and joins the thread. Idempotent. Never
+  // from the peer's own thread (it cannot join itself): use RequestStop().
   void Stop();
+  // Cancels the call in flight and tells the thread to end, without
+  // waiting. Safe from any thread, the peer's own included.
+  void RequestStop();
 
   // The peer announced these signed checkpoints: pull them now.
   void Wake(std::vector<std::string> notes);

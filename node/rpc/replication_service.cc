@@ -5,6 +5,7 @@
 #include "crypto/checkpoint.h"
 #include "crypto/note.h"
 #include "node/core/links.h"
+#include "node/core/origin_name.h"
 #include "node/rpc/grpc_status.h"
 #include "node/rpc/tls.h"
 #include "node/rpc/wire.h"
@@ -36,6 +37,9 @@ Result<merkle::NibblePrefix> ParsePrefix(const v1::SubtreeRequest& request) {
 Status CheckRead(const core::Node& node, const federation::Member& caller,
                  std::string_view origin) {
   auto bundle = node.bundle();
+  // A name that is no origin of this federation is the caller's mistake.
+  IMEISYNC_RETURN_IF_ERROR(
+      core::ParseOrigin(bundle->bundle.federation, origin).status());
   if (core::MayRead(bundle->bundle, caller, origin)) return Status::Ok();
   const std::string what = std::string(origin.substr(0, 120));
   if (caller.role == federation::Role::kForeign) {
@@ -52,8 +56,16 @@ Status CheckRead(const core::Node& node, const federation::Member& caller,
   return PermissionDenied(what + " is served only to its link's member");
 }
 
-// PermissionDenied for a foreign caller: the state is domestic.
-Status CheckDomestic(const federation::Member& caller, std::string_view what) {
+// PermissionDenied for a foreign caller (the state is domestic), and on a
+// foreign member's own node for everyone (its state holds its link's
+// export, which only it may read).
+Status CheckDomestic(const core::Node& node, const federation::Member& caller,
+                     std::string_view what) {
+  if (node.role() == federation::Role::kForeign) {
+    return PermissionDenied(
+        std::string(what) + " is not served by " + node.id() +
+        ", a foreign member's node: its state holds its link's export");
+  }
   if (caller.role != federation::Role::kForeign) return Status::Ok();
   return PermissionDenied("foreign member " + caller.id + " may not call " +
                           std::string(what) +
@@ -142,7 +154,10 @@ grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
                                              v1::Frontier* response) {
   auto caller = AuthorizeMember(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
-  const bool foreign = caller->role == federation::Role::kForeign;
+  // No state root or head for a foreign caller, nor from a foreign
+  // member's node (its state holds its link's export).
+  const bool foreign = caller->role == federation::Role::kForeign ||
+                       node_.role() == federation::Role::kForeign;
   auto snapshot = node_.Snapshot(/*sign_state_head=*/!foreign);
   if (!snapshot.ok()) return ToGrpc(snapshot.status());
   // Each caller sees the logs it may read: export logs only their link's
@@ -282,7 +297,8 @@ grpc::Status StateSyncService::GetSubtree(grpc::ServerContext* context,
                                           v1::Subtree* response) {
   auto caller = AuthorizeMember(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckDomestic(*caller, "StateSync.GetSubtree"); !s.ok()) {
+  if (Status s = CheckDomestic(node_, *caller, "StateSync.GetSubtree");
+      !s.ok()) {
     return ToGrpc(s);
   }
   auto prefix = ParsePrefix(*request);
@@ -308,7 +324,8 @@ grpc::Status StateSyncService::GetLeaves(grpc::ServerContext* context,
                                          v1::Leaves* response) {
   auto caller = AuthorizeMember(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckDomestic(*caller, "StateSync.GetLeaves"); !s.ok()) {
+  if (Status s = CheckDomestic(node_, *caller, "StateSync.GetLeaves");
+      !s.ok()) {
     return ToGrpc(s);
   }
   auto prefix = ParsePrefix(*request);

@@ -32,12 +32,6 @@ Bytes RejectionKey(std::string_view origin, Reason reason) {
   return k;
 }
 
-// Export logs are "imeisync/<federation>/<ministry>/export/<link>"; no
-// member's own log has a '/' after its node id.
-bool IsExportOrigin(std::string_view origin) {
-  return origin.find("/export/") != std::string_view::npos;
-}
-
 }  // namespace
 
 Hash32 RegisterKey(const Hash32& tag, std::string_view origin, Reason reason,

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -403,6 +404,29 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
     return state_sync->GetLeaves(&c, sub, &leaves);
   });
   BOOST_TEST(denied(s), s.error_message());
+  // The link node serves no state to kz's members either: its state holds
+  // the export.
+  {
+    auto link_config =
+        node::federation::LoadNodeConfig(kz.fed.Config("uz-link"));
+    BOOST_TEST_REQUIRE(link_config.ok());
+    auto to_link = node::rpc::PeerChannel(TlsOf(kz.fed.Dir("ministry")),
+                                          link_config->listen, "uz-link");
+    auto link_sync = v1::StateSync::NewStub(to_link);
+    v1::Leaves link_leaves;
+    s = WithDeadline([&](grpc::ClientContext& c) {
+      return link_sync->GetLeaves(&c, sub, &link_leaves);
+    });
+    BOOST_TEST(denied(s), s.error_message());
+    v1::Frontier link_frontier;
+    auto link_replication = v1::Replication::NewStub(to_link);
+    BOOST_TEST_REQUIRE(WithDeadline([&](grpc::ClientContext& c) {
+                         return link_replication->GetFrontier(
+                             &c, v1::GetFrontierRequest(), &link_frontier);
+                       }).ok());
+    BOOST_TEST(link_frontier.state_root().empty());
+    BOOST_TEST(link_frontier.state_head().empty());
+  }
   // Salted mode: no OPRF evaluator anywhere.
   auto oprf = v1::Oprf::NewStub(channel);
   v1::BlindEvaluateRequest blind;
@@ -438,6 +462,21 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
                        }).ok());
     BOOST_TEST(frontier.origins_size() == 0);
   }
+  // The link node learns the bundle from the ministry and stops syncing
+  // (on the very thread that fetched it), still running.
+  BOOST_TEST_REQUIRE(
+      TestFederation::WaitFor(
+          [&] {
+            nlohmann::json st = kz.fed.Status("uz-link");
+            return !st.is_null() && st["peers"].empty() &&
+                   st["bundle_version"] ==
+                       kz.fed.Status("ministry")["bundle_version"];
+          },
+          seconds(20)),
+      kz.fed.Log("uz-link"));
+  BOOST_TEST(kz.fed.Running("uz-link"));
+  BOOST_TEST(kz.fed.Log("uz-link").find("no longer syncing with ministry") !=
+             std::string::npos);
   // No more exporting for it, and nothing of it counts in kz any more.
   BOOST_TEST_REQUIRE(
       kz.fed.Submit("op1", "block", "stolen", {imeis[2]}).exit_code == 0);
@@ -555,6 +594,8 @@ BOOST_AUTO_TEST_CASE(join_refuses_a_directory_the_bundle_does_not_name) {
   BOOST_TEST(
       r.err.find("export_reasons may not hold REGISTRY") != std::string::npos,
       r.err);
+  // ... before any file is written: no keys or salt left behind.
+  BOOST_TEST(!std::filesystem::exists(kz.fed.path() + "/y"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

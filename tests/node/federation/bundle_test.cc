@@ -212,6 +212,12 @@ BOOST_FIXTURE_TEST_CASE(oprf_table_round_trips_and_sets_budgets, Fixture) {
   BOOST_TEST_REQUIRE(linked.ok(), linked.status().ToString());
   BOOST_TEST((linked->links[0].oprf_budget == std::optional<uint64_t>(9)));
   BOOST_TEST(OprfBudget(*linked, *linked->FindMember("uz")) == 9u);
+  // Without its link, a foreign member gets no default budget.
+  b.links.clear();
+  b.members.back().oprf_budget.reset();
+  linked = ParseBundle(FormatBundle(b));
+  BOOST_TEST_REQUIRE(linked.ok(), linked.status().ToString());
+  BOOST_TEST(OprfBudget(*linked, *linked->FindMember("uz")) == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(oprf_table_is_checked, Fixture) {
