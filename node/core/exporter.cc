@@ -140,19 +140,6 @@ Result<bool> AnySource(const store::Txn& txn, store::Db db,
   return any;
 }
 
-Result<uint64_t> SignedSizeOf(const replication::OriginLogs& logs,
-                              const store::Txn& txn, std::string_view origin) {
-  auto note = logs.CheckpointNote(txn, origin);
-  if (!note.ok()) {
-    if (note.status().code() == StatusCode::kNotFound) return uint64_t{0};
-    return note.status();
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note parsed, crypto::ParseNote(*note));
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
-                            crypto::ParseCheckpointText(parsed.text));
-  return c.size;
-}
-
 // The links whose exporter is `self`.
 std::vector<federation::Link> OwnLinks(const federation::Bundle& bundle,
                                        std::string_view self) {
@@ -354,7 +341,7 @@ Result<std::vector<std::string>> Exporter::SignCheckpoints() {
       IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
                                 logs.Head(txn, origin));
       IMEISYNC_ASSIGN_OR_RETURN(uint64_t signed_size,
-                                SignedSizeOf(logs, txn, origin));
+                                logs.SignedSize(txn, origin));
       if (head.size == 0 || head.size <= signed_size) return Status::Ok();
       IMEISYNC_ASSIGN_OR_RETURN(
           crypto::Ed25519PrivateKey key,
@@ -393,7 +380,7 @@ Result<std::vector<ExportStatus>> Exporter::Exports() {
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
                               logs.Head(txn, s.origin));
     s.size = head.size;
-    IMEISYNC_ASSIGN_OR_RETURN(s.signed_size, SignedSizeOf(logs, txn, s.origin));
+    IMEISYNC_ASSIGN_OR_RETURN(s.signed_size, logs.SignedSize(txn, s.origin));
     for (const auto& [origin, h] : frontier) {
       auto parts = ParseOrigin(b.federation, origin);
       if (!parts.ok() || !parts->link.empty()) continue;

@@ -308,15 +308,7 @@ Result<std::vector<Entry>> Node::FreshEntries(
 
 Result<uint64_t> Node::SignedSize() {
   IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env_->BeginRead());
-  auto note = logs_.CheckpointNote(txn, origin_);
-  if (!note.ok()) {
-    if (note.status().code() == StatusCode::kNotFound) return uint64_t{0};
-    return note.status();
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note parsed, crypto::ParseNote(*note));
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
-                            crypto::ParseCheckpointText(parsed.text));
-  return c.size;
+  return logs_.SignedSize(txn, origin_);
 }
 
 Result<std::optional<std::string>> Node::SignCheckpoint() {

@@ -69,6 +69,19 @@ Result<std::string> OriginLogs::CheckpointNote(const store::Txn& txn,
   return std::string(AsChars(*v));
 }
 
+Result<uint64_t> OriginLogs::SignedSize(const store::Txn& txn,
+                                        std::string_view origin) const {
+  auto note = CheckpointNote(txn, origin);
+  if (!note.ok()) {
+    if (note.status().code() == StatusCode::kNotFound) return uint64_t{0};
+    return note.status();
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Note parsed, crypto::ParseNote(*note));
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::Checkpoint c,
+                            crypto::ParseCheckpointText(parsed.text));
+  return c.size;
+}
+
 Result<std::vector<std::pair<std::string, LogHead>>> OriginLogs::Frontier(
     const store::Txn& txn) const {
   // Every origin with at least one stored entry, whether or not a signed

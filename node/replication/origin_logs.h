@@ -68,6 +68,9 @@ class OriginLogs {
   // The latest verified signed note of `origin`, or NotFound.
   Result<std::string> CheckpointNote(const store::Txn& txn,
                                      std::string_view origin) const;
+  // The size that note covers; 0 when there is none.
+  Result<uint64_t> SignedSize(const store::Txn& txn,
+                              std::string_view origin) const;
   // The RFC 9162 root of `origin`'s log at `size`. InvalidArgument beyond
   // Head().size.
   Result<Hash32> RootAt(const store::Txn& txn, std::string_view origin,

@@ -100,6 +100,22 @@ grpc::Status WithDeadline(Call call) {
   return call(context);
 }
 
+// GetEntries of `origin`'s first entry: the stream's status, and whether
+// a chunk came.
+grpc::Status FirstEntry(v1::Replication::Stub& stub, const std::string& origin,
+                        bool* got) {
+  v1::GetEntriesRequest request;
+  request.set_origin(origin);
+  request.set_begin(0);
+  request.set_end(1);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + seconds(5));
+  auto reader = stub.GetEntries(&context, request);
+  v1::EntryChunk chunk;
+  *got = reader->Read(&chunk);
+  return reader->Finish();
+}
+
 BOOST_AUTO_TEST_SUITE(links)
 
 BOOST_AUTO_TEST_CASE(stolen_blocks_cross_both_ways_and_the_registry_never) {
@@ -345,16 +361,9 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
     });
     BOOST_TEST(denied(s), origin << ": " << s.error_message());
 
-    v1::GetEntriesRequest e_req;
-    e_req.set_origin(origin);
-    e_req.set_begin(0);
-    e_req.set_end(1);
-    grpc::ClientContext ec;
-    ec.set_deadline(std::chrono::system_clock::now() + seconds(5));
-    auto reader = replication->GetEntries(&ec, e_req);
-    v1::EntryChunk chunk;
-    BOOST_TEST(!reader->Read(&chunk), origin);
-    s = reader->Finish();
+    bool got = true;
+    s = FirstEntry(*replication, origin, &got);
+    BOOST_TEST(!got, origin);
     BOOST_TEST(denied(s), origin << ": " << s.error_message());
 
     v1::GetConsistencyRequest c_req;
@@ -369,16 +378,9 @@ BOOST_AUTO_TEST_CASE(the_foreign_role_reads_its_two_logs_and_nothing_else) {
   }
   // Its own entries and the export log's are served.
   for (const std::string& origin : {own, kz.ExportOrigin()}) {
-    v1::GetEntriesRequest e_req;
-    e_req.set_origin(origin);
-    e_req.set_begin(0);
-    e_req.set_end(1);
-    grpc::ClientContext ec;
-    ec.set_deadline(std::chrono::system_clock::now() + seconds(5));
-    auto reader = replication->GetEntries(&ec, e_req);
-    v1::EntryChunk chunk;
-    BOOST_TEST(reader->Read(&chunk), origin);
-    BOOST_TEST(reader->Finish().ok(), origin);
+    bool got = false;
+    BOOST_TEST(FirstEntry(*replication, origin, &got).ok(), origin);
+    BOOST_TEST(got, origin);
   }
 
   // Announce: a note of another origin is refused.
