@@ -66,4 +66,13 @@ Result<Checkpoint> ParseCheckpointText(std::string_view text) {
   return c;
 }
 
+Result<ParsedCheckpoint> ParseSignedCheckpoint(std::string_view raw) {
+  ParsedCheckpoint parsed;
+  IMEISYNC_ASSIGN_OR_RETURN(parsed.note, ParseNote(raw));
+  IMEISYNC_ASSIGN_OR_RETURN(parsed.checkpoint,
+                            ParseCheckpointText(parsed.note.text));
+  parsed.raw = std::string(raw);
+  return parsed;
+}
+
 }  // namespace imeisync::crypto

@@ -14,6 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/status.h"
+#include "crypto/note.h"
 
 namespace imeisync::crypto {
 
@@ -34,6 +35,18 @@ std::string FormatCheckpointText(const Checkpoint& checkpoint);
 // without leading zeros (or "0") and fits 63 bits; the root is canonical
 // base64 of exactly 32 bytes; extension lines are non-empty.
 Result<Checkpoint> ParseCheckpointText(std::string_view text);
+
+// A signed checkpoint as it arrives from a peer, parsed once: the exact
+// bytes (kept verbatim as evidence and relayed as they came), the note and
+// the checkpoint its text holds. No signature is checked yet.
+struct ParsedCheckpoint {
+  std::string raw;
+  Note note;
+  Checkpoint checkpoint;
+};
+
+// ParseNote() then ParseCheckpointText(); their errors.
+Result<ParsedCheckpoint> ParseSignedCheckpoint(std::string_view raw);
 
 }  // namespace imeisync::crypto
 

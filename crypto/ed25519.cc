@@ -133,6 +133,11 @@ Result<Ed25519PrivateKey> Ed25519PrivateKey::Generate() {
   return FromPkey(EvpPkeyPtr(raw));
 }
 
+Ed25519PrivateKey Ed25519PrivateKey::Share() const {
+  CheckOpenSsl(EVP_PKEY_up_ref(pkey_.get()) == 1, "EVP_PKEY_up_ref");
+  return Ed25519PrivateKey(EvpPkeyPtr(pkey_.get()), public_key_);
+}
+
 Result<Ed25519PrivateKey> Ed25519PrivateKey::FromSeed(ByteView seed) {
   if (seed.size() != kEd25519KeySize) {
     return InvalidArgument("Ed25519 seed is " + std::to_string(seed.size()) +

@@ -80,6 +80,9 @@ class Ed25519PrivateKey {
 
   Ed25519Signature Sign(ByteView message) const;
   const Ed25519PublicKey& public_key() const { return public_key_; }
+  // Another handle on the same key, without reading or copying the secret:
+  // both sign alike and may be used from different threads at once.
+  Ed25519PrivateKey Share() const;
 
  private:
   Ed25519PrivateKey(EvpPkeyPtr pkey, Ed25519PublicKey pub)

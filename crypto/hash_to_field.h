@@ -1,7 +1,8 @@
 // RFC 9380 section 5: hashing a message to uniform bytes
 // (expand_message_xmd with SHA-256, 5.3.1) and to elements of the P-256
 // base field (hash_to_field, 5.2, with L = 48). The first steps of
-// P256_XMD:SHA-256_SSWU_RO_, which oprf mode's device tags need (issue 7);
+// P256_XMD:SHA-256_SSWU_RO_, which oprf mode's device tags need
+// (docs/formats.md "Oprf mode");
 // and the same over the group order, RFC 9497's HashToScalar.
 #ifndef IMEISYNC_CRYPTO_HASH_TO_FIELD_H_
 #define IMEISYNC_CRYPTO_HASH_TO_FIELD_H_

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cctype>
 #include <string>
+#include <type_traits>
 
 #include "base/big_endian.h"
 
@@ -56,10 +57,12 @@ auto ValueOf(const Table& table, std::string_view name)
 }
 
 template <class Table>
-bool IsKnown(const Table& table, uint8_t wire) {
-  return std::any_of(table.begin(), table.end(), [wire](const auto& row) {
-    return static_cast<uint8_t>(row.first) == wire;
-  });
+auto OfNumber(const Table& table, int64_t number)
+    -> std::optional<std::remove_cvref_t<decltype(table[0].first)>> {
+  for (const auto& row : table) {
+    if (static_cast<int64_t>(row.first) == number) return row.first;
+  }
+  return std::nullopt;
 }
 
 // Field offsets of the canonical layout.
@@ -78,6 +81,14 @@ std::optional<Action> ParseAction(std::string_view name) {
 }
 std::optional<Reason> ParseReason(std::string_view name) {
   return ValueOf(kReasons, name);
+}
+
+std::optional<Action> ActionOfNumber(int64_t number) {
+  return OfNumber(kActions, number);
+}
+
+std::optional<Reason> ReasonOfNumber(int64_t number) {
+  return OfNumber(kReasons, number);
 }
 
 void AppendEntry(Bytes& out, const Entry& e) {
@@ -114,11 +125,11 @@ Result<Entry> DecodeEntryPrefix(ByteView bytes, size_t* size) {
     return InvalidArgument("entry byte 0: unknown version " +
                            std::to_string(version) + " (expected 1 or 2)");
   }
-  if (!IsKnown(kActions, bytes[kActionAt])) {
+  if (!ActionOfNumber(bytes[kActionAt])) {
     return InvalidArgument("entry byte 1: unknown action " +
                            std::to_string(bytes[kActionAt]) + " (valid: 1-5)");
   }
-  if (!IsKnown(kReasons, bytes[kReasonAt])) {
+  if (!ReasonOfNumber(bytes[kReasonAt])) {
     return InvalidArgument("entry byte 2: unknown reason " +
                            std::to_string(bytes[kReasonAt]) + " (valid: 1-8)");
   }

@@ -46,12 +46,17 @@ enum class Reason : uint8_t {
   kRegistry = 8,
 };
 
-// Upper-case names as in DESIGN.md and the CLI: "BLOCK", "FOREIGN_STOLEN".
+// Upper-case names as in docs/formats.md "Entry" and the CLI: "BLOCK",
+// "FOREIGN_STOLEN".
 std::string_view ActionName(Action a);
 std::string_view ReasonName(Reason r);
 // Case-insensitive inverse of the names above; nullopt when unknown.
 std::optional<Action> ParseAction(std::string_view name);
 std::optional<Reason> ParseReason(std::string_view name);
+// The action or reason whose number (as in the canonical bytes and the
+// proto enums) is `number`; nullopt for any other.
+std::optional<Action> ActionOfNumber(int64_t number);
+std::optional<Reason> ReasonOfNumber(int64_t number);
 
 inline constexpr uint8_t kEntryVersion = 1;         // no source
 inline constexpr uint8_t kSourcedEntryVersion = 2;  // with a source

@@ -64,13 +64,13 @@ void Grow(node::core::Node& node, const std::string& federation, int o,
   if (!key.ok()) Fail("loading " + key_path + ": " + key.status().ToString());
   auto signer = crypto::NoteSigner::Create(origin, *std::move(key));
   if (!signer.ok()) Fail(signer.status().ToString());
-  auto head = node.Head(origin);
+  auto head = node.reads().Head(origin);
   if (!head.ok()) Fail(head.status().ToString());
   uint64_t at = head->size;
   // The compact range of the stored log, rebuilt from its leaves' hashes.
   node::merkle::CompactRange range;
   if (at > 0) {
-    auto stored = node.ReadEntries(origin, 0, at);
+    auto stored = node.reads().ReadEntries(origin, 0, at);
     if (!stored.ok()) Fail(stored.status().ToString());
     for (const node::Entry& e : *stored) {
       range.Append(node::merkle::LogLeafHash(node::EncodeEntry(e)));
@@ -88,7 +88,7 @@ void Grow(node::core::Node& node, const std::string& federation, int o,
     note.text = crypto::FormatCheckpointText(c);
     note.signatures.push_back(signer->Sign(note.text));
     node::replication::VerifiedCheckpoint cp{c, crypto::FormatNote(note)};
-    auto applied = node.ApplyRange(cp, at, entries);
+    auto applied = node.replicator().ApplyRange(cp, at, entries);
     if (!applied.ok() ||
         *applied != node::replication::ApplyOutcome::kApplied) {
       Fail("applying " + origin + ": " +

@@ -81,7 +81,8 @@ json Measure(node::core::Node& node, const node::federation::Bundle& bundle,
   size_t bytes = 0, keys = 0;
   for (const std::string& imei : imeis) {
     const Hash32 tag =
-        Must(node.TagOf(Must(node::Imei::Parse(imei), "IMEI").imei14()), "tag");
+        Must(node.tags().TagOf(Must(node::Imei::Parse(imei), "IMEI").imei14()),
+             "tag");
     const auto t0 = Clock::now();
     node::audit::DeviceProof proof =
         Must(node::audit::BuildDeviceProof(node, tag), "build");
@@ -139,11 +140,12 @@ json Run(const Options& o, const std::string& root) {
         blocked.push_back(imeis[i]);
       }
     }
-    Must(node->Submit(node::Action::kBlock, node::Reason::kStolen, imeis, 0),
+    Must(node->own_log().Submit(node::Action::kBlock, node::Reason::kStolen,
+                                imeis, 0),
          "submit");
     done += count;
   }
-  Must(node->SignCheckpoint(), "sign");
+  Must(node->own_log().SignCheckpoint(), "sign");
   const double fill_s =
       std::chrono::duration<double>(Clock::now() - fill_start).count();
   const std::vector<std::string> absent = seq.Take(o.proofs);

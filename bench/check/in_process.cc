@@ -71,7 +71,8 @@ json FillOwnLog(node::core::Node& node, ImeiSequence& imeis, uint64_t n,
     for (std::string& imei : imeis.Take(count)) {
       items.push_back({std::move(imei), node::Reason::kStolen, 0});
     }
-    auto r = node.Submit(node::Action::kBlock, items, /*skip_existing=*/false);
+    auto r = node.own_log().Submit(node::Action::kBlock, items,
+                                   /*skip_existing=*/false);
     if (!r.ok()) Fail("Submit: " + r.status().ToString());
     for (size_t i = 0; i < count; ++i) {
       if ((done + i) % stride == 0 && sampled->size() < sample) {

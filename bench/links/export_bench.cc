@@ -67,8 +67,8 @@ void Fill(node::core::Node& ministry, const std::string& origin,
   for (size_t at = 0; at < entries.size(); at += kFillBatch) {
     const size_t end = std::min<size_t>(entries.size(), at + kFillBatch);
     std::span<const node::Entry> part(entries.data() + at, end - at);
-    Must(ministry.env().Update([&](node::store::WriteTxn& txn) {
-      return ministry.logs().Append(txn, origin, part).status();
+    Must(ministry.storage().env().Update([&](node::store::WriteTxn& txn) {
+      return ministry.storage().logs().Append(txn, origin, part).status();
     }),
          "append");
   }
@@ -149,7 +149,7 @@ int Run(uint64_t n) {
   const uint64_t backfilled = Drain(exporter);
   const double backfill_s = Seconds(t0);
   const uint64_t after_backfill =
-      Must(ministry->Head(export_origin), "head").size;
+      Must(ministry->reads().Head(export_origin), "head").size;
   std::cerr << "\n";
 
   std::vector<node::Entry> changes;
@@ -166,7 +166,7 @@ int Run(uint64_t n) {
   const uint64_t incremental = Drain(exporter);
   const double incremental_s = Seconds(t0);
   const uint64_t after_incremental =
-      Must(ministry->Head(export_origin), "head").size;
+      Must(ministry->reads().Head(export_origin), "head").size;
   std::cerr << "\n";
 
   t0 = Clock::now();

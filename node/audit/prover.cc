@@ -41,22 +41,23 @@ Status FillCheckpoint(const store::Txn& txn,
 }  // namespace
 
 Result<DeviceProof> BuildDeviceProof(core::Node& node, const Hash32& tag) {
-  const auto bundle = node.bundle();
+  const auto bundle = node.bundles().Current();
   DeviceProof proof;
   proof.tag = tag;
   proof.bundle_version = bundle->bundle.version;
-  store::Env& env = node.env();
+  store::Env& env = node.storage().env();
   IMEISYNC_ASSIGN_OR_RETURN(replication::OriginLogs logs,
                             replication::OriginLogs::Open(env));
   {
     IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, env.BeginRead());
-    IMEISYNC_ASSIGN_OR_RETURN(proof.state_head, node.SignStateHead(txn));
+    IMEISYNC_ASSIGN_OR_RETURN(proof.state_head,
+                              node.state_heads().SignStateHead(txn));
     IMEISYNC_ASSIGN_OR_RETURN(crypto::Note head_note,
                               crypto::ParseNote(proof.state_head));
     IMEISYNC_ASSIGN_OR_RETURN(core::StateHead head,
                               core::ParseStateHeadText(head_note.text));
     IMEISYNC_ASSIGN_OR_RETURN(std::vector<state::Register> registers,
-                              node.fold().RegistersOf(txn, tag));
+                              node.storage().fold().RegistersOf(txn, tag));
     std::map<SlotKey, const state::Register*> by_slot;
     for (const state::Register& r : registers) {
       by_slot[{r.origin, r.entry.reason, KindOf(r.entry.action)}] = &r;
@@ -73,7 +74,7 @@ Result<DeviceProof> BuildDeviceProof(core::Node& node, const Hash32& tag) {
         const Hash32 key = state::RegisterKey(tag, f.origin, slot.reason,
                                               ActionOfKind(slot.kind));
         IMEISYNC_ASSIGN_OR_RETURN(slot.state_proof,
-                                  node.fold().tree().Prove(txn, key));
+                                  node.storage().fold().tree().Prove(txn, key));
         auto it = by_slot.find({f.origin, slot.reason, slot.kind});
         if (it != by_slot.end()) {
           const state::Register& r = *it->second;

@@ -5,14 +5,14 @@
 namespace imeisync::node::core {
 
 Checkpointer::Checkpointer(
-    Node& node, std::chrono::milliseconds interval,
+    OwnLog& log, std::chrono::milliseconds interval,
     std::function<void(const std::string& note)> on_signed)
-    : node_(node), interval_(interval), on_signed_(std::move(on_signed)) {}
+    : log_(log), interval_(interval), on_signed_(std::move(on_signed)) {}
 
 Checkpointer::~Checkpointer() { Stop(); }
 
 Status Checkpointer::Start() {
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t size, node_.SignedSize());
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t size, log_.SignedSize());
   {
     std::lock_guard lock(mu_);
     signed_size_ = size;
@@ -70,8 +70,8 @@ void Checkpointer::Run() {
     dirty_ = false;
     lock.unlock();
     last_sign = std::chrono::steady_clock::now();
-    auto note = node_.SignCheckpoint();
-    auto size = node_.SignedSize();
+    auto note = log_.SignCheckpoint();
+    auto size = log_.SignedSize();
     lock.lock();
     if (!note.ok()) {
       last_error_ = note.status().message();

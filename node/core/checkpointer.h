@@ -1,6 +1,6 @@
 // Signs this node's checkpoints in the background: many submissions share
 // one checkpoint, signed at most once per interval (200 ms by default)
-// while entries arrive (issue 4, "Origin logs").
+// while entries arrive (docs/design.md "Data flow").
 #ifndef IMEISYNC_NODE_CORE_CHECKPOINTER_H_
 #define IMEISYNC_NODE_CORE_CHECKPOINTER_H_
 
@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "base/status.h"
-#include "node/core/node.h"
+#include "node/core/own_log.h"
 
 namespace imeisync::node::core {
 
@@ -21,7 +21,7 @@ class Checkpointer {
  public:
   // `on_signed` runs on the checkpointer's thread with each new signed
   // note (the daemon announces it to peers). It must not block for long.
-  Checkpointer(Node& node, std::chrono::milliseconds interval,
+  Checkpointer(OwnLog& log, std::chrono::milliseconds interval,
                std::function<void(const std::string& note)> on_signed);
   // Stops the thread.
   ~Checkpointer();
@@ -43,7 +43,7 @@ class Checkpointer {
  private:
   void Run();
 
-  Node& node_;
+  OwnLog& log_;
   const std::chrono::milliseconds interval_;
   const std::function<void(const std::string&)> on_signed_;
 

@@ -7,7 +7,7 @@ namespace imeisync::node::core {
 
 Result<DeviceChecks> DeviceChecks::Open(Node& node) {
   IMEISYNC_ASSIGN_OR_RETURN(verdict::LocalData local,
-                            verdict::LocalData::Open(node.env()));
+                            verdict::LocalData::Open(node.storage().env()));
   return DeviceChecks(node, local);
 }
 
@@ -32,25 +32,26 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
   }
   std::vector<Hash32> tags;
   if (!imei14s.empty()) {
-    IMEISYNC_ASSIGN_OR_RETURN(tags, node_->Tags(imei14s));
+    IMEISYNC_ASSIGN_OR_RETURN(tags, node_->tags().Tags(imei14s));
   }
-  const auto bundle = node_->bundle();
+  const auto bundle = node_->bundles().Current();
   // A foreign member holds no registry: registration cannot count there.
   federation::Policy policy = bundle->bundle.policy;
-  if (node_->role() == federation::Role::kForeign) {
+  if (node_->bundles().role() == federation::Role::kForeign) {
     policy.registration_required = false;
   }
   const verdict::OriginRules origin_rules =
       ImportRules(bundle->bundle, node_->id());
   const uint32_t today = verdict::DayOf(now_ms);
-  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_->env().BeginRead());
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn,
+                            node_->storage().env().BeginRead());
   std::map<std::string, uint64_t, std::less<>> counted;  // origin -> size
   for (size_t t = 0; t < tagged.size(); ++t) {
     const CheckRequest& req = requests[tagged[t]];
     CheckResult& result = out[tagged[t]];
     const Hash32& tag = tags[t];
     IMEISYNC_ASSIGN_OR_RETURN(std::vector<state::Register> registers,
-                              node_->fold().RegistersOf(txn, tag));
+                              node_->storage().fold().RegistersOf(txn, tag));
     if (policy.witness_quorum > 0) {
       IMEISYNC_RETURN_IF_ERROR(
           DropUnwitnessed(txn, policy, counted, registers));
@@ -88,8 +89,8 @@ Status DeviceChecks::DropUnwitnessed(
     std::vector<state::Register>& registers) const {
   for (const state::Register& r : registers) {
     if (counted.contains(r.origin)) continue;
-    IMEISYNC_ASSIGN_OR_RETURN(uint64_t size,
-                              node_->CountedSize(txn, r.origin, policy));
+    IMEISYNC_ASSIGN_OR_RETURN(
+        uint64_t size, node_->witnessing().CountedSize(txn, r.origin, policy));
     counted.emplace(r.origin, size);
   }
   std::erase_if(registers, [&](const state::Register& r) {
@@ -100,7 +101,7 @@ Status DeviceChecks::DropUnwitnessed(
 
 Result<Hash32> DeviceChecks::TagOf(std::string_view imei) const {
   IMEISYNC_ASSIGN_OR_RETURN(Imei parsed, Imei::Parse(imei));
-  return node_->TagOf(parsed.imei14());
+  return node_->tags().TagOf(parsed.imei14());
 }
 
 Status DeviceChecks::Pair(std::string_view imei, std::string_view imsi) {
@@ -108,7 +109,7 @@ Status DeviceChecks::Pair(std::string_view imei, std::string_view imsi) {
   if (!verdict::IsValidImsi(imsi)) {
     return InvalidArgument("IMSI must be 5 to 15 digits");
   }
-  return node_->env().Update(
+  return node_->storage().env().Update(
       [&](store::WriteTxn& txn) { return local_.Pair(txn, tag, imsi); });
 }
 
@@ -117,18 +118,19 @@ Status DeviceChecks::Unpair(std::string_view imei, std::string_view imsi) {
   if (!verdict::IsValidImsi(imsi)) {
     return InvalidArgument("IMSI must be 5 to 15 digits");
   }
-  return node_->env().Update(
+  return node_->storage().env().Update(
       [&](store::WriteTxn& txn) { return local_.Unpair(txn, tag, imsi); });
 }
 
 Status DeviceChecks::SetFirstSeen(std::string_view imei, uint32_t day) {
   IMEISYNC_ASSIGN_OR_RETURN(Hash32 tag, TagOf(imei));
-  return node_->env().Update(
+  return node_->storage().env().Update(
       [&](store::WriteTxn& txn) { return local_.SetFirstSeen(txn, tag, day); });
 }
 
 Result<LocalCounts> DeviceChecks::Counts() const {
-  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_->env().BeginRead());
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn,
+                            node_->storage().env().BeginRead());
   LocalCounts c;
   IMEISYNC_ASSIGN_OR_RETURN(c.pairs, local_.PairCount(txn));
   IMEISYNC_ASSIGN_OR_RETURN(c.first_seen, local_.SeenCount(txn));
@@ -147,7 +149,7 @@ Result<uint64_t> DeviceChecks::RecordFirstSeen() {
   }
   if (days.empty()) return uint64_t{0};
   uint64_t written = 0;
-  Status s = node_->env().Update([&](store::WriteTxn& txn) -> Status {
+  Status s = node_->storage().env().Update([&](store::WriteTxn& txn) -> Status {
     written = 0;
     for (const auto& [tag, day] : days) {
       IMEISYNC_ASSIGN_OR_RETURN(std::optional<uint32_t> old,

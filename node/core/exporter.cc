@@ -11,6 +11,7 @@
 #include "crypto/ed25519.h"
 #include "crypto/note.h"
 #include "node/core/origin_name.h"
+#include "node/replication/checkpoint_signing.h"
 
 namespace imeisync::node::core {
 namespace {
@@ -216,21 +217,22 @@ void Exporter::Run() {
 }
 
 Result<uint64_t> Exporter::Step(uint64_t max_entries) {
-  auto bundle = node_.bundle();
+  auto bundle = node_.bundles().Current();
   const federation::Bundle& b = bundle->bundle;
   const std::vector<federation::Link> links = OwnLinks(b, node_.id());
-  IMEISYNC_ASSIGN_OR_RETURN(store::Db cursors,
-                            node_.env().Database(kExporterDatabases[0]));
-  IMEISYNC_ASSIGN_OR_RETURN(store::Db blocks,
-                            node_.env().Database(kExporterDatabases[1]));
-  const replication::OriginLogs& logs = node_.logs();
+  IMEISYNC_ASSIGN_OR_RETURN(
+      store::Db cursors, node_.storage().env().Database(kExporterDatabases[0]));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      store::Db blocks, node_.storage().env().Database(kExporterDatabases[1]));
+  const replication::OriginLogs& logs = node_.storage().logs();
   uint64_t total = 0;
   imeisync::Status first_error;
   for (const federation::Link& link : links) {
     const std::string export_origin =
         ExportOriginName(b.federation, node_.id(), link.member);
     uint64_t read = 0;
-    Status written = node_.env().Update([&](store::WriteTxn& txn) -> Status {
+    Status written = node_.storage().env().Update([&](store::WriteTxn& txn)
+                                                      -> Status {
       read = 0;
       IMEISYNC_ASSIGN_OR_RETURN(Definition def,
                                 CheckDefinition(txn, cursors, link));
@@ -328,49 +330,37 @@ Result<uint64_t> Exporter::Step(uint64_t max_entries) {
 
 Result<std::vector<std::string>> Exporter::SignCheckpoints() {
   std::lock_guard lock(sign_mu_);
-  auto bundle = node_.bundle();
+  auto bundle = node_.bundles().Current();
   const federation::Bundle& b = bundle->bundle;
   std::vector<std::string> notes;
-  const replication::OriginLogs& logs = node_.logs();
   for (const federation::Link& link : OwnLinks(b, node_.id())) {
     const std::string origin =
         ExportOriginName(b.federation, node_.id(), link.member);
-    std::optional<std::string> signed_note;
-    Status written = node_.env().Update([&](store::WriteTxn& txn) -> Status {
-      signed_note.reset();
-      IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
-                                logs.Head(txn, origin));
-      IMEISYNC_ASSIGN_OR_RETURN(uint64_t signed_size,
-                                logs.SignedSize(txn, origin));
-      if (head.size == 0 || head.size <= signed_size) return Status::Ok();
+    auto signer = signers_.find(origin);
+    if (signer == signers_.end()) {
       IMEISYNC_ASSIGN_OR_RETURN(
-          crypto::Ed25519PrivateKey key,
-          crypto::Ed25519PrivateKey::LoadPem(node_.config().signing_key));
-      IMEISYNC_ASSIGN_OR_RETURN(
-          crypto::NoteSigner signer,
-          crypto::NoteSigner::Create(origin, std::move(key)));
-      crypto::Checkpoint c{origin, head.size, head.root, {}};
-      crypto::Note note;
-      note.text = crypto::FormatCheckpointText(c);
-      note.signatures.push_back(signer.Sign(note.text));
-      replication::VerifiedCheckpoint cp{c, crypto::FormatNote(note)};
-      IMEISYNC_RETURN_IF_ERROR(logs.RecordCheckpoint(txn, cp));
-      signed_note = cp.note;
-      return Status::Ok();
-    });
-    if (!written.ok()) return written.WithContext("export log " + origin);
-    if (signed_note) notes.push_back(*std::move(signed_note));
+          crypto::NoteSigner made,
+          crypto::NoteSigner::Create(origin, node_.SigningKey()));
+      signer = signers_.emplace(origin, std::move(made)).first;
+    }
+    auto signed_note = replication::SignNewCheckpoint(
+        node_.storage().env(), node_.storage().logs(), signer->second);
+    if (!signed_note.ok()) {
+      return signed_note.status().WithContext("export log " + origin);
+    }
+    if (*signed_note) notes.push_back(**std::move(signed_note));
   }
   return notes;
 }
 
 Result<std::vector<ExportStatus>> Exporter::Exports() {
-  auto bundle = node_.bundle();
+  auto bundle = node_.bundles().Current();
   const federation::Bundle& b = bundle->bundle;
-  IMEISYNC_ASSIGN_OR_RETURN(store::Db cursors,
-                            node_.env().Database(kExporterDatabases[0]));
-  const replication::OriginLogs& logs = node_.logs();
-  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_.env().BeginRead());
+  IMEISYNC_ASSIGN_OR_RETURN(
+      store::Db cursors, node_.storage().env().Database(kExporterDatabases[0]));
+  const replication::OriginLogs& logs = node_.storage().logs();
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn,
+                            node_.storage().env().BeginRead());
   IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
   std::vector<ExportStatus> out;
   for (const federation::Link& link : OwnLinks(b, node_.id())) {

@@ -92,6 +92,9 @@ class Exporter {
   const std::chrono::milliseconds interval_;
   const std::function<void(const std::string&)> on_signed_;
   std::mutex sign_mu_;  // one SignCheckpoints() at a time
+  // Export origin -> its signer, the node's key held in memory; guarded by
+  // sign_mu_.
+  std::map<std::string, crypto::NoteSigner> signers_;
   std::mutex errors_mu_;
   std::map<std::string, std::string> errors_;  // link -> last step error
 

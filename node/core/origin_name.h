@@ -1,5 +1,5 @@
 // Names of logs and signing keys: every member's log is called
-// "imeisync/<federation>/<node>" (DESIGN.md "Origin logs"), and a ministry
+// "imeisync/<federation>/<node>" (docs/design.md "Origin logs"), and a ministry
 // member's export log for a link "imeisync/<federation>/<node>/export/<link>"
 // (docs/links.md). The name is also the C2SP key name its checkpoints are
 // signed under, with the node's key.

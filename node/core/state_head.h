@@ -1,5 +1,5 @@
 // The state head: a node's signed statement "with these logs at these sizes
-// and roots, my state root is R" (DESIGN.md "State head"). Two honest
+// and roots, my state root is R" (docs/formats.md "State head"). Two honest
 // nodes with equal frontiers sign equal state roots; auditors check that.
 //
 // It is a C2SP signed note, signed with the node's checkpoint key under its

@@ -3,7 +3,7 @@
 // unit of the member's budget; the cache makes each device cost that once
 // per epoch. Local-only data, like local_pairs: no log carries it, no state
 // tree covers it and no peer RPC serves it. It holds the member's own
-// subscribers' IMEIs, which DESIGN.md "Identity" allows for local data.
+// subscribers' IMEIs, which docs/formats.md "Local-only data" describes.
 #ifndef IMEISYNC_NODE_CORE_TAG_CACHE_H_
 #define IMEISYNC_NODE_CORE_TAG_CACHE_H_
 

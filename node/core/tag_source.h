@@ -1,4 +1,4 @@
-// Where a node's device tags come from (DESIGN.md "Identity"):
+// Where a node's device tags come from (docs/design.md "Identity to entry"):
 //   - salted mode: HMAC-SHA256 under the federation salt, computed here;
 //   - oprf mode, the bundle's OPRF evaluator: the OPRF key, computed here;
 //   - oprf mode, every other member: blinded batch queries to the evaluator

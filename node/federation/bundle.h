@@ -61,7 +61,7 @@ struct Policy {
   uint32_t witness_quorum = 0;
 };
 
-// The policy of a new federation (DESIGN.md "Users"): operators report and
+// The policy of a new federation (docs/formats.md "Federation bundle"): operators report and
 // clear STOLEN and LOST; the ministry keeps the registry, blocks for
 // regulatory reasons and may override; auditors issue nothing; foreign
 // links submit FOREIGN_STOLEN, which only greylists.

@@ -1,7 +1,7 @@
 // A node's copy of every origin's log: the entries, their RFC 9162 tree, the
 // latest verified signed checkpoint of each origin, and evidence of
-// equivocation. The replica side of "Entries, logs, replication" in
-// ../shared/DESIGN.md, without the network.
+// equivocation. The replica side of docs/design.md "Replication", without
+// the network.
 //
 // Databases (names in kOriginLogDatabases), keyed by origin-prefix =
 // len(1) || origin:

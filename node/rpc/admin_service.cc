@@ -20,11 +20,12 @@ constexpr std::chrono::milliseconds kSignWait{10'000};
 namespace {
 
 Result<Reason> ReasonFrom(int reason) {
-  if (reason < 1 || reason > 8) {
+  std::optional<Reason> r = ReasonOfNumber(reason);
+  if (!r) {
     return InvalidArgument("reason " + std::to_string(reason) +
                            " is not STOLEN..REGISTRY (1..8)");
   }
-  return static_cast<Reason>(reason);
+  return *r;
 }
 
 // The request's devices as items; InvalidArgument for a malformed request.
@@ -73,15 +74,16 @@ Result<std::vector<core::SubmitItem>> ItemsOf(const v1::SubmitRequest& r) {
 grpc::Status AdminService::Submit(grpc::ServerContext*,
                                   const v1::SubmitRequest* request,
                                   v1::SubmitResponse* response) {
-  const int action = request->action();
-  if (action < 1 || action > 5) {
-    return ToGrpc(InvalidArgument("action " + std::to_string(action) +
+  const std::optional<Action> action = ActionOfNumber(request->action());
+  if (!action) {
+    return ToGrpc(InvalidArgument("action " +
+                                  std::to_string(request->action()) +
                                   " is not BLOCK..ALLOW (1..5)"));
   }
   auto items = ItemsOf(*request);
   if (!items.ok()) return ToGrpc(items.status());
-  auto result = node_.Submit(static_cast<Action>(action), *items,
-                             request->skip_existing());
+  auto result =
+      node_.own_log().Submit(*action, *items, request->skip_existing());
   if (!result.ok()) {
     // The message may quote an IMEI back to the local caller; the log
     // line says only what kind of failure it was.
@@ -94,13 +96,12 @@ grpc::Status AdminService::Submit(grpc::ServerContext*,
   response->set_count(result->count);
   response->set_skipped(result->skipped);
   if (result->count == 0) {
-    auto signed_size = node_.SignedSize();
+    auto signed_size = node_.own_log().SignedSize();
     if (signed_size.ok()) response->set_checkpoint_size(*signed_size);
     return grpc::Status::OK;
   }
   spdlog::info("appended {} {} entries at {} ({} skipped)", result->count,
-               ActionName(static_cast<Action>(action)), result->first_index,
-               result->skipped);
+               ActionName(*action), result->first_index, result->skipped);
   checkpointer_.Notify();
   if (request->return_before_signed()) return grpc::Status::OK;
   const uint64_t size = result->first_index + result->count;
@@ -108,7 +109,7 @@ grpc::Status AdminService::Submit(grpc::ServerContext*,
     return ToGrpc(s);
   }
   response->set_checkpoint_size(size);
-  auto signed_size = node_.SignedSize();
+  auto signed_size = node_.own_log().SignedSize();
   if (signed_size.ok()) response->set_checkpoint_size(*signed_size);
   return grpc::Status::OK;
 }
@@ -151,7 +152,7 @@ grpc::Status AdminService::PrefetchTags(grpc::ServerContext*,
     }
     imei14s.emplace_back(imei->imei14());
   }
-  auto tags = node_.Tags(imei14s);
+  auto tags = node_.tags().Tags(imei14s);
   if (!tags.ok()) return ToGrpc(tags.status());
   response->set_devices(tags->size());
   return grpc::Status::OK;
@@ -165,12 +166,12 @@ grpc::Status AdminService::Status(grpc::ServerContext*,
 
 grpc::Status AdminService::Collect(v1::NodeStatus* response,
                                    bool sign_state_head) {
-  auto bundle = node_.bundle();
+  auto bundle = node_.bundles().Current();
   response->set_node_id(node_.id());
-  response->set_role(std::string(federation::RoleName(node_.role())));
+  response->set_role(std::string(federation::RoleName(node_.bundles().role())));
   response->set_federation(bundle->bundle.federation);
   response->set_bundle_version(bundle->bundle.version);
-  auto snapshot = node_.Snapshot(sign_state_head);
+  auto snapshot = node_.state_heads().Snapshot(sign_state_head);
   if (!snapshot.ok()) return ToGrpc(snapshot.status());
   v1::Frontier frontier;
   ToProto(*snapshot, bundle->bundle.version, &frontier);
@@ -178,7 +179,7 @@ grpc::Status AdminService::Collect(v1::NodeStatus* response,
   response->set_state_root(HashBytes(snapshot->state_root));
   response->set_registers(snapshot->registers);
   response->set_state_head(snapshot->state_head_note);
-  auto rejections = node_.Rejections();
+  auto rejections = node_.reads().Rejections();
   if (!rejections.ok()) return ToGrpc(rejections.status());
   for (const auto& [key, count] : *rejections) {
     v1::RejectionCount* r = response->add_rejected();
@@ -186,7 +187,7 @@ grpc::Status AdminService::Collect(v1::NodeStatus* response,
     r->set_reason(static_cast<v1::Reason>(key.second));
     r->set_count(count);
   }
-  auto evidence = node_.Evidence();
+  auto evidence = node_.reads().Evidence();
   if (!evidence.ok()) return ToGrpc(evidence.status());
   for (const replication::Evidence& e : *evidence) {
     v1::EvidenceSummary* s = response->add_evidence();
@@ -205,7 +206,7 @@ grpc::Status AdminService::Collect(v1::NodeStatus* response,
 grpc::Status AdminService::PublishBundle(grpc::ServerContext*,
                                          const v1::SignedBundle* request,
                                          v1::OfferBundleResponse* response) {
-  auto version = node_.OfferBundle(request->toml(), request->signature());
+  auto version = node_.bundles().Offer(request->toml(), request->signature());
   if (!version.ok()) {
     spdlog::warn("refused a published bundle: {}", version.status().ToString());
     return ToGrpc(version.status());

@@ -29,7 +29,7 @@ Result<Hash32> TagOf(core::Node& node, const v1::ProveRequest& r) {
     return tag;
   }
   IMEISYNC_ASSIGN_OR_RETURN(Imei imei, Imei::Parse(r.imei()));
-  return node.TagOf(imei.imei14());
+  return node.tags().TagOf(imei.imei14());
 }
 
 }  // namespace

@@ -61,13 +61,17 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
   }
   Daemon* self = d.get();
   d->checkpointer_ = std::make_unique<core::Checkpointer>(
-      *d->node_, std::chrono::milliseconds(config.checkpoint_interval_ms),
+      d->node_->own_log(),
+      std::chrono::milliseconds(config.checkpoint_interval_ms),
       [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
   d->exporter_ = std::make_unique<core::Exporter>(
       *d->node_, std::chrono::milliseconds(config.checkpoint_interval_ms),
       [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
-  d->replication_ = std::make_unique<ReplicationService>(*d->node_, *d);
-  d->state_sync_ = std::make_unique<StateSyncService>(*d->node_);
+  core::Node& node = *d->node_;
+  d->replication_ = std::make_unique<ReplicationService>(
+      node.bundles(), node.state_heads(), node.reads(), node.witnessing(), *d);
+  d->state_sync_ =
+      std::make_unique<StateSyncService>(node.bundles(), node.reads());
   IMEISYNC_ASSIGN_OR_RETURN(core::DeviceChecks checks,
                             core::DeviceChecks::Open(*d->node_));
   d->checks_ = std::make_unique<core::DeviceChecks>(std::move(checks));
@@ -127,8 +131,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
     d->http_server_ = *std::move(http);
   }
   if (config.listen.empty() &&
-      (d->node_->role() == federation::Role::kMinistry ||
-       d->node_->role() == federation::Role::kOperator)) {
+      (d->node_->bundles().role() == federation::Role::kMinistry ||
+       d->node_->bundles().role() == federation::Role::kOperator)) {
     spdlog::warn(
         "no peer listener (listen = \"\"): peers cannot pull this node's "
         "own entries unless it is in their peers and they in its");
@@ -136,15 +140,16 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
   IMEISYNC_RETURN_IF_ERROR(d->checkpointer_->Start());
   // Only a ministry member can be a link's exporter; a later bundle can
   // make it one, so it always runs there.
-  if (d->node_->role() == federation::Role::kMinistry) d->exporter_->Start();
+  if (d->node_->bundles().role() == federation::Role::kMinistry)
+    d->exporter_->Start();
   d->first_seen_thread_ = std::thread([self] { self->RecordFirstSeenLoop(); });
   d->started_ = true;
   d->UpdatePeers();
-  auto bundle = d->node_->bundle();
+  auto bundle = d->node_->bundles().Current();
   spdlog::info(
       "imeisyncd {} ({}) of federation {} started: bundle version {}, peer "
       "listener {}, admin socket {}, http {}",
-      config.id, federation::RoleName(d->node_->role()),
+      config.id, federation::RoleName(d->node_->bundles().role()),
       bundle->bundle.federation, bundle->bundle.version,
       config.listen.empty() ? "off" : config.listen, config.admin_socket,
       config.http_listen.empty() ? "off" : config.http_listen);
@@ -187,7 +192,7 @@ http::HttpHandler Daemon::HttpHandler() {
       std::lock_guard lock(peers_mu_);
       if (shut_down_) return Unavailable("imeisyncd is stopping");
     }
-    return node_->env().BeginRead().status();
+    return node_->storage().env().BeginRead().status();
   };
   return http::MakeHttpApi(std::move(hooks));
 }
@@ -279,7 +284,7 @@ void Daemon::ReapRetiredPeers() {
 }
 
 void Daemon::UpdatePeers() {
-  auto bundle = node_->bundle();
+  auto bundle = node_->bundles().Current();
   const auto& wanted = node_->config().peers;
   std::lock_guard lock(peers_mu_);
   if (shut_down_) return;
@@ -316,8 +321,9 @@ void Daemon::UpdatePeers() {
   }
 }
 
-void Daemon::OnAnnounce(const std::string& from,
-                        std::vector<std::string> notes) {
+void Daemon::OnAnnounce(
+    const std::string& from,
+    std::vector<Result<crypto::ParsedCheckpoint>> checkpoints) {
   std::lock_guard lock(peers_mu_);
   auto it = peers_.find(from);
   if (it == peers_.end()) {
@@ -325,7 +331,7 @@ void Daemon::OnAnnounce(const std::string& from,
     spdlog::debug("announce from {}, which is not a peer here", from);
     return;
   }
-  it->second->Wake(std::move(notes));
+  it->second->Wake(std::move(checkpoints));
 }
 
 void Daemon::OnBundleChanged() {
@@ -340,7 +346,7 @@ void Daemon::OnNewCheckpoints(const std::string& from,
   // logs reach their link's member, and nothing else does.
   // Entries arrived or were signed: a ministry's export reads them soon.
   if (exporter_) exporter_->Notify();
-  auto bundle = node_->bundle();
+  auto bundle = node_->bundles().Current();
   std::lock_guard lock(peers_mu_);
   for (auto& [id, p] : peers_) {
     if (id == from) continue;
@@ -357,7 +363,7 @@ void Daemon::OnNewCheckpoints(const std::string& from,
 }
 
 Status Daemon::StartOprf() {
-  const auto bundle = node_->bundle();
+  const auto bundle = node_->bundles().Current();
   if (bundle->bundle.mode != federation::TagMode::kOprf) return Status::Ok();
   if (!node_->config().oprf_key.empty()) {
     IMEISYNC_ASSIGN_OR_RETURN(oprf_, OprfService::Create(*node_));
@@ -369,11 +375,12 @@ Status Daemon::StartOprf() {
     return Status::Ok();
   }
   IMEISYNC_ASSIGN_OR_RETURN(core::TagCache cache,
-                            core::TagCache::Open(node_->env()));
+                            core::TagCache::Open(node_->storage().env()));
   tag_counters_ = std::make_shared<core::TagCacheCounters>();
   const core::Node* node = node_.get();
-  node_->SetTagSource(core::CachedTags(
-      node_->env(), cache, [node] { return node->bundle()->bundle.epoch; },
+  node_->tags().Set(core::CachedTags(
+      node_->storage().env(), cache,
+      [node] { return node->bundles().Current()->bundle.epoch; },
       std::make_unique<RemoteOprfTags>(*node_, tls_), tag_counters_));
   return Status::Ok();
 }

@@ -57,8 +57,9 @@ class Daemon final : public SyncEvents {
   core::Node& node() { return *node_; }
 
   // SyncEvents
-  void OnAnnounce(const std::string& from,
-                  std::vector<std::string> notes) override;
+  void OnAnnounce(
+      const std::string& from,
+      std::vector<Result<crypto::ParsedCheckpoint>> checkpoints) override;
   void OnBundleChanged() override;
   void OnNewCheckpoints(const std::string& from,
                         const std::vector<std::string>& notes) override;

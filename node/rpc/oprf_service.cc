@@ -20,7 +20,7 @@ Result<std::unique_ptr<OprfService>> OprfService::Create(core::Node& node) {
   IMEISYNC_ASSIGN_OR_RETURN(crypto::OprfPrivateKey key,
                             crypto::OprfPrivateKey::LoadFile(path));
   IMEISYNC_ASSIGN_OR_RETURN(core::OprfBudgets budgets,
-                            core::OprfBudgets::Open(node.env()));
+                            core::OprfBudgets::Open(node.storage().env()));
   return std::unique_ptr<OprfService>(
       new OprfService(node, std::move(key), budgets));
 }
@@ -42,8 +42,8 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
                              const v1::BlindEvaluateRequest& request,
                              v1::BlindEvaluateResponse& response) {
   IMEISYNC_ASSIGN_OR_RETURN(federation::Member caller,
-                            AuthorizeMember(context, node_));
-  const auto bundle = node_.bundle();
+                            AuthorizeMember(context, node_.bundles()));
+  const auto bundle = node_.bundles().Current();
   const federation::Bundle& b = bundle->bundle;
   if (!b.oprf || b.oprf->evaluator != node_.id()) {
     return FailedPrecondition("node " + node_.id() +
@@ -89,11 +89,12 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
   // before any of them spends CPU; a batch that then fails to evaluate is
   // refunded. A crash in between loses budget, never gains it.
   uint64_t remaining = 0;
-  Status charged = node_.env().Update([&](store::WriteTxn& txn) -> Status {
-    IMEISYNC_ASSIGN_OR_RETURN(
-        remaining, budgets_.Charge(txn, b.epoch, caller.id, n, limit));
-    return Status::Ok();
-  });
+  Status charged =
+      node_.storage().env().Update([&](store::WriteTxn& txn) -> Status {
+        IMEISYNC_ASSIGN_OR_RETURN(
+            remaining, budgets_.Charge(txn, b.epoch, caller.id, n, limit));
+        return Status::Ok();
+      });
   if (!charged.ok()) return charged;
   std::vector<ByteView> blinded;
   blinded.reserve(n);
@@ -104,7 +105,7 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
   Result<crypto::VoprfEvaluation> evaluation =
       server.BlindEvaluateBatch(blinded);
   if (!evaluation.ok()) {
-    Status refunded = node_.env().Update([&](store::WriteTxn& txn) {
+    Status refunded = node_.storage().env().Update([&](store::WriteTxn& txn) {
       return budgets_.Refund(txn, b.epoch, caller.id, n);
     });
     if (!refunded.ok()) {

@@ -6,7 +6,7 @@ namespace imeisync::node::rpc {
 
 Status FillOprfStatus(core::Node& node, const core::TagCacheCounters* counters,
                       v1::NodeStatus* out) {
-  const auto bundle = node.bundle();
+  const auto bundle = node.bundles().Current();
   const federation::Bundle& b = bundle->bundle;
   if (!b.oprf) return Status::Ok();
   v1::OprfStatus* o = out->mutable_oprf();
@@ -14,10 +14,11 @@ Status FillOprfStatus(core::Node& node, const core::TagCacheCounters* counters,
   const bool evaluator = b.oprf->evaluator == node.id();
   o->set_evaluator(evaluator);
   IMEISYNC_ASSIGN_OR_RETURN(core::TagCache cache,
-                            core::TagCache::Open(node.env()));
+                            core::TagCache::Open(node.storage().env()));
   IMEISYNC_ASSIGN_OR_RETURN(core::OprfBudgets budgets,
-                            core::OprfBudgets::Open(node.env()));
-  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node.env().BeginRead());
+                            core::OprfBudgets::Open(node.storage().env()));
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn,
+                            node.storage().env().BeginRead());
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t cached, cache.Count(txn));
   o->set_cache_entries(cached);
   if (counters != nullptr) {

@@ -68,10 +68,10 @@ void PeerSync::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void PeerSync::Wake(std::vector<std::string> notes) {
+void PeerSync::Wake(std::vector<Result<crypto::ParsedCheckpoint>> checkpoints) {
   {
     std::lock_guard lock(mu_);
-    for (auto& n : notes) incoming_.push_back(std::move(n));
+    for (auto& c : checkpoints) incoming_.push_back(std::move(c));
   }
   cv_.notify_all();
 }
@@ -144,7 +144,8 @@ void PeerSync::Run() {
              !outgoing_.empty();
     });
     if (stop_) break;
-    std::vector<std::string> out, in;
+    std::vector<std::string> out;
+    std::vector<Result<crypto::ParsedCheckpoint>> in;
     out.swap(outgoing_);
     in.swap(incoming_);
     const bool round = round_requested_ || Clock::now() >= next_round;
@@ -157,8 +158,8 @@ void PeerSync::Run() {
       }
     }
     bool pulled_ok = true;
-    for (const std::string& note : in) {
-      if (Status s = Pull(note, false); !s.ok()) pulled_ok = false;
+    for (const Result<crypto::ParsedCheckpoint>& c : in) {
+      if (Status s = Pull(c, false); !s.ok()) pulled_ok = false;
     }
     if (!in.empty() && pulled_ok) {
       std::lock_guard g(mu_);
@@ -206,7 +207,7 @@ Status PeerSync::SendAnnounce(std::vector<std::string> notes) {
 }
 
 Status PeerSync::ExchangeBundles() {
-  auto bundle = node_.bundle();
+  auto bundle = node_.bundles().Current();
   v1::HelloRequest hello;
   hello.set_bundle_version(bundle->bundle.version);
   v1::HelloResponse reply;
@@ -229,7 +230,7 @@ Status PeerSync::ExchangeBundles() {
     v1::SignedBundle theirs;
     IMEISYNC_RETURN_IF_ERROR(
         Unary(&v1::Replication::Stub::GetBundle, request, &theirs));
-    auto version = node_.OfferBundle(theirs.toml(), theirs.signature());
+    auto version = node_.bundles().Offer(theirs.toml(), theirs.signature());
     if (!version.ok()) {
       spdlog::warn("refused bundle version {} from {}: {}",
                    reply.bundle_version(), options_.id,
@@ -254,15 +255,19 @@ Status PeerSync::Round() {
   for (const v1::OriginHead& head : frontier.origins()) {
     const std::string& note = head.checkpoint().note();
     if (note.empty() || head.frozen()) continue;
-    if (Status s = Pull(note, true); !s.ok() && first_error.ok())
+    if (Status s = Pull(crypto::ParseSignedCheckpoint(note), true);
+        !s.ok() && first_error.ok())
       first_error = s;
   }
   IMEISYNC_RETURN_IF_ERROR(first_error);
   return CompareState(frontier);
 }
 
-Status PeerSync::Pull(const std::string& note, bool after_hello) {
-  auto cp = node_.VerifyCheckpoint(note);
+Status PeerSync::Pull(const Result<crypto::ParsedCheckpoint>& parsed,
+                      bool after_hello) {
+  auto cp = parsed.ok()
+                ? node_.replicator().VerifyCheckpoint(*parsed)
+                : Result<replication::VerifiedCheckpoint>(parsed.status());
   if (!cp.ok() && !after_hello && cp.status().code() == StatusCode::kNotFound) {
     // Announced by a member that may hold a newer bundle: the next round
     // exchanges bundles first, then pulls.
@@ -278,17 +283,17 @@ Status PeerSync::Pull(const std::string& note, bool after_hello) {
   }
   // Witnesses' cosignatures travel with the note: keep the new ones, and
   // pass the richer note on (to the sender too, which may lack ours).
-  auto gained = node_.AddCosignatures(note);
+  auto gained = node_.witnessing().AddCosignatures(*parsed);
   if (!gained.ok()) return gained.status();
   if (*gained) events_.OnNewCheckpoints("", {**gained});
   if (cp->checkpoint.origin == node_.origin() ||
-      node_.IsOwnExportLog(cp->checkpoint.origin)) {
+      node_.state_heads().IsOwnExportLog(cp->checkpoint.origin)) {
     return Status::Ok();
   }
-  auto head = node_.Head(cp->checkpoint.origin);
+  auto head = node_.reads().Head(cp->checkpoint.origin);
   if (!head.ok()) return head.status();
   if (cp->checkpoint.size <= head->size) {
-    auto outcome = node_.ApplyRange(*cp, head->size, {});
+    auto outcome = node_.replicator().ApplyRange(*cp, head->size, {});
     if (!outcome.ok()) {
       if (outcome.status().code() == StatusCode::kFailedPrecondition) {
         return Status::Ok();  // frozen origin: nothing more is taken
@@ -321,8 +326,8 @@ Status PeerSync::Pull(const std::string& note, bool after_hello) {
   }
   // The stored note carries this node's cosignature: announce it to every
   // peer, the sender included, so witnesses' cosignatures gather.
-  auto stored = node_.CheckpointNote(cp->checkpoint.origin);
-  events_.OnNewCheckpoints("", {stored.ok() ? *stored : note});
+  auto stored = node_.reads().CheckpointNote(cp->checkpoint.origin);
+  events_.OnNewCheckpoints("", {stored.ok() ? *stored : cp->note});
   return Status::Ok();
 }
 
@@ -384,9 +389,12 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
       }
       if (!failure.ok()) break;
       if (pending.size() < kApplyBatch) continue;
-      failure = node_.ApplyPiece(cp, pending_from, pending, proof).status();
+      failure = node_.replicator()
+                    .ApplyPiece(cp, pending_from, pending, proof)
+                    .status();
     } else {
-      failure = node_.ApplyRange(cp, pending_from, pending).status();
+      failure =
+          node_.replicator().ApplyRange(cp, pending_from, pending).status();
     }
     if (failure.code() == StatusCode::kAlreadyExists) {
       // Another peer's pull of this origin got there first: not an error.
@@ -404,7 +412,9 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
   }
   if (failure.ok() && !pending.empty() && at < cp.checkpoint.size) {
     // The stream ended early: keep the verified part for the next pull.
-    Status kept = node_.ApplyPiece(cp, pending_from, pending, proof).status();
+    Status kept = node_.replicator()
+                      .ApplyPiece(cp, pending_from, pending, proof)
+                      .status();
     if (kept.ok()) {
       std::lock_guard lock(mu_);
       status_.entries_applied += pending.size();
@@ -429,17 +439,18 @@ Status PeerSync::CompareState(const v1::Frontier& theirs) {
   {
     // Across a link the two sides hold different logs by design, and a
     // foreign member is shown no state root.
-    auto bundle = node_.bundle();
+    auto bundle = node_.bundles().Current();
     const federation::Member* peer = bundle->bundle.FindMember(options_.id);
-    if (node_.role() == federation::Role::kForeign ||
+    if (node_.bundles().role() == federation::Role::kForeign ||
         (peer != nullptr && peer->role == federation::Role::kForeign)) {
       return Status::Ok();
     }
   }
   IMEISYNC_ASSIGN_OR_RETURN(Hash32 their_root,
                             ParseHash(theirs.state_root(), "state root"));
-  IMEISYNC_ASSIGN_OR_RETURN(core::NodeSnapshot ours,
-                            node_.Snapshot(/*sign_state_head=*/false));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      core::NodeSnapshot ours,
+      node_.state_heads().Snapshot(/*sign_state_head=*/false));
   if (ours.origins.size() != static_cast<size_t>(theirs.origins_size())) {
     return Status::Ok();
   }
@@ -454,8 +465,9 @@ Status PeerSync::CompareState(const v1::Frontier& theirs) {
   if (their_root == ours.state_root) return Status::Ok();
 
   // Equal frontiers, different roots: find the registers that differ.
-  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, node_.env().BeginRead());
-  merkle::LocalStateView local(node_.fold().tree(), txn);
+  IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn,
+                            node_.storage().env().BeginRead());
+  merkle::LocalStateView local(node_.storage().fold().tree(), txn);
   RemoteStateView remote(*state_sync_, options_.rpc_deadline);
   auto diff = merkle::DiffStateTrees(local, remote);
   if (!diff.ok()) return diff.status();

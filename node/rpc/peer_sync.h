@@ -73,7 +73,7 @@ class PeerSync {
   void RequestStop();
 
   // The peer announced these signed checkpoints: pull them now.
-  void Wake(std::vector<std::string> notes);
+  void Wake(std::vector<Result<crypto::ParsedCheckpoint>> checkpoints);
   // Announce these checkpoints to the peer.
   void QueueAnnounce(const std::vector<std::string>& notes);
   // Run a full round as soon as possible (e.g. a new bundle).
@@ -86,10 +86,12 @@ class PeerSync {
   void Run();
   Status Round();
   Status ExchangeBundles();
-  // Verifies `note` and pulls its origin's missing entries from the peer.
+  // Verifies `checkpoint` and pulls its origin's missing entries from the
+  // peer; a checkpoint that did not parse is refused and counted.
   // `after_hello`: the bundles were just exchanged, so an origin the
   // bundle does not list is the peer's fault, not a stale bundle here.
-  Status Pull(const std::string& note, bool after_hello);
+  Status Pull(const Result<crypto::ParsedCheckpoint>& checkpoint,
+              bool after_hello);
   Status PullRange(const replication::VerifiedCheckpoint& cp, uint64_t have);
   Status CompareState(const v1::Frontier& theirs);
   Status SendAnnounce(std::vector<std::string> notes);
@@ -121,13 +123,13 @@ class PeerSync {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;                      // guarded by mu_
-  bool round_requested_ = true;            // guarded by mu_
-  std::vector<std::string> incoming_;      // guarded by mu_
-  std::vector<std::string> outgoing_;      // guarded by mu_
-  grpc::ClientContext* active_ = nullptr;  // guarded by mu_
-  PeerSyncStatus status_;                  // guarded by mu_
-  std::mt19937_64 rng_;                    // thread_ only
+  bool stop_ = false;                                       // guarded by mu_
+  bool round_requested_ = true;                             // guarded by mu_
+  std::vector<Result<crypto::ParsedCheckpoint>> incoming_;  // guarded by mu_
+  std::vector<std::string> outgoing_;                       // guarded by mu_
+  grpc::ClientContext* active_ = nullptr;                   // guarded by mu_
+  PeerSyncStatus status_;                                   // guarded by mu_
+  std::mt19937_64 rng_;                                     // thread_ only
   std::thread thread_;
 };
 

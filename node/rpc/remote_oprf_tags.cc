@@ -30,7 +30,7 @@ struct Evaluator {
 };
 
 Result<Evaluator> FindEvaluator(const core::Node& node) {
-  const auto bundle = node.bundle();
+  const auto bundle = node.bundles().Current();
   const federation::Bundle& b = bundle->bundle;
   if (!b.oprf) {
     return FailedPrecondition("bundle version " + std::to_string(b.version) +

@@ -34,9 +34,9 @@ Result<merkle::NibblePrefix> ParsePrefix(const v1::SubtreeRequest& request) {
 
 // PermissionDenied unless `caller` may read `origin` from this node
 // (core::MayRead, against the node's current bundle).
-Status CheckRead(const core::Node& node, const federation::Member& caller,
-                 std::string_view origin) {
-  auto bundle = node.bundle();
+Status CheckRead(const core::BundleHolder& bundles,
+                 const federation::Member& caller, std::string_view origin) {
+  auto bundle = bundles.Current();
   // A name that is no origin of this federation is the caller's mistake.
   IMEISYNC_RETURN_IF_ERROR(
       core::ParseOrigin(bundle->bundle.federation, origin).status());
@@ -59,11 +59,11 @@ Status CheckRead(const core::Node& node, const federation::Member& caller,
 // PermissionDenied for a foreign caller (the state is domestic), and on a
 // foreign member's own node for everyone (its state holds its link's
 // export, which only it may read).
-Status CheckDomestic(const core::Node& node, const federation::Member& caller,
-                     std::string_view what) {
-  if (node.role() == federation::Role::kForeign) {
+Status CheckDomestic(const core::BundleHolder& bundles,
+                     const federation::Member& caller, std::string_view what) {
+  if (bundles.role() == federation::Role::kForeign) {
     return PermissionDenied(
-        std::string(what) + " is not served by " + node.id() +
+        std::string(what) + " is not served by " + bundles.self_id() +
         ", a foreign member's node: its state holds its link's export");
   }
   if (caller.role != federation::Role::kForeign) return Status::Ok();
@@ -75,13 +75,13 @@ Status CheckDomestic(const core::Node& node, const federation::Member& caller,
 }  // namespace
 
 Result<federation::Member> AuthorizeMember(const grpc::ServerContext& context,
-                                           const core::Node& node) {
+                                           const core::BundleHolder& bundles) {
   std::optional<std::string> id = CallerNodeId(context);
   if (!id) {
     return Unauthenticated(
         "the caller presented no certificate with a node id");
   }
-  auto bundle = node.bundle();
+  auto bundle = bundles.Current();
   const federation::Member* m = bundle->bundle.FindMember(*id);
   if (m == nullptr) {
     return PermissionDenied(
@@ -113,9 +113,9 @@ grpc::Status ReplicationService::Hello(grpc::ServerContext* context,
   if (!CallerNodeId(*context)) {
     return ToGrpc(Unauthenticated("no certificate with a node id"));
   }
-  const uint64_t ours = node_.bundle()->bundle.version;
+  const uint64_t ours = bundles_.Current()->bundle.version;
   response->set_bundle_version(ours);
-  response->set_node_id(node_.id());
+  response->set_node_id(bundles_.self_id());
   (void)request;
   return grpc::Status::OK;
 }
@@ -126,7 +126,7 @@ grpc::Status ReplicationService::GetBundle(grpc::ServerContext* context,
   if (!CallerNodeId(*context)) {
     return ToGrpc(Unauthenticated("no certificate with a node id"));
   }
-  auto b = node_.bundle();
+  auto b = bundles_.Current();
   response->set_toml(b->toml);
   response->set_signature(b->signature);
   return grpc::Status::OK;
@@ -137,7 +137,7 @@ grpc::Status ReplicationService::OfferBundle(
     v1::OfferBundleResponse* response) {
   std::optional<std::string> caller = CallerNodeId(*context);
   if (!caller) return ToGrpc(Unauthenticated("no certificate with a node id"));
-  auto version = node_.OfferBundle(request->toml(), request->signature());
+  auto version = bundles_.Offer(request->toml(), request->signature());
   if (!version.ok()) {
     spdlog::warn("refused a bundle offered by {}: {}", *caller,
                  version.status().ToString());
@@ -152,17 +152,17 @@ grpc::Status ReplicationService::OfferBundle(
 grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
                                              const v1::GetFrontierRequest*,
                                              v1::Frontier* response) {
-  auto caller = AuthorizeMember(*context, node_);
+  auto caller = AuthorizeMember(*context, bundles_);
   if (!caller.ok()) return ToGrpc(caller.status());
   // No state root or head for a foreign caller, nor from a foreign
   // member's node (its state holds its link's export).
   const bool foreign = caller->role == federation::Role::kForeign ||
-                       node_.role() == federation::Role::kForeign;
-  auto snapshot = node_.Snapshot(/*sign_state_head=*/!foreign);
+                       bundles_.role() == federation::Role::kForeign;
+  auto snapshot = heads_.Snapshot(/*sign_state_head=*/!foreign);
   if (!snapshot.ok()) return ToGrpc(snapshot.status());
   // Each caller sees the logs it may read: export logs only their link's
   // member, a foreign member nothing of the state.
-  auto bundle = node_.bundle();
+  auto bundle = bundles_.Current();
   std::vector<core::OriginState> shown;
   for (auto* list : {&snapshot->origins, &snapshot->exports}) {
     for (core::OriginState& o : *list) {
@@ -184,12 +184,12 @@ grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
 grpc::Status ReplicationService::GetCheckpoint(
     grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
     v1::Checkpoint* response) {
-  auto caller = AuthorizeMember(*context, node_);
+  auto caller = AuthorizeMember(*context, bundles_);
   if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckRead(node_, *caller, request->origin()); !s.ok()) {
+  if (Status s = CheckRead(bundles_, *caller, request->origin()); !s.ok()) {
     return ToGrpc(s);
   }
-  auto note = node_.CheckpointNote(request->origin());
+  auto note = reads_.CheckpointNote(request->origin());
   if (!note.ok()) return ToGrpc(note.status());
   response->set_note(*note);
   return grpc::Status::OK;
@@ -198,11 +198,12 @@ grpc::Status ReplicationService::GetCheckpoint(
 grpc::Status ReplicationService::GetEntries(
     grpc::ServerContext* context, const v1::GetEntriesRequest* request,
     grpc::ServerWriter<v1::EntryChunk>* writer) {
-  auto caller = AuthorizeMember(*context, node_);
+  auto caller = AuthorizeMember(*context, bundles_);
   if (!caller.ok()) return ToGrpc(caller.status());
   const std::string& origin = request->origin();
-  if (Status s = CheckRead(node_, *caller, origin); !s.ok()) return ToGrpc(s);
-  auto head = node_.Head(origin);
+  if (Status s = CheckRead(bundles_, *caller, origin); !s.ok())
+    return ToGrpc(s);
+  auto head = reads_.Head(origin);
   if (!head.ok()) return ToGrpc(head.status());
   const uint64_t begin = request->begin(), end = request->end();
   if (begin >= end || end > head->size) {
@@ -215,7 +216,7 @@ grpc::Status ReplicationService::GetEntries(
       return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     }
     uint64_t stop = std::min<uint64_t>(end, at + kEntriesPerChunk);
-    auto entries = node_.ReadEntries(origin, at, stop);
+    auto entries = reads_.ReadEntries(origin, at, stop);
     if (!entries.ok()) return ToGrpc(entries.status());
     std::string packed = PackEntries(*entries);
     // Export log entries carry a source and run longer: fewer fit.
@@ -228,7 +229,7 @@ grpc::Status ReplicationService::GetEntries(
     chunk.set_first_index(at);
     chunk.set_entries(std::move(packed));
     if (stop < end) {
-      auto proof = node_.ConsistencyProof(origin, stop, end);
+      auto proof = reads_.ConsistencyProof(origin, stop, end);
       if (!proof.ok()) return ToGrpc(proof.status());
       for (const Hash32& h : *proof) chunk.add_consistency(HashBytes(h));
     }
@@ -243,13 +244,13 @@ grpc::Status ReplicationService::GetEntries(
 grpc::Status ReplicationService::GetConsistency(
     grpc::ServerContext* context, const v1::GetConsistencyRequest* request,
     v1::ConsistencyProof* response) {
-  auto caller = AuthorizeMember(*context, node_);
+  auto caller = AuthorizeMember(*context, bundles_);
   if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckRead(node_, *caller, request->origin()); !s.ok()) {
+  if (Status s = CheckRead(bundles_, *caller, request->origin()); !s.ok()) {
     return ToGrpc(s);
   }
-  auto proof = node_.ConsistencyProof(request->origin(), request->first(),
-                                      request->second());
+  auto proof = reads_.ConsistencyProof(request->origin(), request->first(),
+                                       request->second());
   if (!proof.ok()) return ToGrpc(proof.status());
   for (const Hash32& h : *proof) response->add_hashes(HashBytes(h));
   return grpc::Status::OK;
@@ -258,54 +259,59 @@ grpc::Status ReplicationService::GetConsistency(
 grpc::Status ReplicationService::Announce(grpc::ServerContext* context,
                                           const v1::AnnounceRequest* request,
                                           v1::AnnounceResponse*) {
-  auto member = AuthorizeMember(*context, node_);
+  auto member = AuthorizeMember(*context, bundles_);
   if (!member.ok()) return ToGrpc(member.status());
   if (request->checkpoints_size() > kMaxAnnounced) {
     return ToGrpc(InvalidArgument(std::to_string(request->checkpoints_size()) +
                                   " checkpoints in one announce; at most " +
                                   std::to_string(kMaxAnnounced)));
   }
+  // Each note is parsed once, here, and travels parsed to the pull. One
+  // that does not parse is left to the pull, which refuses and counts it;
+  // the others in the batch still count.
+  std::vector<Result<crypto::ParsedCheckpoint>> parsed;
+  parsed.reserve(request->checkpoints_size());
+  for (const v1::Checkpoint& c : request->checkpoints()) {
+    parsed.push_back(crypto::ParseSignedCheckpoint(c.note()));
+  }
   // Only notes of logs the caller may read: a foreign member announces its
   // own log, nobody an export log but its link's member and exporter.
-  for (const v1::Checkpoint& c : request->checkpoints()) {
-    auto note = crypto::ParseNote(c.note());
-    if (!note.ok()) continue;  // left to the pull, as below
-    auto text = crypto::ParseCheckpointText(note->text);
-    if (!text.ok()) continue;
-    if (Status s = CheckRead(node_, *member, text->origin); !s.ok()) {
+  for (const Result<crypto::ParsedCheckpoint>& c : parsed) {
+    if (!c.ok()) continue;
+    if (Status s = CheckRead(bundles_, *member, c->checkpoint.origin);
+        !s.ok()) {
       return ToGrpc(s);
     }
   }
-  std::vector<std::string> notes, gained;
-  for (const v1::Checkpoint& c : request->checkpoints()) {
+  std::vector<std::string> gained;
+  for (const Result<crypto::ParsedCheckpoint>& c : parsed) {
     // Cosignatures on a checkpoint held here are taken at once, whether or
     // not the caller is a peer of this node (an auditor's `imeisync audit`
     // is not).
-    // A note that does not parse is left to the pull, which refuses and
-    // counts it; the others in the batch still count.
-    auto added = node_.AddCosignatures(c.note());
+    if (!c.ok()) continue;
+    auto added = witnessing_.AddCosignatures(*c);
     if (added.ok() && *added) gained.push_back(**added);
-    notes.push_back(c.note());
   }
   if (!gained.empty()) events_.OnNewCheckpoints("", gained);
-  events_.OnAnnounce(member->id, std::move(notes));
+  events_.OnAnnounce(member->id, std::move(parsed));
   return grpc::Status::OK;
+}
+
+Result<merkle::NibblePrefix> StateSyncService::Admit(
+    const grpc::ServerContext& context, const v1::SubtreeRequest& request,
+    std::string_view what) const {
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member caller,
+                            AuthorizeMember(context, bundles_));
+  IMEISYNC_RETURN_IF_ERROR(CheckDomestic(bundles_, caller, what));
+  return ParsePrefix(request);
 }
 
 grpc::Status StateSyncService::GetSubtree(grpc::ServerContext* context,
                                           const v1::SubtreeRequest* request,
                                           v1::Subtree* response) {
-  auto caller = AuthorizeMember(*context, node_);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckDomestic(node_, *caller, "StateSync.GetSubtree");
-      !s.ok()) {
-    return ToGrpc(s);
-  }
-  auto prefix = ParsePrefix(*request);
+  auto prefix = Admit(*context, *request, "StateSync.GetSubtree");
   if (!prefix.ok()) return ToGrpc(prefix.status());
-  auto txn = node_.env().BeginRead();
-  if (!txn.ok()) return ToGrpc(txn.status());
-  auto view = node_.fold().tree().At(*txn, *prefix);
+  auto view = reads_.Subtree(*prefix);
   if (!view.ok()) return ToGrpc(view.status());
   response->set_kind(static_cast<uint32_t>(view->kind));
   response->set_hash(HashBytes(view->hash));
@@ -322,17 +328,9 @@ grpc::Status StateSyncService::GetSubtree(grpc::ServerContext* context,
 grpc::Status StateSyncService::GetLeaves(grpc::ServerContext* context,
                                          const v1::SubtreeRequest* request,
                                          v1::Leaves* response) {
-  auto caller = AuthorizeMember(*context, node_);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckDomestic(node_, *caller, "StateSync.GetLeaves");
-      !s.ok()) {
-    return ToGrpc(s);
-  }
-  auto prefix = ParsePrefix(*request);
+  auto prefix = Admit(*context, *request, "StateSync.GetLeaves");
   if (!prefix.ok()) return ToGrpc(prefix.status());
-  auto txn = node_.env().BeginRead();
-  if (!txn.ok()) return ToGrpc(txn.status());
-  auto leaves = node_.fold().tree().LeavesUnder(*txn, *prefix);
+  auto leaves = reads_.Leaves(*prefix);
   if (!leaves.ok()) return ToGrpc(leaves.status());
   if (leaves->size() > kMaxLeaves) {
     return ToGrpc(ResourceExhausted(

@@ -8,7 +8,10 @@
 #ifndef IMEISYNC_NODE_RPC_REPLICATION_SERVICE_H_
 #define IMEISYNC_NODE_RPC_REPLICATION_SERVICE_H_
 
-#include "node/core/node.h"
+#include "node/core/bundle_holder.h"
+#include "node/core/state_heads.h"
+#include "node/core/store_reads.h"
+#include "node/core/witnessing.h"
 #include "node/rpc/sync_events.h"
 #include "proto/imeisync.grpc.pb.h"
 
@@ -16,9 +19,15 @@ namespace imeisync::node::rpc {
 
 class ReplicationService final : public v1::Replication::Service {
  public:
-  // `node` and `events` must outlive the service.
-  ReplicationService(core::Node& node, SyncEvents& events)
-      : node_(node), events_(events) {}
+  // Every argument must outlive the service.
+  ReplicationService(core::BundleHolder& bundles, const core::StateHeads& heads,
+                     const core::StoreReads& reads,
+                     core::Witnessing& witnessing, SyncEvents& events)
+      : bundles_(bundles),
+        heads_(heads),
+        reads_(reads),
+        witnessing_(witnessing),
+        events_(events) {}
 
   grpc::Status Hello(grpc::ServerContext* context,
                      const v1::HelloRequest* request,
@@ -46,13 +55,19 @@ class ReplicationService final : public v1::Replication::Service {
                         v1::AnnounceResponse* response) override;
 
  private:
-  core::Node& node_;
+  core::BundleHolder& bundles_;
+  const core::StateHeads& heads_;
+  const core::StoreReads& reads_;
+  core::Witnessing& witnessing_;
   SyncEvents& events_;
 };
 
 class StateSyncService final : public v1::StateSync::Service {
  public:
-  explicit StateSyncService(core::Node& node) : node_(node) {}
+  // Both must outlive the service.
+  StateSyncService(const core::BundleHolder& bundles,
+                   const core::StoreReads& reads)
+      : bundles_(bundles), reads_(reads) {}
 
   grpc::Status GetSubtree(grpc::ServerContext* context,
                           const v1::SubtreeRequest* request,
@@ -62,14 +77,20 @@ class StateSyncService final : public v1::StateSync::Service {
                          v1::Leaves* response) override;
 
  private:
-  core::Node& node_;
+  // The caller and the prefix of a StateSync call, once both are checked.
+  Result<merkle::NibblePrefix> Admit(const grpc::ServerContext& context,
+                                     const v1::SubtreeRequest& request,
+                                     std::string_view what) const;
+
+  const core::BundleHolder& bundles_;
+  const core::StoreReads& reads_;
 };
 
 // The caller's member record in the node's current bundle:
 // UNAUTHENTICATED without a usable certificate, PERMISSION_DENIED for a
 // certified caller that the bundle does not list.
 Result<federation::Member> AuthorizeMember(const grpc::ServerContext& context,
-                                           const core::Node& node);
+                                           const core::BundleHolder& bundles);
 
 // Fills a wire Frontier from a snapshot.
 void ToProto(const core::NodeSnapshot& snapshot, uint64_t bundle_version,

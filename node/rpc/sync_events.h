@@ -6,15 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+#include "crypto/checkpoint.h"
+
 namespace imeisync::node::rpc {
 
 class SyncEvents {
  public:
   virtual ~SyncEvents() = default;
-  // Member `from` announced that it holds these signed checkpoints. Must
-  // return quickly: the pull happens on another thread.
-  virtual void OnAnnounce(const std::string& from,
-                          std::vector<std::string> notes) = 0;
+  // Member `from` announced that it holds these signed checkpoints, each
+  // parsed once where it arrived (an error for one that did not parse: the
+  // pull refuses and counts it). Must return quickly: the pull happens on
+  // another thread.
+  virtual void OnAnnounce(
+      const std::string& from,
+      std::vector<Result<crypto::ParsedCheckpoint>> checkpoints) = 0;
   // A newer bundle was installed; peers should hear about it.
   virtual void OnBundleChanged() = 0;
   // This node signed or verified new checkpoints; announce them to peers

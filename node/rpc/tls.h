@@ -1,6 +1,7 @@
 // Mutual TLS between members: every peer connection is authenticated in
 // both directions by a certificate the federation CA issued, whose SAN is
-// the member's node id (DESIGN.md "Trust and policy").
+// the member's node id (docs/design.md "What is checked before anything
+// is applied").
 #ifndef IMEISYNC_NODE_RPC_TLS_H_
 #define IMEISYNC_NODE_RPC_TLS_H_
 

@@ -1,7 +1,7 @@
 // The operator's local-only data: IMEI–IMSI exception pairs and the day each
 // device was first seen on this network. It lives in the node's LMDB
 // environment next to the state but outside it: no state tree covers it, no
-// log carries it and no peer RPC serves it (DESIGN.md "State and verdicts").
+// log carries it and no peer RPC serves it (docs/design.md "Device checks").
 //
 // Devices are keyed by their tag, so the same store works in salted and
 // oprf mode; IMSIs are kept as given (the operator's own subscribers).

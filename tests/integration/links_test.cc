@@ -504,17 +504,22 @@ BOOST_AUTO_TEST_CASE(an_entry_the_link_does_not_allow_is_rejected_alike) {
     BOOST_TEST_REQUIRE(config.ok());
     auto node = node::core::Node::Open(*config);
     BOOST_TEST_REQUIRE(node.ok(), node.status().ToString());
-    auto tags = (*node)->Tags(std::vector<std::string>{imeis[0].substr(0, 14),
-                                                       imeis[1].substr(0, 14)});
+    auto tags = (*node)->tags().Tags(std::vector<std::string>{
+        imeis[0].substr(0, 14), imeis[1].substr(0, 14)});
     BOOST_TEST_REQUIRE(tags.ok(), tags.status().ToString());
     const std::vector<node::Entry> entries = {
         {node::Action::kBlock, node::Reason::kStolen, (*tags)[0], 1000},
         {node::Action::kBlock, node::Reason::kForeignStolen, (*tags)[1], 1001}};
-    Status appended = (*node)->env().Update([&](node::store::WriteTxn& txn) {
-      return (*node)->logs().Append(txn, (*node)->origin(), entries).status();
-    });
+    Status appended =
+        (*node)->storage().env().Update([&](node::store::WriteTxn& txn) {
+          return (*node)
+              ->storage()
+              .logs()
+              .Append(txn, (*node)->origin(), entries)
+              .status();
+        });
     BOOST_TEST_REQUIRE(appended.ok(), appended.ToString());
-    auto signed_note = (*node)->SignCheckpoint();
+    auto signed_note = (*node)->own_log().SignCheckpoint();
     BOOST_TEST_REQUIRE(signed_note.ok());
     BOOST_TEST_REQUIRE(signed_note->has_value());
   }

@@ -379,11 +379,11 @@ BOOST_AUTO_TEST_CASE(an_evaluator_using_another_key_is_caught_by_the_proof) {
   int calls = 0;
   node::rpc::OprfTransport rogue =
       InProcessEvaluator(*rogue_key, /*swap=*/false, &calls);
-  auto cache = node::core::TagCache::Open((*op1)->env());
+  auto cache = node::core::TagCache::Open((*op1)->storage().env());
   BOOST_TEST_REQUIRE(cache.ok());
   auto counters = std::make_shared<node::core::TagCacheCounters>();
   auto tags = node::core::CachedTags(
-      (*op1)->env(), *cache, [] { return uint64_t{1}; },
+      (*op1)->storage().env(), *cache, [] { return uint64_t{1}; },
       std::make_unique<node::rpc::RemoteOprfTags>(**op1, rogue), counters);
   const std::vector<std::string> imei14s = {"35209900176148", "49015420323751"};
   auto result = tags->Tags(imei14s);
@@ -395,7 +395,7 @@ BOOST_AUTO_TEST_CASE(an_evaluator_using_another_key_is_caught_by_the_proof) {
              result.status().ToString());
   // Nothing from it was cached.
   {
-    auto txn = (*op1)->env().BeginRead();
+    auto txn = (*op1)->storage().env().BeginRead();
     BOOST_TEST_REQUIRE(txn.ok());
     BOOST_TEST(*cache->Count(*txn) == 0u);
   }
@@ -440,14 +440,14 @@ BOOST_AUTO_TEST_CASE(an_evaluator_using_another_key_is_caught_by_the_proof) {
     return honest(id, endpoint, request);
   };
   auto partial = node::core::CachedTags(
-      (*op1)->env(), *cache, [] { return uint64_t{1}; },
+      (*op1)->storage().env(), *cache, [] { return uint64_t{1}; },
       std::make_unique<node::rpc::RemoteOprfTags>(
           **op1, refuses_second,
           node::rpc::RemoteOprfOptions{.batch = 1, .threads = 1}),
       counters);
   auto partial_result = partial->Tags(imei14s);
   BOOST_TEST(partial_result.status().code() == StatusCode::kResourceExhausted);
-  auto after = (*op1)->env().BeginRead();
+  auto after = (*op1)->storage().env().BeginRead();
   BOOST_TEST_REQUIRE(after.ok());
   BOOST_TEST(*cache->Count(*after) == 1u);
   auto kept = cache->Get(*after, 1, imei14s[0]);

@@ -242,13 +242,15 @@ void TestFederation::FoldWithoutEntry(const std::string& id,
   BOOST_TEST_REQUIRE(node.ok(), node.status().ToString());
   auto entries =
       RandomEntries(node::Action::kBlock, node::Reason::kStolen, 1, seed);
-  imeisync::Status s = (*node)->env().Update([&](node::store::WriteTxn& txn) {
-    return (*node)
-        ->fold()
-        .Fold(txn, (*node)->bundle()->bundle.policy,
-              node::federation::Role::kOperator, origin, index, entries)
-        .status();
-  });
+  imeisync::Status s =
+      (*node)->storage().env().Update([&](node::store::WriteTxn& txn) {
+        return (*node)
+            ->storage()
+            .fold()
+            .Fold(txn, (*node)->bundles().Current()->bundle.policy,
+                  node::federation::Role::kOperator, origin, index, entries)
+            .status();
+      });
   BOOST_TEST_REQUIRE(s.ok(), s.ToString());
 }
 

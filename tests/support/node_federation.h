@@ -67,7 +67,7 @@ class NodeFederation {
   std::string dir(const std::string& id) const { return tmp_.File(id); }
 
   Hash32 Tag(const std::string& imei) {
-    auto tag = op1_->TagOf(node::Imei::Parse(imei)->imei14());
+    auto tag = op1_->tags().TagOf(node::Imei::Parse(imei)->imei14());
     BOOST_TEST_REQUIRE(tag.ok());
     return *tag;
   }
@@ -75,8 +75,8 @@ class NodeFederation {
   void Submit(node::core::Node& node, node::Action action, node::Reason reason,
               const std::string& imei, bool sign = true) {
     std::vector<std::string> imeis{imei};
-    REQUIRE_OK(node.Submit(action, reason, imeis, 0));
-    if (sign) REQUIRE_OK(node.SignCheckpoint());
+    REQUIRE_OK(node.own_log().Submit(action, reason, imeis, 0));
+    if (sign) REQUIRE_OK(node.own_log().SignCheckpoint());
   }
 
   // op1 pulls op2's whole signed log, as a peer round would.
@@ -86,15 +86,16 @@ class NodeFederation {
   // holds (or `note`, if given), as a peer round would.
   void Pull(node::core::Node& to, node::core::Node& from,
             const std::string& origin, const std::string& note = "") {
-    auto held = from.CheckpointNote(origin);
+    auto held = from.reads().CheckpointNote(origin);
     BOOST_TEST_REQUIRE(held.ok(), held.status().ToString());
-    auto cp = to.VerifyCheckpoint(note.empty() ? *held : note);
+    auto cp = to.replicator().VerifyCheckpoint(note.empty() ? *held : note);
     BOOST_TEST_REQUIRE(cp.ok(), cp.status().ToString());
-    auto have = to.Head(origin);
+    auto have = to.reads().Head(origin);
     BOOST_TEST_REQUIRE(have.ok());
-    auto entries = from.ReadEntries(origin, have->size, cp->checkpoint.size);
+    auto entries =
+        from.reads().ReadEntries(origin, have->size, cp->checkpoint.size);
     BOOST_TEST_REQUIRE(entries.ok());
-    REQUIRE_OK(to.ApplyRange(*cp, have->size, *entries));
+    REQUIRE_OK(to.replicator().ApplyRange(*cp, have->size, *entries));
   }
 
  private:

@@ -237,7 +237,7 @@ BOOST_FIXTURE_TEST_CASE(unsigned_entries_are_not_proven_until_signed,
              std::string::npos);
   // Absence needs no checkpoint: another device is provable meanwhile.
   BOOST_TEST(VerifyDeviceProof(bundle(), Prove(op1(), kUnknown)).ok());
-  REQUIRE_OK(op1().SignCheckpoint());
+  REQUIRE_OK(op1().own_log().SignCheckpoint());
   auto found = VerifyDeviceProof(bundle(), Prove(op1(), kStolen));
   BOOST_TEST_REQUIRE(found.ok(), found.status().ToString());
   BOOST_TEST((found->verdict == Verdict::kBlacklisted));

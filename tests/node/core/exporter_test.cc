@@ -39,7 +39,7 @@ struct LinkedFederation : NodeFederation {
     auto sig = ReadFile(fed_dir() + "/bundle.toml.sig", 4096);
     BOOST_TEST_REQUIRE((text.ok() && sig.ok()));
     for (node::core::Node* n : {&ministry(), &op1(), &op2()}) {
-      REQUIRE_OK(n->OfferBundle(*text, *sig));
+      REQUIRE_OK(n->bundles().Offer(*text, *sig));
     }
   }
 
@@ -62,21 +62,21 @@ struct LinkedFederation : NodeFederation {
     BOOST_TEST_REQUIRE(WriteFileAtomic(fed_dir() + "/bundle.toml.sig",
                                        AsBytes(sig), 0644, Overwrite::kYes)
                            .ok());
-    return ministry().OfferBundle(text, sig).status();
+    return ministry().bundles().Offer(text, sig).status();
   }
 
   // Everything op1 and op2 signed, at the ministry.
   void PullAll() {
     for (node::core::Node* n : {&op1(), &op2()}) {
-      if (n->CheckpointNote(n->origin()).ok())
+      if (n->reads().CheckpointNote(n->origin()).ok())
         Pull(ministry(), *n, n->origin());
     }
   }
 
   std::vector<Entry> Exported() {
-    auto head = ministry().Head(kExport);
+    auto head = ministry().reads().Head(kExport);
     BOOST_TEST_REQUIRE(head.ok());
-    auto entries = ministry().ReadEntries(kExport, 0, head->size);
+    auto entries = ministry().reads().ReadEntries(kExport, 0, head->size);
     BOOST_TEST_REQUIRE(entries.ok(), entries.status().ToString());
     return *entries;
   }
@@ -150,7 +150,7 @@ BOOST_FIXTURE_TEST_CASE(one_entry_per_change_of_the_exported_set,
   auto notes = exporter.SignCheckpoints();
   BOOST_TEST_REQUIRE(notes.ok(), notes.status().ToString());
   BOOST_TEST_REQUIRE(notes->size() == 1u);
-  auto cp = op1().VerifyCheckpoint((*notes)[0]);
+  auto cp = op1().replicator().VerifyCheckpoint((*notes)[0]);
   // op1 may not hold it: export logs are for the link's member only.
   BOOST_TEST(cp.status().code() == StatusCode::kPermissionDenied,
              cp.status().ToString());
@@ -166,7 +166,7 @@ BOOST_FIXTURE_TEST_CASE(one_entry_per_change_of_the_exported_set,
   BOOST_TEST(again->empty());
 
   // The export log is outside the ministry's state and frontier.
-  auto snap = ministry().Snapshot(false);
+  auto snap = ministry().state_heads().Snapshot(false);
   BOOST_TEST_REQUIRE(snap.ok());
   for (const auto& o : snap->origins) BOOST_TEST(o.origin != kExport);
   BOOST_TEST_REQUIRE(snap->exports.size() == 1u);
@@ -255,21 +255,22 @@ BOOST_FIXTURE_TEST_CASE(the_link_node_takes_the_export_and_nothing_else,
   auto genuine = crypto::ParseNote((*notes)[0]);
   BOOST_TEST_REQUIRE(genuine.ok());
   crypto::Note forged{genuine->text, {forger->Sign(genuine->text)}};
-  auto refused = (*uz)->VerifyCheckpoint(crypto::FormatNote(forged));
+  auto refused =
+      (*uz)->replicator().VerifyCheckpoint(crypto::FormatNote(forged));
   BOOST_TEST(refused.status().code() == StatusCode::kInvalidArgument,
              refused.status().ToString());
   // Nor will it hold an operator's log.
-  auto op1_note = op1().CheckpointNote(op1().origin());
+  auto op1_note = op1().reads().CheckpointNote(op1().origin());
   BOOST_TEST_REQUIRE(op1_note.ok());
-  auto not_ours = (*uz)->VerifyCheckpoint(*op1_note);
+  auto not_ours = (*uz)->replicator().VerifyCheckpoint(*op1_note);
   BOOST_TEST(not_ours.status().code() == StatusCode::kPermissionDenied,
              not_ours.status().ToString());
 
   // The genuine one applies; the block is there, under the export origin.
   Pull(**uz, ministry(), kExport);
-  auto txn = (*uz)->env().BeginRead();
+  auto txn = (*uz)->storage().env().BeginRead();
   BOOST_TEST_REQUIRE(txn.ok());
-  auto regs = (*uz)->fold().RegistersOf(*txn, Tag("356938035643809"));
+  auto regs = (*uz)->storage().fold().RegistersOf(*txn, Tag("356938035643809"));
   BOOST_TEST_REQUIRE(regs.ok());
   BOOST_TEST_REQUIRE(regs->size() == 1u);
   BOOST_TEST((*regs)[0].origin == kExport);

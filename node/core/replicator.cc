@@ -1,0 +1,112 @@
+#include "node/core/replicator.h"
+
+#include "node/core/links.h"
+
+namespace imeisync::node::core {
+namespace {
+
+Status CheckAt(const replication::LogHead& head, uint64_t first_index,
+               const std::string& origin) {
+  if (head.size == first_index) return Status::Ok();
+  return AlreadyExists("the log of " + origin + " is at " +
+                       std::to_string(head.size) + ", not " +
+                       std::to_string(first_index) +
+                       ": another pull applied these entries");
+}
+
+}  // namespace
+
+Result<replication::VerifiedCheckpoint> Replicator::VerifyCheckpoint(
+    std::string_view note) const {
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::ParsedCheckpoint parsed,
+                            crypto::ParseSignedCheckpoint(note));
+  return VerifyCheckpoint(parsed);
+}
+
+Result<replication::VerifiedCheckpoint> Replicator::VerifyCheckpoint(
+    const crypto::ParsedCheckpoint& parsed) const {
+  const crypto::Checkpoint& c = parsed.checkpoint;
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member,
+                            bundles_.OriginMember(c.origin));
+  {
+    auto b = bundles_.Current();
+    const federation::Member* self = b->bundle.FindMember(self_id_);
+    if (self == nullptr || !MayRead(b->bundle, *self, c.origin)) {
+      return PermissionDenied(
+          "this node may not hold " + c.origin +
+          ": export logs are for their link's member only, and a foreign "
+          "member holds only its own log and its link's export log");
+    }
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteVerifier verifier,
+                            crypto::NoteVerifier::Create(c.origin, member.key));
+  auto verified = crypto::VerifyNote(parsed.note, std::span(&verifier, 1));
+  if (!verified.ok()) {
+    return InvalidArgument("checkpoint of " + c.origin + " at size " +
+                           std::to_string(c.size) + ": " +
+                           verified.status().message());
+  }
+  return replication::VerifiedCheckpoint{c, parsed.raw};
+}
+
+Result<uint64_t> Replicator::FoldNew(store::WriteTxn& txn,
+                                     std::string_view origin,
+                                     uint64_t first_index,
+                                     std::span<const Entry> entries) const {
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member,
+                            bundles_.OriginMember(origin));
+  // Fold() checks entries against a role's policy: give it a policy whose
+  // only role is this origin's allowance.
+  federation::Policy allowed;
+  IMEISYNC_ASSIGN_OR_RETURN(allowed.roles[member.role],
+                            bundles_.AllowanceOf(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(state::FoldResult r,
+                            storage_.fold().Fold(txn, allowed, member.role,
+                                                 origin, first_index, entries));
+  return r.rejected;
+}
+
+Result<replication::ApplyOutcome> Replicator::ApplyRange(
+    const replication::VerifiedCheckpoint& cp, uint64_t first_index,
+    std::span<const Entry> entries) {
+  const replication::OriginLogs& logs = storage_.logs();
+  replication::ApplyOutcome outcome{};
+  Status written = storage_.env().Update([&](store::WriteTxn& txn) -> Status {
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
+                              logs.Head(txn, cp.checkpoint.origin));
+    if (!entries.empty()) {
+      IMEISYNC_RETURN_IF_ERROR(
+          CheckAt(before, first_index, cp.checkpoint.origin));
+    }
+    IMEISYNC_ASSIGN_OR_RETURN(outcome, logs.Apply(txn, cp, entries));
+    if (outcome == replication::ApplyOutcome::kApplied) {
+      IMEISYNC_RETURN_IF_ERROR(
+          FoldNew(txn, cp.checkpoint.origin, before.size, entries).status());
+      if (cp.checkpoint.origin != self_origin_) {
+        IMEISYNC_RETURN_IF_ERROR(witnessing_.CosignApplied(txn, cp));
+      }
+    }
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return outcome;
+}
+
+Result<replication::LogHead> Replicator::ApplyPiece(
+    const replication::VerifiedCheckpoint& cp, uint64_t first_index,
+    std::span<const Entry> entries, std::span<const Hash32> proof) {
+  const replication::OriginLogs& logs = storage_.logs();
+  replication::LogHead head;
+  Status written = storage_.env().Update([&](store::WriteTxn& txn) -> Status {
+    IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead before,
+                              logs.Head(txn, cp.checkpoint.origin));
+    IMEISYNC_RETURN_IF_ERROR(
+        CheckAt(before, first_index, cp.checkpoint.origin));
+    IMEISYNC_ASSIGN_OR_RETURN(head, logs.ApplyPrefix(txn, cp, entries, proof));
+    return FoldNew(txn, cp.checkpoint.origin, before.size, entries).status();
+  });
+  if (!written.ok()) return written;
+  return head;
+}
+
+}  // namespace imeisync::node::core
