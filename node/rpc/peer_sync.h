@@ -92,7 +92,11 @@ class PeerSync {
   // bundle does not list is the peer's fault, not a stale bundle here.
   Status Pull(const Result<crypto::ParsedCheckpoint>& checkpoint,
               bool after_hello);
+  // A checkpoint no larger than the `have` entries held: stored if it is
+  // consistent, else kept as equivocation evidence (logged and counted).
+  Status CheckHeld(const replication::VerifiedCheckpoint& cp, uint64_t have);
   Status PullRange(const replication::VerifiedCheckpoint& cp, uint64_t have);
+  void CountApplied(uint64_t entries);
   Status CompareState(const v1::Frontier& theirs);
   Status SendAnnounce(std::vector<std::string> notes);
 
