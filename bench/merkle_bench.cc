@@ -15,6 +15,7 @@
 #include "node/merkle/log_tree.h"
 #include "node/merkle/state_proof.h"
 #include "node/merkle/state_tree.h"
+#include "node/state/lmdb_state_store.h"
 #include "node/store/env.h"
 
 namespace imeisync::node::merkle {
@@ -76,8 +77,8 @@ BENCHMARK(BM_LogAppendEntries)
 // and the update benchmark.
 struct Fixture {
   Fixture() : env(OpenFresh("imeisync-bench-state")), rng(7) {
-    tree = std::make_unique<StateTree>(*env->Database("state_nodes"),
-                                       *env->Database("state_meta"));
+    tree = std::make_unique<state::LmdbStateTree>(
+        *state::StateTreeDbs::Open(*env));
     log = std::make_unique<LogTree>(*env->Database("log"), "o");
     for (size_t done = 0; done < kStateKeys; done += 100000) {
       std::vector<StateOp> ops;
@@ -105,7 +106,7 @@ struct Fixture {
   }
   std::unique_ptr<store::Env> env;
   std::mt19937_64 rng;
-  std::unique_ptr<StateTree> tree;
+  std::unique_ptr<state::LmdbStateTree> tree;
   std::unique_ptr<LogTree> log;
   std::vector<Hash32> keys;
 };
