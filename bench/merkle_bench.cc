@@ -1,4 +1,5 @@
-// Merkle structures at national scale, one core. Goals (issue 3):
+// Merkle structures at national scale, one core (docs/design.md "State
+// tree"). Goals:
 //   log append >= 1M leaves/s; state update >= 200k keys/s in batches of
 //   10,000 into a tree of 1M keys; state inclusion proof at 1M keys <= 1 KB;
 //   proof verify >= 100k/s.

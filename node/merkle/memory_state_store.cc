@@ -9,8 +9,9 @@ namespace {
 
 Status CheckDepth(const NibblePrefix& prefix) {
   if (prefix.depth < 0 || prefix.depth >= 64) {
-    return InvalidArgument("a state node's prefix must be 0 to 63 nibbles, not " +
-                           std::to_string(prefix.depth));
+    return InvalidArgument(
+        "a state node's prefix must be 0 to 63 nibbles, not " +
+        std::to_string(prefix.depth));
   }
   return Status::Ok();
 }

@@ -1,7 +1,7 @@
 #include "node/merkle/state_tree.h"
 
 #include <algorithm>
-
+#include <string>
 
 namespace imeisync::node::merkle {
 namespace {
@@ -75,8 +75,7 @@ Result<SubtreeView> StateTree::At(const NibblePrefix& prefix) const {
       }
       return view;
     }
-    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                              LoadNode(at.version, walked));
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(at.version, walked));
     if (walked.depth == prefix.depth) {
       view.kind = ChildKind::kInternal;
       view.hash = at.hash;
@@ -121,8 +120,7 @@ Result<std::optional<Hash32>> StateTree::Get(const Hash32& key) const {
   IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(version));
   NibblePrefix walked;
   while (at.kind == ChildKind::kInternal) {
-    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                              LoadNode(at.version, walked));
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(at.version, walked));
     const int nibble = KeyNibble(key, walked.depth);
     at = node.child[nibble];
     walked = walked.Child(nibble);
@@ -149,8 +147,7 @@ Result<StateProof> StateTree::ProveAt(const Hash32& key,
       proof.leaf = at.leaf;
       return proof;
     }
-    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                              LoadNode(at.version, walked));
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(at.version, walked));
     const int slot = KeyNibble(key, walked.depth);
     int lo = 0, hi = 16;
     for (;;) {
@@ -217,8 +214,7 @@ Result<StateChild> StateTree::UpdateAt(Pending& out, uint64_t version,
     return Build(out, version, prefix, std::move(pairs));
   }
 
-  IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                            LoadNode(existing.version, prefix));
+  IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(existing.version, prefix));
   // The old node is replaced whatever happens below; list it for Prune().
   out.stale.push_back({existing.version, prefix});
   for (auto it = begin; it != end;) {

@@ -27,9 +27,7 @@ MetaKey MakeMetaKey(uint8_t tag, uint64_t version) {
   return k;
 }
 
-bool IsMetaKey(ByteView k, uint8_t tag) {
-  return k.size() == 9 && k[0] == tag;
-}
+bool IsMetaKey(ByteView k, uint8_t tag) { return k.size() == 9 && k[0] == tag; }
 
 // state_nodes key: version(8) depth(1) ceil(depth/2) prefix bytes. Fixed
 // storage, so that reading a node allocates nothing.
@@ -39,10 +37,9 @@ struct NodeKey {
 
   ByteView view() const { return ByteView(bytes.data(), size); }
   friend bool operator<(const NodeKey& a, const NodeKey& b) {
-    return std::lexicographical_compare(a.bytes.begin(),
-                                        a.bytes.begin() + a.size,
-                                        b.bytes.begin(),
-                                        b.bytes.begin() + b.size);
+    return std::lexicographical_compare(
+        a.bytes.begin(), a.bytes.begin() + a.size, b.bytes.begin(),
+        b.bytes.begin() + b.size);
   }
 };
 
@@ -75,8 +72,7 @@ Result<std::vector<StateNodeId>> DecodeStaleList(ByteView v) {
   while (!v.empty()) {
     if (v[0] + size_t{1} > v.size())
       return DataLoss("stale-node list truncated");
-    IMEISYNC_ASSIGN_OR_RETURN(StateNodeId id,
-                              ParseNodeKey(v.subspan(1, v[0])));
+    IMEISYNC_ASSIGN_OR_RETURN(StateNodeId id, ParseNodeKey(v.subspan(1, v[0])));
     out.push_back(id);
     v = v.subspan(1 + v[0]);
   }

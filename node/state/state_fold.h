@@ -6,8 +6,8 @@
 // the ministry's REGISTER (reason REGISTRY) survives its BLOCK for
 // COUNTERFEIT, and a CLEAR for COURT_ORDER does not lift a block for
 // DUPLICATE; keying by kind keeps an ALLOW in force when the ministry later
-// clears a block of its own for the same reason. See "State and verdicts"
-// in ../shared/DESIGN.md and docs/formats.md "Registers".
+// clears a block of its own for the same reason. See docs/formats.md
+// "Registers" and docs/verdicts.md.
 //
 // Validity depends only on the entry and the bundle's policy for the
 // origin's role, so every node accepts and rejects exactly the same entries
@@ -100,6 +100,8 @@ class StateFold {
   // Rejected entries per (origin, reason).
   Result<std::map<std::pair<std::string, Reason>, uint64_t>> Rejections(
       const store::Txn& txn) const;
+  // The state tree over the registers, used through the caller's
+  // transactions (lmdb_state_store.h).
   const LmdbStateTree& tree() const { return tree_; }
 
  private:

@@ -3,7 +3,9 @@
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <random>
+#include <utility>
 
+#include "node/merkle/state_diff.h"
 #include "node/merkle/state_hash.h"
 #include "node/merkle/state_tree.h"
 #include "tests/node/merkle/state_store_contract.h"
@@ -31,13 +33,15 @@ BOOST_AUTO_TEST_CASE(refuses_a_bad_batch_whole) {
   full.depth = 64;
   const NibblePrefix one = testing::Prefix({1});
   // A prefix 64 nibbles deep, then one given twice: nothing is stored.
-  BOOST_TEST(s.PutNodes(1, std::vector<StateNodeRecord>{{one, {1}}, {full, {2}}})
-                 .code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(
+      s.PutNodes(1, std::vector<StateNodeRecord>{{one, {1}}, {full, {2}}})
+          .code() == StatusCode::kInvalidArgument);
   BOOST_TEST(s.PutNodes(1, std::vector<StateNodeRecord>{{one, {1}}, {one, {2}}})
                  .code() == StatusCode::kInvalidArgument);
   BOOST_TEST(s.node_count() == 0u);
-  BOOST_TEST(s.PutStale(1, std::vector<StateNodeId>{{1, one}, {1, full}})
-                 .code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(
+      s.PutStale(1, std::vector<StateNodeId>{{1, one}, {1, full}}).code() ==
+      StatusCode::kInvalidArgument);
   BOOST_TEST(s.stale_count() == 0u);
   BOOST_TEST(s.PutNodes(1, std::vector<StateNodeRecord>{{one, {1}}}).ok());
   BOOST_TEST(s.node_count() == 1u);
@@ -81,6 +85,29 @@ BOOST_AUTO_TEST_CASE(holds_a_state_tree_that_prunes_to_a_rebuilt_one) {
   BOOST_TEST(s.node_count() == fresh.node_count());
   BOOST_TEST(s.stale_count() == 0u);
   BOOST_TEST(s.root_count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(two_trees_in_memory_diff_through_store_views) {
+  std::mt19937_64 rng(testing::TestSeed(
+      "memory_state_store/two_trees_in_memory_diff_through_store_views"));
+  MemoryStateStore sa, sb;
+  const StateTree a(sa), b(sb);
+  std::vector<StateOp> common;
+  for (int i = 0; i < 500; ++i)
+    common.push_back({RandomHash(rng), RandomHash(rng)});
+  BOOST_REQUIRE(a.Update(common).ok());
+  BOOST_REQUIRE(b.Update(common).ok());
+  const Hash32 changed = common[rng() % common.size()].key;
+  const Hash32 value = RandomHash(rng);
+  const Hash32 added = RandomHash(rng);
+  BOOST_REQUIRE(b.Update({{changed, value}, {added, value}}).ok());
+  StoreStateView va(a), vb(b);
+  auto diff = DiffStateTrees(va, vb);
+  BOOST_REQUIRE(diff.ok());
+  std::vector<StateDifference> want = {{changed, **a.Get(changed), value},
+                                       {added, std::nullopt, value}};
+  if (added < changed) std::swap(want[0], want[1]);
+  BOOST_TEST((*diff == want));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

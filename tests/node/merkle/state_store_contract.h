@@ -53,8 +53,9 @@ inline void CheckNodes(StateNodeStore& s) {
              StatusCode::kNotFound);
   BOOST_TEST(s.Node(1, Prefix({4})).status().code() == StatusCode::kNotFound);
   // A version at or below a stored node's is refused.
-  BOOST_TEST(s.PutNodes(1, std::vector<StateNodeRecord>{{root, Bytes{9}}})
-                 .code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(
+      s.PutNodes(1, std::vector<StateNodeRecord>{{root, Bytes{9}}}).code() ==
+      StatusCode::kInvalidArgument);
   BOOST_TEST(ToBytes(s.Node(1, root)) == Bytes{4});
   BOOST_REQUIRE(
       s.PutNodes(2, std::vector<StateNodeRecord>{{root, Bytes{7}}}).ok());

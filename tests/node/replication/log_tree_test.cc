@@ -1,5 +1,7 @@
 // The LMDB-backed log gives the same roots and proofs as the in-memory one,
 // across batches and reopen.
+#include "node/replication/log_tree.h"
+
 #include <boost/test/unit_test.hpp>
 #include <random>
 
@@ -7,7 +9,6 @@
 #include "node/merkle/log_nodes.h"
 #include "node/merkle/log_proof.h"
 #include "node/merkle/memory_log.h"
-#include "node/replication/log_tree.h"
 #include "node/store/env.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_seed.h"

@@ -125,8 +125,9 @@ BOOST_AUTO_TEST_CASE(a_store_over_a_read_transaction_refuses_writes) {
   auto txn = *t.env->BeginRead();
   LmdbStateStore s(t.dbs, txn);
   const merkle::NibblePrefix root;
-  BOOST_TEST(s.PutNodes(1, std::vector<merkle::StateNodeRecord>{{root, {1}}})
-                 .code() == StatusCode::kFailedPrecondition);
+  BOOST_TEST(
+      s.PutNodes(1, std::vector<merkle::StateNodeRecord>{{root, {1}}}).code() ==
+      StatusCode::kFailedPrecondition);
   BOOST_TEST(s.PutRoot(1, Bytes{0}).code() == StatusCode::kFailedPrecondition);
   BOOST_TEST(s.SetVersion(1).code() == StatusCode::kFailedPrecondition);
   BOOST_TEST(s.DeleteStale(1).code() == StatusCode::kFailedPrecondition);
@@ -168,8 +169,8 @@ BOOST_AUTO_TEST_CASE(memory_and_lmdb_stores_agree_on_random_ops) {
       LmdbStateStore lmdb(t.dbs, txn);
       const uint64_t latest = *in_memory.Version();
       BOOST_REQUIRE(*StateTree(lmdb).Version() == latest);
-      for (uint64_t v : {uint64_t{0}, rng() % (latest + 1), latest,
-                         latest + 1}) {
+      for (uint64_t v :
+           {uint64_t{0}, rng() % (latest + 1), latest, latest + 1}) {
         BOOST_REQUIRE(Snapshot(StateTree(lmdb), v, probe) ==
                       Snapshot(in_memory, v, probe));
       }
