@@ -22,11 +22,30 @@ class StateTreeView {
       const NibblePrefix& prefix) = 0;
 };
 
-// A StateTree read through one transaction. Both must outlive the view.
+// A StateTree read through one store instance (hence one transaction).
+// The tree must outlive the view.
+class StoreStateView : public StateTreeView {
+ public:
+  explicit StoreStateView(const StateTree& tree) : tree_(tree) {}
+  Result<SubtreeView> At(const NibblePrefix& prefix) override {
+    return tree_.At(prefix);
+  }
+  Result<std::vector<StatePair>> LeavesUnder(
+      const NibblePrefix& prefix) override {
+    return tree_.LeavesUnder(prefix);
+  }
+
+ private:
+  const StateTree& tree_;
+};
+
+// A tree that its owner reads through transactions: `tree.At(txn, prefix)`
+// and `tree.LeavesUnder(txn, prefix)`, as state::LmdbStateTree offers, read
+// through one transaction. Both must outlive the view.
+template <class Tree, class Txn>
 class LocalStateView : public StateTreeView {
  public:
-  LocalStateView(const StateTree& tree, const store::Txn& txn)
-      : tree_(tree), txn_(txn) {}
+  LocalStateView(const Tree& tree, const Txn& txn) : tree_(tree), txn_(txn) {}
   Result<SubtreeView> At(const NibblePrefix& prefix) override {
     return tree_.At(txn_, prefix);
   }
@@ -36,8 +55,8 @@ class LocalStateView : public StateTreeView {
   }
 
  private:
-  const StateTree& tree_;
-  const store::Txn& txn_;
+  const Tree& tree_;
+  const Txn& txn_;
 };
 
 struct StateDifference {

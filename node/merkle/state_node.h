@@ -31,6 +31,8 @@ struct NibblePrefix {
   NibblePrefix Child(int nibble) const;
   // True if `key` starts with this prefix.
   bool Covers(const Hash32& key) const;
+
+  friend bool operator==(const NibblePrefix&, const NibblePrefix&) = default;
 };
 
 // One child slot of a node, or the root of a version.

@@ -1,32 +1,10 @@
 #include "node/merkle/state_tree.h"
 
 #include <algorithm>
-
-#include "base/big_endian.h"
+#include <string>
 
 namespace imeisync::node::merkle {
 namespace {
-
-constexpr uint8_t kVersionTag = 'm';
-constexpr uint8_t kRootTag = 'r';
-constexpr uint8_t kStaleTag = 's';
-
-Bytes MetaKey(uint8_t tag, uint64_t version) {
-  Bytes k{tag};
-  AppendU64(k, version);
-  return k;
-}
-
-// version(8) depth(1) ceil(depth/2) prefix bytes.
-Bytes NodeKey(uint64_t version, const NibblePrefix& prefix) {
-  Bytes k;
-  k.reserve(9 + 32);
-  AppendU64(k, version);
-  k.push_back(static_cast<uint8_t>(prefix.depth));
-  k.insert(k.end(), prefix.bytes.begin(),
-           prefix.bytes.begin() + (prefix.depth + 1) / 2);
-  return k;
-}
 
 std::string PrefixText(const NibblePrefix& p) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -37,21 +15,11 @@ std::string PrefixText(const NibblePrefix& p) {
 
 }  // namespace
 
-Result<uint64_t> StateTree::Version(const store::Txn& txn) const {
-  auto v = txn.Get(meta_, Bytes{kVersionTag});
-  if (!v.ok()) {
-    if (v.status().code() == StatusCode::kNotFound) return uint64_t{0};
-    return v.status();
-  }
-  if (v->size() != 8)
-    return DataLoss("state tree version record is not 8 bytes");
-  return LoadU64(*v);
-}
+Result<uint64_t> StateTree::Version() const { return store_.Version(); }
 
-Result<StateChild> StateTree::RootChild(const store::Txn& txn,
-                                        uint64_t version) const {
+Result<StateChild> StateTree::RootChild(uint64_t version) const {
   if (version == 0) return StateChild{};
-  auto v = txn.Get(meta_, MetaKey(kRootTag, version));
+  auto v = store_.Root(version);
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) {
       return NotFound("state tree version " + std::to_string(version) +
@@ -64,9 +32,9 @@ Result<StateChild> StateTree::RootChild(const store::Txn& txn,
   return root;
 }
 
-Result<StateNode> StateTree::LoadNode(const store::Txn& txn, uint64_t version,
+Result<StateNode> StateTree::LoadNode(uint64_t version,
                                       const NibblePrefix& prefix) const {
-  auto v = txn.Get(nodes_, NodeKey(version, prefix));
+  auto v = store_.Node(version, prefix);
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) {
       return DataLoss("state node of version " + std::to_string(version) +
@@ -82,21 +50,19 @@ Result<StateNode> StateTree::LoadNode(const store::Txn& txn, uint64_t version,
   return node;
 }
 
-Result<Hash32> StateTree::Root(const store::Txn& txn) const {
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
-  return RootAt(txn, version);
+Result<Hash32> StateTree::Root() const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version());
+  return RootAt(version);
 }
 
-Result<Hash32> StateTree::RootAt(const store::Txn& txn,
-                                 uint64_t version) const {
-  IMEISYNC_ASSIGN_OR_RETURN(StateChild root, RootChild(txn, version));
+Result<Hash32> StateTree::RootAt(uint64_t version) const {
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild root, RootChild(version));
   return root.hash;
 }
 
-Result<SubtreeView> StateTree::At(const store::Txn& txn,
-                                  const NibblePrefix& prefix) const {
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
-  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(txn, version));
+Result<SubtreeView> StateTree::At(const NibblePrefix& prefix) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version());
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(version));
   NibblePrefix walked;
   SubtreeView view;
   for (;;) {
@@ -109,8 +75,7 @@ Result<SubtreeView> StateTree::At(const store::Txn& txn,
       }
       return view;
     }
-    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                              LoadNode(txn, at.version, walked));
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(at.version, walked));
     if (walked.depth == prefix.depth) {
       view.kind = ChildKind::kInternal;
       view.hash = at.hash;
@@ -123,42 +88,39 @@ Result<SubtreeView> StateTree::At(const store::Txn& txn,
   }
 }
 
-Status StateTree::CollectLeaves(const store::Txn& txn,
-                                const NibblePrefix& prefix,
+Status StateTree::CollectLeaves(const NibblePrefix& prefix,
                                 const StateChild& at,
                                 std::vector<StatePair>& out) const {
   if (at.kind == ChildKind::kLeaf) out.push_back(at.leaf);
   if (at.kind != ChildKind::kInternal) return Status::Ok();
-  IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(txn, at.version, prefix));
+  IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(at.version, prefix));
   for (int n = 0; n < 16; ++n) {
     IMEISYNC_RETURN_IF_ERROR(
-        CollectLeaves(txn, prefix.Child(n), node.child[n], out));
+        CollectLeaves(prefix.Child(n), node.child[n], out));
   }
   return Status::Ok();
 }
 
 Result<std::vector<StatePair>> StateTree::LeavesUnder(
-    const store::Txn& txn, const NibblePrefix& prefix) const {
-  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView view, At(txn, prefix));
+    const NibblePrefix& prefix) const {
+  IMEISYNC_ASSIGN_OR_RETURN(SubtreeView view, At(prefix));
   std::vector<StatePair> out;
   if (view.kind == ChildKind::kLeaf) out.push_back(view.leaf);
   if (view.kind == ChildKind::kInternal) {
     for (int n = 0; n < 16; ++n) {
       IMEISYNC_RETURN_IF_ERROR(
-          CollectLeaves(txn, prefix.Child(n), view.node.child[n], out));
+          CollectLeaves(prefix.Child(n), view.node.child[n], out));
     }
   }
   return out;
 }
 
-Result<std::optional<Hash32>> StateTree::Get(const store::Txn& txn,
-                                             const Hash32& key) const {
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
-  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(txn, version));
+Result<std::optional<Hash32>> StateTree::Get(const Hash32& key) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version());
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(version));
   NibblePrefix walked;
   while (at.kind == ChildKind::kInternal) {
-    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                              LoadNode(txn, at.version, walked));
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(at.version, walked));
     const int nibble = KeyNibble(key, walked.depth);
     at = node.child[nibble];
     walked = walked.Child(nibble);
@@ -169,15 +131,14 @@ Result<std::optional<Hash32>> StateTree::Get(const store::Txn& txn,
   return std::optional<Hash32>();
 }
 
-Result<StateProof> StateTree::Prove(const store::Txn& txn,
-                                    const Hash32& key) const {
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
-  return ProveAt(txn, key, version);
+Result<StateProof> StateTree::Prove(const Hash32& key) const {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version());
+  return ProveAt(key, version);
 }
 
-Result<StateProof> StateTree::ProveAt(const store::Txn& txn, const Hash32& key,
+Result<StateProof> StateTree::ProveAt(const Hash32& key,
                                       uint64_t version) const {
-  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(txn, version));
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild at, RootChild(version));
   StateProof proof;
   NibblePrefix walked;
   for (;;) {
@@ -186,8 +147,7 @@ Result<StateProof> StateTree::ProveAt(const store::Txn& txn, const Hash32& key,
       proof.leaf = at.leaf;
       return proof;
     }
-    IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                              LoadNode(txn, at.version, walked));
+    IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(at.version, walked));
     const int slot = KeyNibble(key, walked.depth);
     int lo = 0, hi = 16;
     for (;;) {
@@ -228,12 +188,11 @@ StateChild StateTree::Build(Pending& out, uint64_t version,
                                std::vector<StatePair>(it, group_end));
     it = group_end;
   }
-  out.nodes.emplace_back(NodeKey(version, prefix), node.Encode());
+  out.nodes.push_back({prefix, node.Encode()});
   return StateChild::Node(node.Hash(), version);
 }
 
-Result<StateChild> StateTree::UpdateAt(const store::Txn& txn, Pending& out,
-                                       uint64_t version,
+Result<StateChild> StateTree::UpdateAt(Pending& out, uint64_t version,
                                        const NibblePrefix& prefix,
                                        const StateChild& existing, OpIter begin,
                                        OpIter end) const {
@@ -255,19 +214,16 @@ Result<StateChild> StateTree::UpdateAt(const store::Txn& txn, Pending& out,
     return Build(out, version, prefix, std::move(pairs));
   }
 
-  IMEISYNC_ASSIGN_OR_RETURN(StateNode node,
-                            LoadNode(txn, existing.version, prefix));
+  IMEISYNC_ASSIGN_OR_RETURN(StateNode node, LoadNode(existing.version, prefix));
   // The old node is replaced whatever happens below; list it for Prune().
-  const Bytes old_key = NodeKey(existing.version, prefix);
-  out.stale.push_back(static_cast<uint8_t>(old_key.size()));
-  out.stale.insert(out.stale.end(), old_key.begin(), old_key.end());
+  out.stale.push_back({existing.version, prefix});
   for (auto it = begin; it != end;) {
     const int nibble = KeyNibble(it->key, prefix.depth);
     auto group_end = std::find_if(it, end, [&](const StateOp& op) {
       return KeyNibble(op.key, prefix.depth) != nibble;
     });
     IMEISYNC_ASSIGN_OR_RETURN(node.child[nibble],
-                              UpdateAt(txn, out, version, prefix.Child(nibble),
+                              UpdateAt(out, version, prefix.Child(nibble),
                                        node.child[nibble], it, group_end));
     it = group_end;
   }
@@ -275,12 +231,11 @@ Result<StateChild> StateTree::UpdateAt(const store::Txn& txn, Pending& out,
   if (count == 0) return StateChild{};
   const StateChild& only = node.child[node.First(0, 16)];
   if (count == 1 && only.kind == ChildKind::kLeaf) return only;  // collapse
-  out.nodes.emplace_back(NodeKey(version, prefix), node.Encode());
+  out.nodes.push_back({prefix, node.Encode()});
   return StateChild::Node(node.Hash(), version);
 }
 
-Result<Hash32> StateTree::Update(store::WriteTxn& txn,
-                                 std::vector<StateOp> ops) const {
+Result<Hash32> StateTree::Update(std::vector<StateOp> ops) const {
   // Sort by key; for a repeated key the later op wins.
   std::stable_sort(
       ops.begin(), ops.end(),
@@ -294,75 +249,45 @@ Result<Hash32> StateTree::Update(store::WriteTxn& txn,
       unique.push_back(op);
     }
   }
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version(txn));
-  IMEISYNC_ASSIGN_OR_RETURN(StateChild root, RootChild(txn, version));
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, Version());
+  IMEISYNC_ASSIGN_OR_RETURN(StateChild root, RootChild(version));
   if (unique.empty()) return root.hash;
   const uint64_t next = version + 1;
   Pending out;
-  IMEISYNC_ASSIGN_OR_RETURN(StateChild updated,
-                            UpdateAt(txn, out, next, NibblePrefix{}, root,
-                                     unique.begin(), unique.end()));
-  // The new version's keys sort after every stored node's: append them in
-  // order, which skips the B-tree search and fills pages completely.
-  std::sort(out.nodes.begin(), out.nodes.end());
-  for (const auto& [key, value] : out.nodes) {
-    IMEISYNC_RETURN_IF_ERROR(txn.Append(nodes_, key, value));
-  }
+  IMEISYNC_ASSIGN_OR_RETURN(
+      StateChild updated,
+      UpdateAt(out, next, NibblePrefix{}, root, unique.begin(), unique.end()));
+  IMEISYNC_RETURN_IF_ERROR(store_.PutNodes(next, out.nodes));
   if (!out.stale.empty()) {
-    IMEISYNC_RETURN_IF_ERROR(
-        txn.Put(meta_, MetaKey(kStaleTag, next), out.stale));
+    IMEISYNC_RETURN_IF_ERROR(store_.PutStale(next, out.stale));
   }
-  IMEISYNC_RETURN_IF_ERROR(
-      txn.Put(meta_, MetaKey(kRootTag, next), EncodeStateRoot(updated)));
-  Bytes latest;
-  AppendU64(latest, next);
-  IMEISYNC_RETURN_IF_ERROR(txn.Put(meta_, Bytes{kVersionTag}, latest));
+  IMEISYNC_RETURN_IF_ERROR(store_.PutRoot(next, EncodeStateRoot(updated)));
+  IMEISYNC_RETURN_IF_ERROR(store_.SetVersion(next));
   return updated.hash;
 }
 
-Result<uint64_t> StateTree::Prune(store::WriteTxn& txn, uint64_t keep_from,
-                                  uint64_t limit) const {
+Result<uint64_t> StateTree::Prune(uint64_t keep_from, uint64_t limit) const {
   // The latest version is never pruned, whatever the caller asks.
-  IMEISYNC_ASSIGN_OR_RETURN(const uint64_t latest, Version(txn));
+  IMEISYNC_ASSIGN_OR_RETURN(const uint64_t latest, Version());
   keep_from = std::min(keep_from, latest);
   // A node listed as stale by version s serves only versions below s.
-  std::vector<Bytes> lists;
-  std::vector<Bytes> doomed_nodes;
-  std::vector<Bytes> doomed_roots;
-  {
-    IMEISYNC_ASSIGN_OR_RETURN(store::Cursor cursor, txn.NewCursor(meta_));
-    for (cursor.Seek(Bytes{kStaleTag});
-         cursor.Valid() && doomed_nodes.size() < limit; cursor.Next()) {
-      ByteView k = cursor.key();
-      if (k.size() != 9 || k[0] != kStaleTag ||
-          LoadU64(k.subspan(1)) > keep_from)
-        break;
-      lists.emplace_back(k.begin(), k.end());
-      for (ByteView v = cursor.value(); !v.empty();) {
-        if (v[0] + size_t{1} > v.size())
-          return DataLoss("stale-node list truncated");
-        doomed_nodes.emplace_back(v.begin() + 1, v.begin() + 1 + v[0]);
-        v = v.subspan(1 + v[0]);
-      }
-    }
-    IMEISYNC_RETURN_IF_ERROR(cursor.status());
-    for (cursor.Seek(Bytes{kRootTag});
-         cursor.Valid() && doomed_roots.size() < limit; cursor.Next()) {
-      ByteView k = cursor.key();
-      if (k.size() != 9 || k[0] != kRootTag ||
-          LoadU64(k.subspan(1)) >= keep_from)
-        break;
-      doomed_roots.emplace_back(k.begin(), k.end());
-    }
-    IMEISYNC_RETURN_IF_ERROR(cursor.status());
+  std::vector<uint64_t> lists;
+  std::vector<StateNodeId> doomed_nodes;
+  for (uint64_t from = 0; doomed_nodes.size() < limit;) {
+    IMEISYNC_ASSIGN_OR_RETURN(std::optional<StaleList> list,
+                              store_.NextStale(from));
+    if (!list || list->version > keep_from) break;
+    lists.push_back(list->version);
+    doomed_nodes.insert(doomed_nodes.end(), list->nodes.begin(),
+                        list->nodes.end());
+    from = list->version + 1;
   }
-  // Deleting in key order keeps each page touched once.
-  std::sort(doomed_nodes.begin(), doomed_nodes.end());
-  for (const Bytes& k : doomed_nodes)
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(nodes_, k));
-  for (const Bytes& k : lists) IMEISYNC_RETURN_IF_ERROR(txn.Delete(meta_, k));
-  for (const Bytes& k : doomed_roots)
-    IMEISYNC_RETURN_IF_ERROR(txn.Delete(meta_, k));
+  IMEISYNC_ASSIGN_OR_RETURN(const std::vector<uint64_t> doomed_roots,
+                            store_.RootVersions(keep_from, limit));
+  IMEISYNC_RETURN_IF_ERROR(store_.DeleteNodes(doomed_nodes));
+  for (uint64_t v : lists) IMEISYNC_RETURN_IF_ERROR(store_.DeleteStale(v));
+  for (uint64_t v : doomed_roots)
+    IMEISYNC_RETURN_IF_ERROR(store_.DeleteRoot(v));
   return static_cast<uint64_t>(doomed_nodes.size() + lists.size() +
                                doomed_roots.size());
 }

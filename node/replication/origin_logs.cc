@@ -7,7 +7,7 @@
 #include "node/merkle/compact_range.h"
 #include "node/merkle/log_hash.h"
 #include "node/merkle/log_proof.h"
-#include "node/merkle/log_tree.h"
+#include "node/replication/log_tree.h"
 
 namespace imeisync::node::replication {
 namespace {
@@ -50,7 +50,7 @@ Result<OriginLogs> OriginLogs::Open(const store::Env& env) {
 Result<LogHead> OriginLogs::Head(const store::Txn& txn,
                                  std::string_view origin) const {
   IMEISYNC_RETURN_IF_ERROR(OriginPrefix(origin).status());
-  merkle::LogTree tree(tree_, std::string(origin));
+  LogTree tree(tree_, std::string(origin));
   IMEISYNC_ASSIGN_OR_RETURN(merkle::CompactRange range, tree.Range(txn));
   return LogHead{range.size(), range.Root()};
 }
@@ -153,7 +153,7 @@ Result<Hash32> OriginLogs::RootAt(const store::Txn& txn,
                                   std::string_view origin,
                                   uint64_t size) const {
   IMEISYNC_RETURN_IF_ERROR(OriginPrefix(origin).status());
-  merkle::LogTree tree(tree_, std::string(origin));
+  LogTree tree(tree_, std::string(origin));
   return tree.RootAt(txn, size);
 }
 
@@ -168,7 +168,7 @@ Result<std::vector<Hash32>> OriginLogs::InclusionProof(const store::Txn& txn,
         std::to_string(size) + " in the log of " + std::string(origin) +
         " (size " + std::to_string(head.size) + ")");
   }
-  merkle::LogTree tree(tree_, std::string(origin));
+  LogTree tree(tree_, std::string(origin));
   return tree.InclusionProof(txn, index, size);
 }
 
@@ -182,7 +182,7 @@ Result<std::vector<Hash32>> OriginLogs::ConsistencyProof(
         std::to_string(second) + " in the log of " + std::string(origin) +
         " (size " + std::to_string(head.size) + ")");
   }
-  merkle::LogTree tree(tree_, std::string(origin));
+  LogTree tree(tree_, std::string(origin));
   return tree.ConsistencyProof(txn, first, second);
 }
 
@@ -193,7 +193,7 @@ Result<LogHead> OriginLogs::Append(store::WriteTxn& txn,
   IMEISYNC_ASSIGN_OR_RETURN(bool frozen, Frozen(txn, origin));
   if (frozen)
     return FailedPrecondition("origin " + std::string(origin) + " is frozen");
-  merkle::LogTree tree(tree_, std::string(origin));
+  LogTree tree(tree_, std::string(origin));
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t size, tree.Size(txn));
   std::vector<Hash32> leaves;
   leaves.reserve(entries.size());
@@ -246,7 +246,7 @@ Result<ApplyOutcome> OriginLogs::Apply(store::WriteTxn& txn,
         "origin " + c.origin +
         " is frozen: equivocation evidence is recorded against it");
   }
-  merkle::LogTree tree(tree_, c.origin);
+  LogTree tree(tree_, c.origin);
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t size, tree.Size(txn));
   if (c.size <= size) {
     if (!entries.empty()) {

@@ -6,7 +6,7 @@
 // Databases (names in kOriginLogDatabases), keyed by origin-prefix =
 // len(1) || origin:
 //   log_entries     origin-prefix index(8)  -> canonical entry (43 bytes)
-//   log_tree        merkle::LogTree records
+//   log_tree        LogTree records (log_tree.h)
 //   log_checkpoints origin-prefix           -> latest verified signed note
 //   log_evidence    origin-prefix seq(8)    -> Evidence::Encode()
 // Every method works inside the caller's transaction: a range is applied,

@@ -63,11 +63,10 @@ Hash32 RegisterDigest(const Register& reg) {
 Result<StateFold> StateFold::Open(const store::Env& env) {
   IMEISYNC_ASSIGN_OR_RETURN(store::Db registers,
                             env.Database(kStateDatabases[0]));
-  IMEISYNC_ASSIGN_OR_RETURN(store::Db nodes, env.Database(kStateDatabases[1]));
-  IMEISYNC_ASSIGN_OR_RETURN(store::Db meta, env.Database(kStateDatabases[2]));
+  IMEISYNC_ASSIGN_OR_RETURN(StateTreeDbs tree, StateTreeDbs::Open(env));
   IMEISYNC_ASSIGN_OR_RETURN(store::Db rejections,
                             env.Database(kStateDatabases[3]));
-  return StateFold(registers, merkle::StateTree(nodes, meta), rejections);
+  return StateFold(registers, LmdbStateTree(tree), rejections);
 }
 
 Result<FoldResult> StateFold::Fold(store::WriteTxn& txn,

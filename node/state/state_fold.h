@@ -6,8 +6,8 @@
 // the ministry's REGISTER (reason REGISTRY) survives its BLOCK for
 // COUNTERFEIT, and a CLEAR for COURT_ORDER does not lift a block for
 // DUPLICATE; keying by kind keeps an ALLOW in force when the ministry later
-// clears a block of its own for the same reason. See "State and verdicts"
-// in ../shared/DESIGN.md and docs/formats.md "Registers".
+// clears a block of its own for the same reason. See docs/formats.md
+// "Registers" and docs/verdicts.md.
 //
 // Validity depends only on the entry and the bundle's policy for the
 // origin's role, so every node accepts and rejects exactly the same entries
@@ -31,12 +31,16 @@
 #include "node/entry.h"
 #include "node/federation/bundle.h"
 #include "node/merkle/state_tree.h"
+#include "node/state/lmdb_state_store.h"
 #include "node/store/env.h"
 
 namespace imeisync::node::state {
 
+// Every database of the state, to declare in store::EnvOptions: the
+// registers and rejection counts (docs/formats.md "Registers") and the
+// state tree's (docs/formats.md "State storage").
 inline constexpr std::array<const char*, 4> kStateDatabases = {
-    "registers", "state_nodes", "state_meta", "rejections"};
+    "registers", kStateTreeDatabases[0], kStateTreeDatabases[1], "rejections"};
 
 struct Register {
   std::string origin;
@@ -96,14 +100,16 @@ class StateFold {
   // Rejected entries per (origin, reason).
   Result<std::map<std::pair<std::string, Reason>, uint64_t>> Rejections(
       const store::Txn& txn) const;
-  const merkle::StateTree& tree() const { return tree_; }
+  // The state tree over the registers, used through the caller's
+  // transactions (lmdb_state_store.h).
+  const LmdbStateTree& tree() const { return tree_; }
 
  private:
-  StateFold(store::Db registers, merkle::StateTree tree, store::Db rejections)
+  StateFold(store::Db registers, LmdbStateTree tree, store::Db rejections)
       : registers_(registers), tree_(tree), rejections_(rejections) {}
 
   store::Db registers_;
-  merkle::StateTree tree_;
+  LmdbStateTree tree_;
   store::Db rejections_;
 };
 

@@ -9,6 +9,7 @@
 #include "node/merkle/state_diff.h"
 #include "node/merkle/state_hash.h"
 #include "node/merkle/state_proof.h"
+#include "node/state/lmdb_state_store.h"
 #include "node/store/env.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_seed.h"
@@ -24,13 +25,15 @@ struct TreeEnv {
   explicit TreeEnv(const std::string& path) {
     store::EnvOptions o;
     o.path = path;
-    o.databases = {"state_nodes", "state_meta"};
+    o.databases.assign(state::kStateTreeDatabases.begin(),
+                       state::kStateTreeDatabases.end());
     o.initial_map_size = size_t{64} << 20;
     auto opened = store::Env::Open(o);
     BOOST_TEST_REQUIRE(opened.ok(), opened.status().ToString());
     env = std::move(*opened);
-    tree = std::make_unique<StateTree>(*env->Database("state_nodes"),
-                                       *env->Database("state_meta"));
+    auto dbs = state::StateTreeDbs::Open(*env);
+    BOOST_TEST_REQUIRE(dbs.ok(), dbs.status().ToString());
+    tree = std::make_unique<state::LmdbStateTree>(*dbs);
   }
   Hash32 Apply(const std::vector<StateOp>& ops) {
     Hash32 root;
@@ -84,7 +87,7 @@ struct TreeEnv {
     return n;
   }
   std::unique_ptr<store::Env> env;
-  std::unique_ptr<StateTree> tree;
+  std::unique_ptr<state::LmdbStateTree> tree;
 };
 
 Hash32 RandomHash(std::mt19937_64& rng) {

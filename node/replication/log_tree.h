@@ -1,14 +1,14 @@
 // One origin's RFC 9162 log, persisted in an LMDB database.
 //
-// Layout inside `db` (shared by all origins; docs/formats.md "Log tree
+// Layout inside `db` (shared by all origins; docs/formats.md "Log
 // storage"):
 //   origin-prefix 'r'            -> compact range of the whole log
 //   origin-prefix 'c' chunk(8)   -> hashes of nodes 32*chunk .. 32*chunk+31
 // where origin-prefix = len(1) origin, and nodes are numbered in post-order
 // (log_nodes.h). Appending n leaves writes about 2n hashes in n/16 values;
 // a root or proof reads O(log n) values.
-#ifndef IMEISYNC_NODE_MERKLE_LOG_TREE_H_
-#define IMEISYNC_NODE_MERKLE_LOG_TREE_H_
+#ifndef IMEISYNC_NODE_REPLICATION_LOG_TREE_H_
+#define IMEISYNC_NODE_REPLICATION_LOG_TREE_H_
 
 #include <cstdint>
 #include <span>
@@ -20,7 +20,7 @@
 #include "node/merkle/compact_range.h"
 #include "node/store/txn.h"
 
-namespace imeisync::node::merkle {
+namespace imeisync::node::replication {
 
 inline constexpr uint64_t kLogChunkHashes = 32;
 
@@ -30,7 +30,7 @@ class LogTree {
   LogTree(store::Db db, std::string origin);
 
   // The compact range of the whole log (size 0 if nothing was appended).
-  Result<CompactRange> Range(const store::Txn& txn) const;
+  Result<merkle::CompactRange> Range(const store::Txn& txn) const;
   Result<uint64_t> Size(const store::Txn& txn) const;
 
   // Appends leaf hashes (LogLeafHash of each entry) and returns the new
@@ -63,6 +63,6 @@ class LogTree {
   Bytes prefix_;
 };
 
-}  // namespace imeisync::node::merkle
+}  // namespace imeisync::node::replication
 
-#endif  // IMEISYNC_NODE_MERKLE_LOG_TREE_H_
+#endif  // IMEISYNC_NODE_REPLICATION_LOG_TREE_H_

@@ -1,19 +1,28 @@
 // The LMDB-backed log gives the same roots and proofs as the in-memory one,
 // across batches and reopen.
+#include "node/replication/log_tree.h"
+
 #include <boost/test/unit_test.hpp>
 #include <random>
 
 #include "node/merkle/log_hash.h"
 #include "node/merkle/log_nodes.h"
 #include "node/merkle/log_proof.h"
-#include "node/merkle/log_tree.h"
 #include "node/merkle/memory_log.h"
 #include "node/store/env.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_seed.h"
 
-namespace imeisync::node::merkle {
+namespace imeisync::node::replication {
 namespace {
+
+using merkle::EmptyLogRoot;
+using merkle::LogInclusionProof;
+using merkle::LogLeafHash;
+using merkle::LogNodeHash;
+using merkle::MemoryLog;
+using merkle::VerifyConsistency;
+using merkle::VerifyInclusion;
 
 using testing::TempDir;
 
@@ -138,4 +147,4 @@ BOOST_AUTO_TEST_CASE(an_aborted_append_leaves_the_log_unchanged) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace imeisync::node::merkle
+}  // namespace imeisync::node::replication

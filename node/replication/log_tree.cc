@@ -1,4 +1,4 @@
-#include "node/merkle/log_tree.h"
+#include "node/replication/log_tree.h"
 
 #include <algorithm>
 #include <cassert>
@@ -6,7 +6,15 @@
 #include "base/big_endian.h"
 #include "node/merkle/log_nodes.h"
 
-namespace imeisync::node::merkle {
+namespace imeisync::node::replication {
+
+using merkle::CompactRange;
+using merkle::LogConsistencyProof;
+using merkle::LogInclusionProof;
+using merkle::LogNodeCount;
+using merkle::LogNodePosition;
+using merkle::LogNodeReader;
+using merkle::LogRootAt;
 
 // Reads nodes of one log through a transaction, keeping the last chunk.
 class TxnLogNodes : public LogNodeReader {
@@ -163,4 +171,4 @@ Result<std::vector<Hash32>> LogTree::ConsistencyProof(const store::Txn& txn,
   return LogConsistencyProof(nodes, size1, size2);
 }
 
-}  // namespace imeisync::node::merkle
+}  // namespace imeisync::node::replication
