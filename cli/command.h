@@ -1,9 +1,15 @@
-// How cli/main.cc wires one file per command into the `imeisync` CLI.
+// How cli/main.cc wires one file per command into the `imeisync` CLI, and how
+// a command's result becomes the process exit code (docs/cli.md, exit
+// status).
 #ifndef IMEISYNC_CLI_COMMAND_H_
 #define IMEISYNC_CLI_COMMAND_H_
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
 
 namespace imeisync::cli {
 
@@ -16,6 +22,29 @@ inline constexpr int kExitUsage = 2;    // unusable arguments or input
 // user chose, stores the function that runs it in `*run`. The function
 // returns the process exit code.
 using RunFn = std::function<int()>;
+
+// What a command's body returns: the exit code it chose (kExitOk, or
+// kExitInvalid after printing what is invalid), or the error that made its
+// arguments or input unusable.
+using CommandFn = std::function<Result<int>()>;
+
+// The exit code of `result`: its value when OK. Otherwise prints
+// "imeisync: <name>: <message>" on stderr and returns kExitUsage.
+int Finish(std::string_view name, const Result<int>& result);
+
+// Adds the subcommand `name` of `parent` and returns it for its options.
+// When the user chooses it, `*run` becomes Finish(words, body()): `words` is
+// `name` after the name of `parent` unless that is the root app, as the user
+// typed them ("status", "federation init").
+CLI::App* AddRunCommand(CLI::App& parent, const std::string& name,
+                        const std::string& description, RunFn* run,
+                        CommandFn body);
+
+// The options most commands share: --config, required, naming the running
+// node's node.toml; and a --json flag with `help`.
+void AddConfigOption(CLI::App& command, std::string& config);
+void AddJsonFlag(CLI::App& command, bool& json,
+                 const std::string& help = "print the result as JSON");
 
 void AddImeiCommand(CLI::App& app, RunFn* run);
 void AddTagCommand(CLI::App& app, RunFn* run);

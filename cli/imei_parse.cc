@@ -9,10 +9,11 @@
 namespace imeisync::cli {
 namespace {
 
-int RunImeiParse(const std::vector<std::string>& inputs) {
+Result<int> RunImeiParse(const std::vector<std::string>& inputs) {
   for (const std::string& input : inputs) {
     auto imei = node::Imei::Parse(input);
     if (!imei.ok()) {
+      // Named by the IMEI rather than the command.
       PrintError("invalid IMEI \"" + input + "\"", imei.status());
       return kExitUsage;
     }
@@ -32,15 +33,14 @@ int RunImeiParse(const std::vector<std::string>& inputs) {
 void AddImeiCommand(CLI::App& app, RunFn* run) {
   CLI::App* imei = app.add_subcommand("imei", "IMEI utilities");
   imei->require_subcommand(1);
-  CLI::App* parse = imei->add_subcommand(
-      "parse",
+  auto inputs = std::make_shared<std::vector<std::string>>();
+  CLI::App* parse = AddRunCommand(
+      *imei, "parse",
       "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit IMEISV; "
       "separators ' -/.' ignored) and print one JSON object per line. Exits 2 "
-      "at the first invalid IMEI, after printing the valid ones before it.");
-  auto inputs = std::make_shared<std::vector<std::string>>();
+      "at the first invalid IMEI, after printing the valid ones before it.",
+      run, [inputs] { return RunImeiParse(*inputs); });
   parse->add_option("IMEI", *inputs, "IMEIs to parse")->required();
-  parse->callback(
-      [run, inputs] { *run = [inputs] { return RunImeiParse(*inputs); }; });
 }
 
 }  // namespace imeisync::cli

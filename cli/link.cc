@@ -73,12 +73,8 @@ Result<fed::Link> LinkOf(const CreateArgs& a) {
   return link;
 }
 
-int RunCreate(const CreateArgs& a) {
-  auto link = LinkOf(a);
-  if (!link.ok()) {
-    PrintError("link create", link.status());
-    return kExitUsage;
-  }
+Result<int> RunCreate(const CreateArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(fed::Link link, LinkOf(a));
   fed::AddMemberOptions o;
   o.fed_dir = a.dir;
   o.id = a.id;
@@ -86,53 +82,42 @@ int RunCreate(const CreateArgs& a) {
   o.endpoint = a.endpoint;
   o.out_dir = a.out;
   o.http_listen = a.http;
-  o.link = *std::move(link);
-  auto version = fed::AddMember(o);
-  if (!version.ok()) {
-    PrintError("link create", version.status());
-    return kExitUsage;
-  }
+  o.link = std::move(link);
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, fed::AddMember(o));
   PrintResult(a.json,
               {{"member", a.id},
                {"role", "foreign"},
                {"node_dir", a.out},
-               {"bundle_version", *version}},
+               {"bundle_version", version}},
               "linked foreign member " + a.id + " (bundle version " +
-                  std::to_string(*version) + "). Send " + a.out +
+                  std::to_string(version) + "). Send " + a.out +
                   " to its regulator over a secure channel, and publish the "
                   "bundle to your nodes (imeisync federation publish).");
   return kExitOk;
 }
 
-int RunRemove(const RemoveArgs& a) {
-  auto version = fed::RemoveLink(a.dir, a.id);
-  if (!version.ok()) {
-    PrintError("link remove", version.status());
-    return kExitUsage;
-  }
-  PrintResult(a.json, {{"member", a.id}, {"bundle_version", *version}},
+Result<int> RunRemove(const RemoveArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, fed::RemoveLink(a.dir, a.id));
+  PrintResult(a.json, {{"member", a.id}, {"bundle_version", version}},
               "removed the link of " + a.id + " (bundle version " +
-                  std::to_string(*version) +
+                  std::to_string(version) +
                   "). Publish the bundle: each node stops serving " + a.id +
                   " as soon as it holds it.");
   return kExitOk;
 }
 
-int RunJoin(const JoinArgs& a) {
-  auto joined = fed::JoinLink(a.bundle, a.member_dir);
-  if (!joined.ok()) {
-    PrintError("link join", joined.status());
-    return kExitUsage;
-  }
+Result<int> RunJoin(const JoinArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(fed::JoinLinkResult joined,
+                            fed::JoinLink(a.bundle, a.member_dir));
   PrintResult(a.json,
-              {{"member", joined->id},
-               {"federation", joined->federation},
-               {"exporter", joined->exporter},
-               {"bundle_version", joined->bundle_version}},
-              "ready to act as " + joined->id + " in federation " +
-                  joined->federation + " (bundle version " +
-                  std::to_string(joined->bundle_version) + ", syncing with " +
-                  joined->exporter + "). Start it: imeisyncd --config " +
+              {{"member", joined.id},
+               {"federation", joined.federation},
+               {"exporter", joined.exporter},
+               {"bundle_version", joined.bundle_version}},
+              "ready to act as " + joined.id + " in federation " +
+                  joined.federation + " (bundle version " +
+                  std::to_string(joined.bundle_version) + ", syncing with " +
+                  joined.exporter + "). Start it: imeisyncd --config " +
                   a.member_dir + "/node.toml");
   return kExitOk;
 }
@@ -147,10 +132,11 @@ void AddLinkCommand(CLI::App& app, RunFn* run) {
   l->require_subcommand(1);
 
   auto create = std::make_shared<CreateArgs>();
-  CLI::App* c = l->add_subcommand(
-      "create",
+  CLI::App* c = AddRunCommand(
+      *l, "create",
       "Add a foreign member and its [[link]] to the bundle (version + 1) and "
-      "create its node directory");
+      "create its node directory",
+      run, [create] { return RunCreate(*create); });
   c->add_option("--dir", create->dir, "the federation directory")->required();
   c->add_option("--id", create->id, "the foreign member's id, [a-z0-9-]{1,32}")
       ->required();
@@ -180,32 +166,29 @@ void AddLinkCommand(CLI::App& app, RunFn* run) {
       ->each([create](const std::string&) { create->budget_given = true; });
   c->add_option("--http", create->http,
                 "host:port of the link node's HTTP listener; default none");
-  c->add_flag("--json", create->json, "print the result as JSON");
-  c->callback(
-      [run, create] { *run = [create] { return RunCreate(*create); }; });
+  AddJsonFlag(*c, create->json);
 
   auto remove = std::make_shared<RemoveArgs>();
-  CLI::App* r = l->add_subcommand(
-      "remove", "Drop a foreign member's [[link]] (version + 1)");
+  CLI::App* r = AddRunCommand(*l, "remove",
+                              "Drop a foreign member's [[link]] (version + 1)",
+                              run, [remove] { return RunRemove(*remove); });
   r->add_option("--dir", remove->dir, "the federation directory")->required();
   r->add_option("--id", remove->id, "the foreign member's id")->required();
-  r->add_flag("--json", remove->json, "print the result as JSON");
-  r->callback(
-      [run, remove] { *run = [remove] { return RunRemove(*remove); }; });
+  AddJsonFlag(*r, remove->json);
 
   auto join = std::make_shared<JoinArgs>();
-  CLI::App* j = l->add_subcommand(
-      "join",
+  CLI::App* j = AddRunCommand(
+      *l, "join",
       "Prepare the node directory their link create made to run as our link "
-      "node in their federation");
+      "node in their federation",
+      run, [join] { return RunJoin(*join); });
   j->add_option("--bundle", join->bundle,
                 "their bundle.toml (bundle.toml.sig beside it)")
       ->required();
   j->add_option("--member-dir", join->member_dir,
                 "the node directory they sent")
       ->required();
-  j->add_flag("--json", join->json, "print the result as JSON");
-  j->callback([run, join] { *run = [join] { return RunJoin(*join); }; });
+  AddJsonFlag(*j, join->json);
 }
 
 }  // namespace imeisync::cli

@@ -13,60 +13,47 @@
 namespace imeisync::cli {
 namespace {
 
+constexpr auto kLocalTimeout = std::chrono::seconds(30);
+
 struct LocalArgs {
   std::string config, imei, imsi, date;
   bool json = false;
 };
 
-int Finish(const char* what, const grpc::Status& s, const LocalArgs& a,
+// Reports the node's answer to the call `what`: its refusal, or `text`.
+int Report(const char* what, const grpc::Status& s, const LocalArgs& a,
            const std::string& text) {
   if (!s.ok()) return ReportFailedCall(what, s);
   PrintResult(a.json, {{"done", what}}, text);
   return kExitOk;
 }
 
-int RunPair(const LocalArgs& a, bool pair) {
-  const char* what = pair ? "local pair" : "local unpair";
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError(what, client.status());
-    return kExitUsage;
-  }
+Result<int> RunPair(const LocalArgs& a, bool pair) {
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
   v1::LocalPairRequest request;
   request.set_imei(a.imei);
   request.set_imsi(a.imsi);
   v1::LocalResponse reply;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(30));
-  grpc::Status s = pair ? client->stub->LocalPair(&context, request, &reply)
-                        : client->stub->LocalUnpair(&context, request, &reply);
-  return Finish(
-      what, s, a,
+  grpc::Status s = UnaryCall(
+      *client.stub,
+      pair ? &v1::Admin::Stub::LocalPair : &v1::Admin::Stub::LocalUnpair,
+      request, &reply, kLocalTimeout);
+  return Report(
+      pair ? "local pair" : "local unpair", s, a,
       pair ? "paired: the device is WHITELISTED for that IMSI" : "unpaired");
 }
 
-int RunSeen(const LocalArgs& a) {
+Result<int> RunSeen(const LocalArgs& a) {
   auto day = ParseDay(a.date);
-  if (!day.ok()) {
-    PrintError("local seen", InvalidArgument("--" + day.status().message()));
-    return kExitUsage;
-  }
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError("local seen", client.status());
-    return kExitUsage;
-  }
+  if (!day.ok()) return InvalidArgument("--" + day.status().message());
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
   v1::LocalSeenRequest request;
   request.set_imei(a.imei);
   request.set_day(*day);
   v1::LocalResponse reply;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(30));
-  return Finish("local seen",
-                client->stub->LocalSeen(&context, request, &reply), a,
-                "first seen on " + a.date);
+  grpc::Status s = UnaryCall(*client.stub, &v1::Admin::Stub::LocalSeen, request,
+                             &reply, kLocalTimeout);
+  return Report("local seen", s, a, "first seen on " + a.date);
 }
 
 }  // namespace
@@ -79,29 +66,28 @@ void AddLocalCommand(CLI::App& app, RunFn* run) {
   l->require_subcommand(1);
   for (bool pair : {true, false}) {
     auto a = std::make_shared<LocalArgs>();
-    CLI::App* c = l->add_subcommand(
-        pair ? "pair" : "unpair",
+    CLI::App* c = AddRunCommand(
+        *l, pair ? "pair" : "unpair",
         pair ? "Pair a device with a subscriber: that IMSI's checks of that "
                "IMEI answer WHITELISTED, whatever blocks it"
-             : "Remove a pair");
-    c->add_option("--config", a->config, "the node's node.toml")->required();
+             : "Remove a pair",
+        run, [a, pair] { return RunPair(*a, pair); });
+    AddConfigOption(*c, a->config);
     c->add_option("IMEI", a->imei, "the device")->required();
     c->add_option("IMSI", a->imsi, "the subscriber, 5 to 15 digits")
         ->required();
-    c->add_flag("--json", a->json, "print the result as JSON");
-    c->callback(
-        [run, a, pair] { *run = [a, pair] { return RunPair(*a, pair); }; });
+    AddJsonFlag(*c, a->json);
   }
   auto a = std::make_shared<LocalArgs>();
-  CLI::App* c = l->add_subcommand(
-      "seen",
+  CLI::App* c = AddRunCommand(
+      *l, "seen",
       "Record the day a device was first seen on this network (starts its "
-      "registration grace period)");
-  c->add_option("--config", a->config, "the node's node.toml")->required();
+      "registration grace period)",
+      run, [a] { return RunSeen(*a); });
+  AddConfigOption(*c, a->config);
   c->add_option("IMEI", a->imei, "the device")->required();
   c->add_option("--date", a->date, "YYYY-MM-DD (UTC)")->required();
-  c->add_flag("--json", a->json, "print the result as JSON");
-  c->callback([run, a] { *run = [a] { return RunSeen(*a); }; });
+  AddJsonFlag(*c, a->json);
 }
 
 }  // namespace imeisync::cli

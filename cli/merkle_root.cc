@@ -11,16 +11,15 @@
 namespace imeisync::cli {
 namespace {
 
-int RunMerkleRoot(bool json) {
+Result<int> RunMerkleRoot(bool json) {
   node::merkle::CompactRange range;
   size_t line_number = 0;
   for (const std::string& line : ReadLines(std::cin)) {
     ++line_number;
     auto data = HexDecode(line);
     if (!data.ok()) {
-      PrintError("merkle root: stdin line " + std::to_string(line_number),
-                 data.status());
-      return kExitUsage;
+      return data.status().WithContext("stdin line " +
+                                       std::to_string(line_number));
     }
     range.Append(node::merkle::LogLeafHash(*data));
   }
@@ -32,14 +31,13 @@ int RunMerkleRoot(bool json) {
 }  // namespace
 
 void AddMerkleRootCommand(CLI::App& merkle, RunFn* run) {
-  CLI::App* cmd = merkle.add_subcommand(
-      "root",
-      "Read leaf data as one hex string per line on stdin (an empty line is an "
-      "empty leaf) and print the RFC 9162 Merkle tree root.");
   auto json = std::make_shared<bool>(false);
-  cmd->add_flag("--json", *json, "print {\"size\":N,\"root\":\"<hex>\"}");
-  cmd->callback(
-      [run, json] { *run = [json] { return RunMerkleRoot(*json); }; });
+  CLI::App* cmd = AddRunCommand(
+      merkle, "root",
+      "Read leaf data as one hex string per line on stdin (an empty line is an "
+      "empty leaf) and print the RFC 9162 Merkle tree root.",
+      run, [json] { return RunMerkleRoot(*json); });
+  AddJsonFlag(*cmd, *json, "print {\"size\":N,\"root\":\"<hex>\"}");
 }
 
 }  // namespace imeisync::cli

@@ -103,20 +103,14 @@ int Invalid(bool json, const Status& status) {
   return kExitInvalid;
 }
 
-int RunVerifyProof(const VerifyProofArgs& a) {
-  auto bundle = node::federation::LoadSignedBundle(a.bundle);
-  if (!bundle.ok()) {
-    PrintError("verify-proof", bundle.status());
-    return kExitUsage;
-  }
-  auto text = ReadFile(a.proof, kMaxProofBytes);
-  if (!text.ok()) {
-    PrintError("verify-proof", text.status());
-    return kExitUsage;
-  }
-  auto proof = node::audit::DecodeDeviceProof(*text);
+Result<int> RunVerifyProof(const VerifyProofArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(node::federation::Bundle bundle,
+                            node::federation::LoadSignedBundle(a.bundle));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string text,
+                            ReadFile(a.proof, kMaxProofBytes));
+  auto proof = node::audit::DecodeDeviceProof(text);
   if (!proof.ok()) return Invalid(a.json, proof.status());
-  auto found = node::audit::VerifyDeviceProof(*bundle, *proof);
+  auto found = node::audit::VerifyDeviceProof(bundle, *proof);
   if (!found.ok()) return Invalid(a.json, found.status());
   Print(a.json, *found);
   return kExitOk;
@@ -125,18 +119,18 @@ int RunVerifyProof(const VerifyProofArgs& a) {
 }  // namespace
 
 void AddVerifyProofCommand(CLI::App& app, RunFn* run) {
-  CLI::App* c = app.add_subcommand(
-      "verify-proof",
-      "Check a device proof offline against the federation bundle and print "
-      "the verdict it proves; exit 1 if any signature, hash or proof fails");
   auto a = std::make_shared<VerifyProofArgs>();
+  CLI::App* c = AddRunCommand(
+      app, "verify-proof",
+      "Check a device proof offline against the federation bundle and print "
+      "the verdict it proves; exit 1 if any signature, hash or proof fails",
+      run, [a] { return RunVerifyProof(*a); });
   c->add_option("--bundle", a->bundle,
                 "the federation's bundle.toml (bundle.toml.sig beside it)")
       ->required();
   c->add_option("PROOF", a->proof, "the proof, from `imeisync prove`")
       ->required();
-  c->add_flag("--json", a->json, "print the result as one JSON line");
-  c->callback([run, a] { *run = [a] { return RunVerifyProof(*a); }; });
+  AddJsonFlag(*c, a->json, "print the result as one JSON line");
 }
 
 }  // namespace imeisync::cli
