@@ -41,6 +41,26 @@ struct AuditArgs {
   bool no_cosign = false;
   bool json = false;
   uint32_t timeout_s = 10;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--config", config,
+                 "the auditor's node.toml (from federation add-member --role "
+                 "auditor)")
+        ->required();
+    c.add_option("--state-dir", state_dir,
+                 "where the auditor remembers checkpoints between runs")
+        ->required();
+    c.add_option("--node", nodes,
+                 "a node to audit, [ID@]HOST:PORT; repeatable (default: every "
+                 "member with an endpoint)");
+    c.add_flag("--deep", deep,
+               "also replay every node's logs and recompute its state root");
+    c.add_flag("--no-cosign", no_cosign,
+               "check only; do not cosign or announce");
+    c.add_option("--timeout", timeout_s, "seconds per call (default 10)")
+        ->check(CLI::Range(1, 3600));
+    AddJsonFlag(c, json, "print the report as one JSON object");
+  }
 };
 
 struct Target {
@@ -70,48 +90,44 @@ Result<Target> ParseTarget(const std::string& arg,
 
 std::string B64(const Hash32& h) { return Base64Encode(h); }
 
+Json NodeJson(const node::auditor::NodeSummary& n) {
+  Json j;
+  j["id"] = n.id;
+  j["reachable"] = n.reachable;
+  j["checkpoints"] = n.origins;
+  j["state_root"] = n.state_root ? Json(B64(*n.state_root)) : Json();
+  j["state_head_time_ms"] = n.state_head_time_ms;
+  if (n.replayed_root) j["replayed_root"] = B64(*n.replayed_root);
+  return j;
+}
+
+Json OriginJson(const node::auditor::OriginSummary& o) {
+  return {{"origin", o.origin},
+          {"size", o.size},
+          {"root", B64(o.root)},
+          {"served_by", o.served_by},
+          {"witnesses", o.witnesses},
+          {"cosigned_now", o.cosigned_now},
+          {"nodes_behind", o.nodes_behind}};
+}
+
+Json ViolationJson(const node::auditor::Violation& v) {
+  return {{"kind", v.kind},
+          {"node", v.node},
+          {"origin", v.origin},
+          {"detail", v.detail},
+          {"evidence", v.evidence}};
+}
+
 Json ToJson(const AuditReport& r, const std::string& state_dir) {
-  Json nodes = Json::array();
-  for (const auto& n : r.nodes) {
-    Json j;
-    j["id"] = n.id;
-    j["reachable"] = n.reachable;
-    j["checkpoints"] = n.origins;
-    j["state_root"] = n.state_root ? Json(B64(*n.state_root)) : Json();
-    j["state_head_time_ms"] = n.state_head_time_ms;
-    if (n.replayed_root) j["replayed_root"] = B64(*n.replayed_root);
-    nodes.push_back(std::move(j));
-  }
-  Json origins = Json::array();
-  for (const auto& o : r.origins) {
-    Json j;
-    j["origin"] = o.origin;
-    j["size"] = o.size;
-    j["root"] = B64(o.root);
-    j["served_by"] = o.served_by;
-    j["witnesses"] = o.witnesses;
-    j["cosigned_now"] = o.cosigned_now;
-    j["nodes_behind"] = o.nodes_behind;
-    origins.push_back(std::move(j));
-  }
-  Json violations = Json::array();
-  for (const auto& v : r.violations) {
-    Json j;
-    j["kind"] = v.kind;
-    j["node"] = v.node;
-    j["origin"] = v.origin;
-    j["detail"] = v.detail;
-    j["evidence"] = v.evidence;
-    violations.push_back(std::move(j));
-  }
   Json out;
   out["ok"] = r.violations.empty();
   out["state_dir"] = state_dir;
-  out["nodes"] = std::move(nodes);
-  out["origins"] = std::move(origins);
+  out["nodes"] = JsonArray(r.nodes, NodeJson);
+  out["origins"] = JsonArray(r.origins, OriginJson);
   out["consistency_proofs"] = r.consistency_proofs;
   out["cosigned"] = r.cosigned_notes.size();
-  out["violations"] = std::move(violations);
+  out["violations"] = JsonArray(r.violations, ViolationJson);
   return out;
 }
 
@@ -266,29 +282,11 @@ Result<int> RunAuditCommand(const AuditArgs& a) {
 }  // namespace
 
 void AddAuditCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<AuditArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "audit",
+  AddCommand(
+      app, run, "audit",
       "Check every node's checkpoints, cosignatures and state heads against "
       "each other and earlier audits; find split views; cosign what holds",
-      run, [a] { return RunAuditCommand(*a); });
-  c->add_option("--config", a->config,
-                "the auditor's node.toml (from federation add-member --role "
-                "auditor)")
-      ->required();
-  c->add_option("--state-dir", a->state_dir,
-                "where the auditor remembers checkpoints between runs")
-      ->required();
-  c->add_option("--node", a->nodes,
-                "a node to audit, [ID@]HOST:PORT; repeatable (default: every "
-                "member with an endpoint)");
-  c->add_flag("--deep", a->deep,
-              "also replay every node's logs and recompute its state root");
-  c->add_flag("--no-cosign", a->no_cosign,
-              "check only; do not cosign or announce");
-  c->add_option("--timeout", a->timeout_s, "seconds per call (default 10)")
-      ->check(CLI::Range(1, 3600));
-  AddJsonFlag(*c, a->json, "print the report as one JSON object");
+      RunAuditCommand);
 }
 
 }  // namespace imeisync::cli

@@ -18,6 +18,14 @@ struct CheckArgs {
   std::vector<std::string> imeis;
   std::string imsi;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("IMEI", imeis, "IMEIs, in any accepted form")->required();
+    c.add_option("--imsi", imsi,
+                 "the subscriber using the device(s), for local pairings");
+    AddJsonFlag(c, json, "print one JSON line per IMEI");
+  }
 };
 
 std::string Describe(const v1::CheckCause& c) {
@@ -84,18 +92,11 @@ Result<int> RunCheck(const CheckArgs& a) {
 }  // namespace
 
 void AddCheckCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<CheckArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "check",
-      "Ask this node for devices' status (WHITELISTED, GREYLISTED or "
-      "BLACKLISTED) and the entries behind it; exit 1 if any IMEI is "
-      "malformed",
-      run, [a] { return RunCheck(*a); });
-  AddConfigOption(*c, a->config);
-  c->add_option("IMEI", a->imeis, "IMEIs, in any accepted form")->required();
-  c->add_option("--imsi", a->imsi,
-                "the subscriber using the device(s), for local pairings");
-  AddJsonFlag(*c, a->json, "print one JSON line per IMEI");
+  AddCommand(app, run, "check",
+             "Ask this node for devices' status (WHITELISTED, GREYLISTED or "
+             "BLACKLISTED) and the entries behind it; exit 1 if any IMEI is "
+             "malformed",
+             RunCheck);
 }
 
 }  // namespace imeisync::cli

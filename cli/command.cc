@@ -25,6 +25,13 @@ CLI::App* AddRunCommand(CLI::App& parent, const std::string& name,
   return command;
 }
 
+CLI::App* AddCommandGroup(CLI::App& parent, const std::string& name,
+                          const std::string& description) {
+  CLI::App* group = parent.add_subcommand(name, description);
+  group->require_subcommand(1);
+  return group;
+}
+
 void AddConfigOption(CLI::App& command, std::string& config) {
   command.add_option("--config", config, "the node's node.toml")->required();
 }

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,23 @@ int Finish(std::string_view name, const Result<int>& result);
 CLI::App* AddRunCommand(CLI::App& parent, const std::string& name,
                         const std::string& description, RunFn* run,
                         CommandFn body);
+
+// AddRunCommand for a command whose arguments are an `Args`: a fresh one
+// declares its options with `void Bind(CLI::App&)`, and the command runs
+// body(args).
+template <class Args>
+void AddCommand(CLI::App& parent, RunFn* run, const std::string& name,
+                const std::string& description,
+                Result<int> (*body)(const Args&)) {
+  auto args = std::make_shared<Args>();
+  args->Bind(*AddRunCommand(parent, name, description, run,
+                            [args, body] { return body(*args); }));
+}
+
+// Adds `name` to `parent` as a group of commands (federation, link, ...):
+// the user must choose one of its subcommands.
+CLI::App* AddCommandGroup(CLI::App& parent, const std::string& name,
+                          const std::string& description);
 
 // The options most commands share: --config, required, naming the running
 // node's node.toml; and a --json flag with `help`.

@@ -22,12 +22,44 @@ struct InitArgs {
   std::string id, mode = "salted", dir;
   uint64_t oprf_budget = fed::OprfParams::kDefaultOprfBudget;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--id", id, "federation id, [a-z0-9-]{1,32}")->required();
+    c.add_option("--mode", mode,
+                 "salted (members share an HMAC salt) or oprf (only the "
+                 "ministry holds the key; docs/threat-model.md)")
+        ->capture_default_str();
+    c.add_option("--oprf-budget", oprf_budget,
+                 "oprf mode: blinded evaluations each operator may ask for "
+                 "per epoch")
+        ->capture_default_str();
+    c.add_option("--dir", dir,
+                 "directory to create; must not exist or be empty")
+        ->required();
+    AddJsonFlag(c, json);
+  }
 };
 
 struct AddArgs {
   std::string dir, id, role, endpoint, out, http;
   bool http_given = false;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory made by init")
+        ->required();
+    c.add_option("--id", id, "member id, [a-z0-9-]{1,32}")->required();
+    c.add_option("--role", role, "ministry, operator, auditor or foreign")
+        ->required();
+    c.add_option("--endpoint", endpoint,
+                 "host:port of the member's peer listener");
+    c.add_option("--out", out, "node directory to create")->required();
+    c.add_option("--http", http,
+                 "host:port of the node's HTTP listener (EIR API, metrics); "
+                 "\"\" for none; default 127.0.0.1 and a free port")
+        ->each([this](const std::string&) { http_given = true; });
+    AddJsonFlag(c, json);
+  }
 };
 
 // "127.0.0.1:<port>" with a port the kernel had free a moment ago.
@@ -106,50 +138,17 @@ Result<int> RunAddMember(const AddArgs& a) {
 }  // namespace
 
 void AddFederationCommand(CLI::App& app, RunFn* run) {
-  CLI::App* f =
-      app.add_subcommand("federation", "Create a federation and its members");
-  f->require_subcommand(1);
-
-  auto init = std::make_shared<InitArgs>();
-  CLI::App* i =
-      AddRunCommand(*f, "init",
-                    "Create the federation CA, the bundle-signing key, the "
-                    "salt (salted) or OPRF key (oprf) and bundle version 1",
-                    run, [init] { return RunInit(*init); });
-  i->add_option("--id", init->id, "federation id, [a-z0-9-]{1,32}")->required();
-  i->add_option("--mode", init->mode,
-                "salted (members share an HMAC salt) or oprf (only the "
-                "ministry holds the key; docs/threat-model.md)")
-      ->capture_default_str();
-  i->add_option("--oprf-budget", init->oprf_budget,
-                "oprf mode: blinded evaluations each operator may ask for "
-                "per epoch")
-      ->capture_default_str();
-  i->add_option("--dir", init->dir,
-                "directory to create; must not exist or be empty")
-      ->required();
-  AddJsonFlag(*i, init->json);
-
-  auto add = std::make_shared<AddArgs>();
-  CLI::App* m = AddRunCommand(
-      *f, "add-member",
-      "Create a member's node directory and add it to the bundle (version + 1)",
-      run, [add] { return RunAddMember(*add); });
-  m->add_option("--dir", add->dir, "the federation directory made by init")
-      ->required();
-  m->add_option("--id", add->id, "member id, [a-z0-9-]{1,32}")->required();
-  m->add_option("--role", add->role, "ministry, operator, auditor or foreign")
-      ->required();
-  m->add_option("--endpoint", add->endpoint,
-                "host:port of the member's peer listener");
-  m->add_option("--out", add->out, "node directory to create")->required();
-  m->add_option("--http", add->http,
-                "host:port of the node's HTTP listener (EIR API, metrics); "
-                "\"\" for none; default 127.0.0.1 and a free port")
-      ->each([add](const std::string&) { add->http_given = true; });
-  AddJsonFlag(*m, add->json);
-
-  AddFederationPublishCommand(*f, run);
+  CLI::App* federation =
+      AddCommandGroup(app, "federation", "Create a federation and its members");
+  AddCommand(*federation, run, "init",
+             "Create the federation CA, the bundle-signing key, the salt "
+             "(salted) or OPRF key (oprf) and bundle version 1",
+             RunInit);
+  AddCommand(*federation, run, "add-member",
+             "Create a member's node directory and add it to the bundle "
+             "(version + 1)",
+             RunAddMember);
+  AddFederationPublishCommand(*federation, run);
 }
 
 }  // namespace imeisync::cli

@@ -17,6 +17,13 @@ struct PublishArgs {
   std::string dir;
   std::string config;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory")->required();
+    c.add_option("--config", config, "node.toml of the running node")
+        ->required();
+    AddJsonFlag(c, json);
+  }
 };
 
 Result<int> RunPublish(const PublishArgs& a) {
@@ -46,16 +53,10 @@ Result<int> RunPublish(const PublishArgs& a) {
 }  // namespace
 
 void AddFederationPublishCommand(CLI::App& federation, RunFn* run) {
-  auto a = std::make_shared<PublishArgs>();
-  CLI::App* c = AddRunCommand(
-      federation, "publish",
-      "Hand the federation's current signed bundle to a running node; it "
-      "spreads to every node from there",
-      run, [a] { return RunPublish(*a); });
-  c->add_option("--dir", a->dir, "the federation directory")->required();
-  c->add_option("--config", a->config, "node.toml of the running node")
-      ->required();
-  AddJsonFlag(*c, a->json);
+  AddCommand(federation, run, "publish",
+             "Hand the federation's current signed bundle to a running node; "
+             "it spreads to every node from there",
+             RunPublish);
 }
 
 }  // namespace imeisync::cli

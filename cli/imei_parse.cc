@@ -9,8 +9,16 @@
 namespace imeisync::cli {
 namespace {
 
-Result<int> RunImeiParse(const std::vector<std::string>& inputs) {
-  for (const std::string& input : inputs) {
+struct ParseArgs {
+  std::vector<std::string> imeis;
+
+  void Bind(CLI::App& c) {
+    c.add_option("IMEI", imeis, "IMEIs to parse")->required();
+  }
+};
+
+Result<int> RunImeiParse(const ParseArgs& a) {
+  for (const std::string& input : a.imeis) {
     auto imei = node::Imei::Parse(input);
     if (!imei.ok()) {
       // Named by the IMEI rather than the command.
@@ -31,16 +39,13 @@ Result<int> RunImeiParse(const std::vector<std::string>& inputs) {
 }  // namespace
 
 void AddImeiCommand(CLI::App& app, RunFn* run) {
-  CLI::App* imei = app.add_subcommand("imei", "IMEI utilities");
-  imei->require_subcommand(1);
-  auto inputs = std::make_shared<std::vector<std::string>>();
-  CLI::App* parse = AddRunCommand(
-      *imei, "parse",
-      "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit IMEISV; "
-      "separators ' -/.' ignored) and print one JSON object per line. Exits 2 "
-      "at the first invalid IMEI, after printing the valid ones before it.",
-      run, [inputs] { return RunImeiParse(*inputs); });
-  parse->add_option("IMEI", *inputs, "IMEIs to parse")->required();
+  CLI::App* imei = AddCommandGroup(app, "imei", "IMEI utilities");
+  AddCommand(*imei, run, "parse",
+             "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit "
+             "IMEISV; separators ' -/.' ignored) and print one JSON object per "
+             "line. Exits 2 at the first invalid IMEI, after printing the "
+             "valid ones before it.",
+             RunImeiParse);
 }
 
 }  // namespace imeisync::cli

@@ -36,6 +36,29 @@ struct ImportArgs {
   size_t batch = kDefaultBatch;
   bool skip_invalid = false;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("--action", action,
+                 "block, clear, register, deregister or allow")
+        ->required();
+    c.add_option("--reason", reason,
+                 "reason for rows without one (stolen, lost, unregistered, "
+                 "counterfeit, duplicate, court_order, foreign_stolen, "
+                 "registry)");
+    c.add_option("FILE", file, "the CSV file; - for stdin")->required();
+    c.add_flag("--skip-invalid", skip_invalid,
+               "import the valid rows and write the invalid ones to a reject "
+               "file (default: refuse the whole file)");
+    c.add_option("--rejects", rejects,
+                 "reject file for --skip-invalid (default FILE.rejects.csv, "
+                 "or import.rejects.csv for stdin)");
+    c.add_option("--batch", batch,
+                 "rows per submit (one LMDB transaction each); larger batches "
+                 "amortise the state tree's upper levels")
+        ->check(CLI::Range(size_t{1}, kMaxBatch));
+    AddJsonFlag(c, json, "print the summary as JSON");
+  }
 };
 
 bool IsBlank(const std::string& line) { return line.empty() || line == "\r"; }
@@ -286,32 +309,11 @@ Result<int> RunImport(const ImportArgs& a) {
 }  // namespace
 
 void AddImportCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<ImportArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "import",
+  AddCommand(
+      app, run, "import",
       "Import a CSV of devices (header imei[,reason][,issued_at]) into this "
       "node's own log; rerunning it appends nothing twice",
-      run, [a] { return RunImport(*a); });
-  AddConfigOption(*c, a->config);
-  c->add_option("--action", a->action,
-                "block, clear, register, deregister or allow")
-      ->required();
-  c->add_option("--reason", a->reason,
-                "reason for rows without one (stolen, lost, unregistered, "
-                "counterfeit, duplicate, court_order, foreign_stolen, "
-                "registry)");
-  c->add_option("FILE", a->file, "the CSV file; - for stdin")->required();
-  c->add_flag("--skip-invalid", a->skip_invalid,
-              "import the valid rows and write the invalid ones to a reject "
-              "file (default: refuse the whole file)");
-  c->add_option("--rejects", a->rejects,
-                "reject file for --skip-invalid (default FILE.rejects.csv, "
-                "or import.rejects.csv for stdin)");
-  c->add_option("--batch", a->batch,
-                "rows per submit (one LMDB transaction each); larger batches "
-                "amortise the state tree's upper levels")
-      ->check(CLI::Range(size_t{1}, kMaxBatch));
-  AddJsonFlag(*c, a->json, "print the summary as JSON");
+      RunImport);
 }
 
 }  // namespace imeisync::cli

@@ -24,16 +24,64 @@ struct CreateArgs {
   uint64_t oprf_budget = 0;
   bool budget_given = false;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory")->required();
+    c.add_option("--id", id, "the foreign member's id, [a-z0-9-]{1,32}")
+        ->required();
+    c.add_option("--endpoint", endpoint,
+                 "host:port of the foreign member's link node")
+        ->required();
+    c.add_option("--out", out, "node directory to create")->required();
+    c.add_option("--exporter", exporter,
+                 "ministry member keeping the export log; default the first");
+    c.add_option("--export-reasons", export_reasons,
+                 "reasons whose blocks are exported")
+        ->delimiter(',')
+        ->capture_default_str();
+    c.add_option("--import-actions", import_actions,
+                 "actions the foreign member may submit (BLOCK, CLEAR)")
+        ->delimiter(',')
+        ->capture_default_str();
+    c.add_option("--import-reasons", import_reasons,
+                 "reasons the foreign member may submit")
+        ->delimiter(',')
+        ->capture_default_str();
+    c.add_option("--imported", imported,
+                 "how its blocks count here: grey-only, enforce or ignore")
+        ->capture_default_str();
+    c.add_option("--oprf-budget", oprf_budget,
+                 "oprf mode: its blinded evaluations per epoch")
+        ->each([this](const std::string&) { budget_given = true; });
+    c.add_option("--http", http,
+                 "host:port of the link node's HTTP listener; default none");
+    AddJsonFlag(c, json);
+  }
 };
 
 struct RemoveArgs {
   std::string dir, id;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory")->required();
+    c.add_option("--id", id, "the foreign member's id")->required();
+    AddJsonFlag(c, json);
+  }
 };
 
 struct JoinArgs {
   std::string bundle, member_dir;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--bundle", bundle,
+                 "their bundle.toml (bundle.toml.sig beside it)")
+        ->required();
+    c.add_option("--member-dir", member_dir, "the node directory they sent")
+        ->required();
+    AddJsonFlag(c, json);
+  }
 };
 
 template <class T>
@@ -125,70 +173,20 @@ Result<int> RunJoin(const JoinArgs& a) {
 }  // namespace
 
 void AddLinkCommand(CLI::App& app, RunFn* run) {
-  CLI::App* l = app.add_subcommand(
-      "link",
+  CLI::App* link = AddCommandGroup(
+      app, "link",
       "Link a foreign regulator in, or join another federation's "
       "link (docs/links.md)");
-  l->require_subcommand(1);
-
-  auto create = std::make_shared<CreateArgs>();
-  CLI::App* c = AddRunCommand(
-      *l, "create",
-      "Add a foreign member and its [[link]] to the bundle (version + 1) and "
-      "create its node directory",
-      run, [create] { return RunCreate(*create); });
-  c->add_option("--dir", create->dir, "the federation directory")->required();
-  c->add_option("--id", create->id, "the foreign member's id, [a-z0-9-]{1,32}")
-      ->required();
-  c->add_option("--endpoint", create->endpoint,
-                "host:port of the foreign member's link node")
-      ->required();
-  c->add_option("--out", create->out, "node directory to create")->required();
-  c->add_option("--exporter", create->exporter,
-                "ministry member keeping the export log; default the first");
-  c->add_option("--export-reasons", create->export_reasons,
-                "reasons whose blocks are exported")
-      ->delimiter(',')
-      ->capture_default_str();
-  c->add_option("--import-actions", create->import_actions,
-                "actions the foreign member may submit (BLOCK, CLEAR)")
-      ->delimiter(',')
-      ->capture_default_str();
-  c->add_option("--import-reasons", create->import_reasons,
-                "reasons the foreign member may submit")
-      ->delimiter(',')
-      ->capture_default_str();
-  c->add_option("--imported", create->imported,
-                "how its blocks count here: grey-only, enforce or ignore")
-      ->capture_default_str();
-  c->add_option("--oprf-budget", create->oprf_budget,
-                "oprf mode: its blinded evaluations per epoch")
-      ->each([create](const std::string&) { create->budget_given = true; });
-  c->add_option("--http", create->http,
-                "host:port of the link node's HTTP listener; default none");
-  AddJsonFlag(*c, create->json);
-
-  auto remove = std::make_shared<RemoveArgs>();
-  CLI::App* r = AddRunCommand(*l, "remove",
-                              "Drop a foreign member's [[link]] (version + 1)",
-                              run, [remove] { return RunRemove(*remove); });
-  r->add_option("--dir", remove->dir, "the federation directory")->required();
-  r->add_option("--id", remove->id, "the foreign member's id")->required();
-  AddJsonFlag(*r, remove->json);
-
-  auto join = std::make_shared<JoinArgs>();
-  CLI::App* j = AddRunCommand(
-      *l, "join",
-      "Prepare the node directory their link create made to run as our link "
-      "node in their federation",
-      run, [join] { return RunJoin(*join); });
-  j->add_option("--bundle", join->bundle,
-                "their bundle.toml (bundle.toml.sig beside it)")
-      ->required();
-  j->add_option("--member-dir", join->member_dir,
-                "the node directory they sent")
-      ->required();
-  AddJsonFlag(*j, join->json);
+  AddCommand(*link, run, "create",
+             "Add a foreign member and its [[link]] to the bundle (version + "
+             "1) and create its node directory",
+             RunCreate);
+  AddCommand(*link, run, "remove",
+             "Drop a foreign member's [[link]] (version + 1)", RunRemove);
+  AddCommand(*link, run, "join",
+             "Prepare the node directory their link create made to run as our "
+             "link node in their federation",
+             RunJoin);
 }
 
 }  // namespace imeisync::cli

@@ -15,20 +15,39 @@ namespace {
 
 constexpr auto kLocalTimeout = std::chrono::seconds(30);
 
-struct LocalArgs {
-  std::string config, imei, imsi, date;
+struct PairArgs {
+  std::string config, imei, imsi;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("IMEI", imei, "the device")->required();
+    c.add_option("IMSI", imsi, "the subscriber, 5 to 15 digits")->required();
+    AddJsonFlag(c, json);
+  }
+};
+
+struct SeenArgs {
+  std::string config, imei, date;
+  bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("IMEI", imei, "the device")->required();
+    c.add_option("--date", date, "YYYY-MM-DD (UTC)")->required();
+    AddJsonFlag(c, json);
+  }
 };
 
 // Reports the node's answer to the call `what`: its refusal, or `text`.
-int Report(const char* what, const grpc::Status& s, const LocalArgs& a,
+int Report(const char* what, const grpc::Status& s, bool json,
            const std::string& text) {
   if (!s.ok()) return ReportFailedCall(what, s);
-  PrintResult(a.json, {{"done", what}}, text);
+  PrintResult(json, {{"done", what}}, text);
   return kExitOk;
 }
 
-Result<int> RunPair(const LocalArgs& a, bool pair) {
+Result<int> RunPairing(const PairArgs& a, bool pair) {
   IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
   v1::LocalPairRequest request;
   request.set_imei(a.imei);
@@ -39,11 +58,14 @@ Result<int> RunPair(const LocalArgs& a, bool pair) {
       pair ? &v1::Admin::Stub::LocalPair : &v1::Admin::Stub::LocalUnpair,
       request, &reply, kLocalTimeout);
   return Report(
-      pair ? "local pair" : "local unpair", s, a,
+      pair ? "local pair" : "local unpair", s, a.json,
       pair ? "paired: the device is WHITELISTED for that IMSI" : "unpaired");
 }
 
-Result<int> RunSeen(const LocalArgs& a) {
+Result<int> RunPair(const PairArgs& a) { return RunPairing(a, true); }
+Result<int> RunUnpair(const PairArgs& a) { return RunPairing(a, false); }
+
+Result<int> RunSeen(const SeenArgs& a) {
   auto day = ParseDay(a.date);
   if (!day.ok()) return InvalidArgument("--" + day.status().message());
   IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
@@ -53,41 +75,25 @@ Result<int> RunSeen(const LocalArgs& a) {
   v1::LocalResponse reply;
   grpc::Status s = UnaryCall(*client.stub, &v1::Admin::Stub::LocalSeen, request,
                              &reply, kLocalTimeout);
-  return Report("local seen", s, a, "first seen on " + a.date);
+  return Report("local seen", s, a.json, "first seen on " + a.date);
 }
 
 }  // namespace
 
 void AddLocalCommand(CLI::App& app, RunFn* run) {
-  CLI::App* l = app.add_subcommand(
-      "local",
+  CLI::App* local = AddCommandGroup(
+      app, "local",
       "The operator's local-only data: IMEI-IMSI exception pairs and "
       "first-seen days. Kept on this node only; never replicated");
-  l->require_subcommand(1);
-  for (bool pair : {true, false}) {
-    auto a = std::make_shared<LocalArgs>();
-    CLI::App* c = AddRunCommand(
-        *l, pair ? "pair" : "unpair",
-        pair ? "Pair a device with a subscriber: that IMSI's checks of that "
-               "IMEI answer WHITELISTED, whatever blocks it"
-             : "Remove a pair",
-        run, [a, pair] { return RunPair(*a, pair); });
-    AddConfigOption(*c, a->config);
-    c->add_option("IMEI", a->imei, "the device")->required();
-    c->add_option("IMSI", a->imsi, "the subscriber, 5 to 15 digits")
-        ->required();
-    AddJsonFlag(*c, a->json);
-  }
-  auto a = std::make_shared<LocalArgs>();
-  CLI::App* c = AddRunCommand(
-      *l, "seen",
-      "Record the day a device was first seen on this network (starts its "
-      "registration grace period)",
-      run, [a] { return RunSeen(*a); });
-  AddConfigOption(*c, a->config);
-  c->add_option("IMEI", a->imei, "the device")->required();
-  c->add_option("--date", a->date, "YYYY-MM-DD (UTC)")->required();
-  AddJsonFlag(*c, a->json);
+  AddCommand(*local, run, "pair",
+             "Pair a device with a subscriber: that IMSI's checks of that "
+             "IMEI answer WHITELISTED, whatever blocks it",
+             RunPair);
+  AddCommand(*local, run, "unpair", "Remove a pair", RunUnpair);
+  AddCommand(*local, run, "seen",
+             "Record the day a device was first seen on this network (starts "
+             "its registration grace period)",
+             RunSeen);
 }
 
 }  // namespace imeisync::cli

@@ -11,7 +11,15 @@
 namespace imeisync::cli {
 namespace {
 
-Result<int> RunMerkleRoot(bool json) {
+struct RootArgs {
+  bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddJsonFlag(c, json, "print {\"size\":N,\"root\":\"<hex>\"}");
+  }
+};
+
+Result<int> RunMerkleRoot(const RootArgs& a) {
   node::merkle::CompactRange range;
   size_t line_number = 0;
   for (const std::string& line : ReadLines(std::cin)) {
@@ -24,20 +32,17 @@ Result<int> RunMerkleRoot(bool json) {
     range.Append(node::merkle::LogLeafHash(*data));
   }
   std::string root = HexEncode(range.Root());
-  PrintResult(json, {{"size", range.size()}, {"root", root}}, root);
+  PrintResult(a.json, {{"size", range.size()}, {"root", root}}, root);
   return kExitOk;
 }
 
 }  // namespace
 
 void AddMerkleRootCommand(CLI::App& merkle, RunFn* run) {
-  auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = AddRunCommand(
-      merkle, "root",
-      "Read leaf data as one hex string per line on stdin (an empty line is an "
-      "empty leaf) and print the RFC 9162 Merkle tree root.",
-      run, [json] { return RunMerkleRoot(*json); });
-  AddJsonFlag(*cmd, *json, "print {\"size\":N,\"root\":\"<hex>\"}");
+  AddCommand(merkle, run, "root",
+             "Read leaf data as one hex string per line on stdin (an empty "
+             "line is an empty leaf) and print the RFC 9162 Merkle tree root.",
+             RunMerkleRoot);
 }
 
 }  // namespace imeisync::cli

@@ -32,7 +32,15 @@ Result<StatePair> ParsePairLine(const std::string& line) {
   return StatePair{key, value};
 }
 
-Result<int> RunStateRoot(bool json) {
+struct StateRootArgs {
+  bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddJsonFlag(c, json, "print {\"keys\":N,\"root\":\"<hex>\"}");
+  }
+};
+
+Result<int> RunStateRoot(const StateRootArgs& a) {
   std::vector<StatePair> pairs;
   std::vector<size_t> line_of;
   size_t line_number = 0;
@@ -49,8 +57,8 @@ Result<int> RunStateRoot(bool json) {
   }
   std::vector<size_t> order(pairs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return pairs[a].first < pairs[b].first;
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return pairs[x].first < pairs[y].first;
   });
   std::vector<StatePair> sorted;
   for (size_t i = 0; i < order.size(); ++i) {
@@ -63,20 +71,18 @@ Result<int> RunStateRoot(bool json) {
     sorted.push_back(pairs[order[i]]);
   }
   std::string root = HexEncode(node::merkle::ComputeStateRoot(sorted));
-  PrintResult(json, {{"keys", sorted.size()}, {"root", root}}, root);
+  PrintResult(a.json, {{"keys", sorted.size()}, {"root", root}}, root);
   return kExitOk;
 }
 
 }  // namespace
 
 void AddMerkleStateRootCommand(CLI::App& merkle, RunFn* run) {
-  auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = AddRunCommand(
-      merkle, "state-root",
-      "Read \"<key> <value>\" pairs (64 hex each, any order, one per line) on "
-      "stdin and print the state-tree root. A key given twice is an error.",
-      run, [json] { return RunStateRoot(*json); });
-  AddJsonFlag(*cmd, *json, "print {\"keys\":N,\"root\":\"<hex>\"}");
+  AddCommand(merkle, run, "state-root",
+             "Read \"<key> <value>\" pairs (64 hex each, any order, one per "
+             "line) on stdin and print the state-tree root. A key given twice "
+             "is an error.",
+             RunStateRoot);
 }
 
 }  // namespace imeisync::cli

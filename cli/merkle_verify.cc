@@ -10,19 +10,39 @@
 namespace imeisync::cli {
 namespace {
 
+constexpr const char* kValidJson = "print {\"valid\":bool[,\"reason\":...]}";
+
 struct InclusionArgs {
   uint64_t index = 0, size = 0;
   std::string leaf_hash, root, proof;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--index", index, "0-based leaf index")->required();
+    c.add_option("--size", size, "tree size (number of leaves)")->required();
+    c.add_option("--leaf-hash", leaf_hash, "leaf hash, 64 hex")->required();
+    c.add_option("--root", root, "root of the tree of --size leaves, 64 hex")
+        ->required();
+    c.add_option("--proof", proof,
+                 "audit path h1,h2,... leaf side first (empty: none)");
+    AddJsonFlag(c, json, kValidJson);
+  }
 };
 
 struct ConsistencyArgs {
   uint64_t size1 = 0, size2 = 0;
   std::string root1, root2, proof;
   bool json = false;
-};
 
-constexpr const char* kValidJson = "print {\"valid\":bool[,\"reason\":...]}";
+  void Bind(CLI::App& c) {
+    c.add_option("--size1", size1, "older tree size, at least 1")->required();
+    c.add_option("--size2", size2, "newer tree size")->required();
+    c.add_option("--root1", root1, "root at --size1, 64 hex")->required();
+    c.add_option("--root2", root2, "root at --size2, 64 hex")->required();
+    c.add_option("--proof", proof, "consistency proof h1,h2,... (empty: none)");
+    AddJsonFlag(c, json, kValidJson);
+  }
+};
 
 // Prints the verdict and maps it to the exit status.
 int Report(std::string_view command, const Status& verdict, bool json) {
@@ -62,39 +82,15 @@ Result<int> RunVerifyConsistency(const ConsistencyArgs& a) {
 }  // namespace
 
 void AddMerkleVerifyCommands(CLI::App& merkle, RunFn* run) {
-  auto inc = std::make_shared<InclusionArgs>();
-  CLI::App* vi = AddRunCommand(
-      merkle, "verify-inclusion",
-      "Check an RFC 9162 inclusion proof. Exit 0 valid, 1 invalid (reason on "
-      "stderr), 2 unusable arguments.",
-      run, [inc] { return RunVerifyInclusion(*inc); });
-  vi->add_option("--index", inc->index, "0-based leaf index")->required();
-  vi->add_option("--size", inc->size, "tree size (number of leaves)")
-      ->required();
-  vi->add_option("--leaf-hash", inc->leaf_hash, "leaf hash, 64 hex")
-      ->required();
-  vi->add_option("--root", inc->root,
-                 "root of the tree of --size leaves, 64 hex")
-      ->required();
-  vi->add_option("--proof", inc->proof,
-                 "audit path h1,h2,... leaf side first (empty: none)");
-  AddJsonFlag(*vi, inc->json, kValidJson);
-
-  auto con = std::make_shared<ConsistencyArgs>();
-  CLI::App* vc = AddRunCommand(
-      merkle, "verify-consistency",
-      "Check an RFC 9162 consistency proof that the tree of --size1 leaves is "
-      "a prefix of the tree of --size2. Exit 0 valid, 1 invalid, 2 unusable "
-      "arguments.",
-      run, [con] { return RunVerifyConsistency(*con); });
-  vc->add_option("--size1", con->size1, "older tree size, at least 1")
-      ->required();
-  vc->add_option("--size2", con->size2, "newer tree size")->required();
-  vc->add_option("--root1", con->root1, "root at --size1, 64 hex")->required();
-  vc->add_option("--root2", con->root2, "root at --size2, 64 hex")->required();
-  vc->add_option("--proof", con->proof,
-                 "consistency proof h1,h2,... (empty: none)");
-  AddJsonFlag(*vc, con->json, kValidJson);
+  AddCommand(merkle, run, "verify-inclusion",
+             "Check an RFC 9162 inclusion proof. Exit 0 valid, 1 invalid "
+             "(reason on stderr), 2 unusable arguments.",
+             RunVerifyInclusion);
+  AddCommand(merkle, run, "verify-consistency",
+             "Check an RFC 9162 consistency proof that the tree of --size1 "
+             "leaves is a prefix of the tree of --size2. Exit 0 valid, 1 "
+             "invalid, 2 unusable arguments.",
+             RunVerifyConsistency);
 }
 
 }  // namespace imeisync::cli

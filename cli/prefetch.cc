@@ -30,6 +30,15 @@ struct PrefetchArgs {
   std::string config, file;
   size_t batch = kDefaultBatch;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("--batch", batch, "IMEIs per call to the node, 1..200000")
+        ->capture_default_str();
+    c.add_option("FILE", file, "file of IMEIs, one per line; - for stdin")
+        ->required();
+    AddJsonFlag(c, json);
+  }
 };
 
 std::string OneDecimal(double x) {
@@ -118,19 +127,12 @@ Result<int> RunPrefetch(const PrefetchArgs& a) {
 }  // namespace
 
 void AddPrefetchCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<PrefetchArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "prefetch",
-      "Tag a device inventory ahead of time (one IMEI per line). In oprf "
-      "mode the node fetches and caches the tags of uncached devices from "
-      "the ministry, blinded, so later checks need no query.",
-      run, [a] { return RunPrefetch(*a); });
-  AddConfigOption(*c, a->config);
-  c->add_option("--batch", a->batch, "IMEIs per call to the node, 1..200000")
-      ->capture_default_str();
-  c->add_option("FILE", a->file, "file of IMEIs, one per line; - for stdin")
-      ->required();
-  AddJsonFlag(*c, a->json);
+  AddCommand(app, run, "prefetch",
+             "Tag a device inventory ahead of time (one IMEI per line). In "
+             "oprf mode the node fetches and caches the tags of uncached "
+             "devices from the ministry, blinded, so later checks need no "
+             "query.",
+             RunPrefetch);
 }
 
 }  // namespace imeisync::cli

@@ -22,6 +22,18 @@ struct ProveArgs {
   std::string tag;
   std::string out;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    CLI::Option* by_imei =
+        c.add_option("--imei", imei, "the device, any IMEI form");
+    by_imei->excludes(
+        c.add_option("--tag", tag, "or the device's tag, 64 hex characters"));
+    c.add_option("--out", out,
+                 "write the proof here and print a summary; default: the "
+                 "proof on stdout");
+    AddJsonFlag(c, json, "print the summary (with --out) as JSON");
+  }
 };
 
 Result<int> RunProve(const ProveArgs& a) {
@@ -81,22 +93,12 @@ Result<int> RunProve(const ProveArgs& a) {
 }  // namespace
 
 void AddProveCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<ProveArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "prove",
-      "Ask this node for a proof of what its state says about one device: "
-      "its signed state head, a proof for every register key the device can "
-      "have, and the signed checkpoints they lead to (docs/audit.md)",
-      run, [a] { return RunProve(*a); });
-  AddConfigOption(*c, a->config);
-  auto* imei = c->add_option("--imei", a->imei, "the device, any IMEI form");
-  auto* tag =
-      c->add_option("--tag", a->tag, "or the device's tag, 64 hex characters");
-  imei->excludes(tag);
-  c->add_option("--out", a->out,
-                "write the proof here and print a summary; default: the "
-                "proof on stdout");
-  AddJsonFlag(*c, a->json, "print the summary (with --out) as JSON");
+  AddCommand(app, run, "prove",
+             "Ask this node for a proof of what its state says about one "
+             "device: its signed state head, a proof for every register key "
+             "the device can have, and the signed checkpoints they lead to "
+             "(docs/audit.md)",
+             RunProve);
 }
 
 }  // namespace imeisync::cli

@@ -17,6 +17,11 @@ namespace {
 struct StatusArgs {
   std::string config;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    AddJsonFlag(c, json, "print the status as one JSON object");
+  }
 };
 
 std::string Hex(const std::string& bytes) { return HexEncode(AsBytes(bytes)); }
@@ -176,14 +181,10 @@ Result<int> RunStatus(const StatusArgs& a) {
 }  // namespace
 
 void AddStatusCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<StatusArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "status",
-      "Show a running node's frontier, state root, peers, rejected entries, "
-      "evidence and divergences",
-      run, [a] { return RunStatus(*a); });
-  AddConfigOption(*c, a->config);
-  AddJsonFlag(*c, a->json, "print the status as one JSON object");
+  AddCommand(app, run, "status",
+             "Show a running node's frontier, state root, peers, rejected "
+             "entries, evidence and divergences",
+             RunStatus);
 }
 
 }  // namespace imeisync::cli

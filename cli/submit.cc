@@ -20,6 +20,24 @@ struct SubmitArgs {
   std::string from;  // file of IMEIs, one per line; "-" = stdin
   int64_t issued_at_ms = 0;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("ACTION", action,
+                 "block, clear, register, deregister or allow")
+        ->required();
+    c.add_option("--reason", reason,
+                 "stolen, lost, unregistered, counterfeit, duplicate, "
+                 "court_order, foreign_stolen or registry")
+        ->required();
+    c.add_option("--issued-at-ms", issued_at_ms,
+                 "issue time, Unix ms (default: the node's clock)");
+    c.add_option("IMEI", imeis, "IMEIs, in any accepted form");
+    c.add_option("--from", from,
+                 "also read IMEIs from this file, one per line; - for stdin "
+                 "(all of them go in one submit, up to 200,000)");
+    AddJsonFlag(c, json);
+  }
 };
 
 // The IMEIs of the arguments, then those of --from (blank lines skipped).
@@ -68,27 +86,10 @@ Result<int> RunSubmit(const SubmitArgs& a) {
 }  // namespace
 
 void AddSubmitCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<SubmitArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "submit",
-      "Append entries to this node's own log (tags are computed by the node) "
-      "and wait for the signed checkpoint that covers them",
-      run, [a] { return RunSubmit(*a); });
-  AddConfigOption(*c, a->config);
-  c->add_option("ACTION", a->action,
-                "block, clear, register, deregister or allow")
-      ->required();
-  c->add_option("--reason", a->reason,
-                "stolen, lost, unregistered, counterfeit, duplicate, "
-                "court_order, foreign_stolen or registry")
-      ->required();
-  c->add_option("--issued-at-ms", a->issued_at_ms,
-                "issue time, Unix ms (default: the node's clock)");
-  c->add_option("IMEI", a->imeis, "IMEIs, in any accepted form");
-  c->add_option("--from", a->from,
-                "also read IMEIs from this file, one per line; - for stdin "
-                "(all of them go in one submit, up to 200,000)");
-  AddJsonFlag(*c, a->json);
+  AddCommand(app, run, "submit",
+             "Append entries to this node's own log (tags are computed by the "
+             "node) and wait for the signed checkpoint that covers them",
+             RunSubmit);
 }
 
 }  // namespace imeisync::cli

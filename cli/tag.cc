@@ -18,6 +18,16 @@ struct TagArgs {
   std::string salt_file;
   std::string oprf_key;
   std::vector<std::string> imeis;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--salt-file", salt_file,
+                 "salted mode: file holding the 32-byte federation salt as 64 "
+                 "hex characters");
+    c.add_option("--oprf-key", oprf_key,
+                 "oprf mode: file holding the 32-byte OPRF key as 64 hex "
+                 "characters (the ministry's oprf.key)");
+    c.add_option("IMEI", imeis, "IMEIs to tag")->required();
+  }
 };
 
 // Prints one {"imei14", "tag"} line per IMEI, in order; stops at the first
@@ -66,22 +76,12 @@ Result<int> RunTag(const TagArgs& args) {
 }  // namespace
 
 void AddTagCommand(CLI::App& app, RunFn* run) {
-  auto args = std::make_shared<TagArgs>();
-  CLI::App* tag = AddRunCommand(
-      app, "tag",
-      "Compute device tags. Salted mode: HMAC-SHA256(salt, "
-      "\"imeisync/tag/v1\" || imei14). Oprf mode (the ministry, with the "
-      "key): the RFC 9497 VOPRF P256-SHA256 output of imei14. Prints one "
-      "JSON object per line.",
-      run, [args] { return RunTag(*args); });
-  tag->add_option(
-      "--salt-file", args->salt_file,
-      "salted mode: file holding the 32-byte federation salt as 64 hex "
-      "characters");
-  tag->add_option("--oprf-key", args->oprf_key,
-                  "oprf mode: file holding the 32-byte OPRF key as 64 hex "
-                  "characters (the ministry's oprf.key)");
-  tag->add_option("IMEI", args->imeis, "IMEIs to tag")->required();
+  AddCommand(app, run, "tag",
+             "Compute device tags. Salted mode: HMAC-SHA256(salt, "
+             "\"imeisync/tag/v1\" || imei14). Oprf mode (the ministry, with "
+             "the key): the RFC 9497 VOPRF P256-SHA256 output of imei14. "
+             "Prints one JSON object per line.",
+             RunTag);
 }
 
 }  // namespace imeisync::cli

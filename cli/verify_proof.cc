@@ -20,6 +20,15 @@ struct VerifyProofArgs {
   std::string bundle;
   std::string proof;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--bundle", bundle,
+                 "the federation's bundle.toml (bundle.toml.sig beside it)")
+        ->required();
+    c.add_option("PROOF", proof, "the proof, from `imeisync prove`")
+        ->required();
+    AddJsonFlag(c, json, "print the result as one JSON line");
+  }
 };
 
 std::string UtcTime(uint64_t ms) {
@@ -119,18 +128,11 @@ Result<int> RunVerifyProof(const VerifyProofArgs& a) {
 }  // namespace
 
 void AddVerifyProofCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<VerifyProofArgs>();
-  CLI::App* c = AddRunCommand(
-      app, "verify-proof",
-      "Check a device proof offline against the federation bundle and print "
-      "the verdict it proves; exit 1 if any signature, hash or proof fails",
-      run, [a] { return RunVerifyProof(*a); });
-  c->add_option("--bundle", a->bundle,
-                "the federation's bundle.toml (bundle.toml.sig beside it)")
-      ->required();
-  c->add_option("PROOF", a->proof, "the proof, from `imeisync prove`")
-      ->required();
-  AddJsonFlag(*c, a->json, "print the result as one JSON line");
+  AddCommand(app, run, "verify-proof",
+             "Check a device proof offline against the federation bundle and "
+             "print the verdict it proves; exit 1 if any signature, hash or "
+             "proof fails",
+             RunVerifyProof);
 }
 
 }  // namespace imeisync::cli
