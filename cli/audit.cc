@@ -61,6 +61,11 @@ struct AuditArgs {
         ->check(CLI::Range(1, 3600));
     AddJsonFlag(c, json, "print the report as one JSON object");
   }
+
+  static constexpr const char* kName = "audit";
+  static constexpr const char* kHelp =
+      "Check every node's checkpoints, cosignatures and state heads against "
+      "each other and earlier audits; find split views; cosign what holds";
 };
 
 struct Target {
@@ -282,11 +287,7 @@ Result<int> RunAuditCommand(const AuditArgs& a) {
 }  // namespace
 
 void AddAuditCommand(CLI::App& app, RunFn* run) {
-  AddCommand(
-      app, run, "audit",
-      "Check every node's checkpoints, cosignatures and state heads against "
-      "each other and earlier audits; find split views; cosign what holds",
-      RunAuditCommand);
+  AddCommand(app, run, RunAuditCommand);
 }
 
 }  // namespace imeisync::cli

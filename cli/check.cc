@@ -26,6 +26,12 @@ struct CheckArgs {
                  "the subscriber using the device(s), for local pairings");
     AddJsonFlag(c, json, "print one JSON line per IMEI");
   }
+
+  static constexpr const char* kName = "check";
+  static constexpr const char* kHelp =
+      "Ask this node for devices' status (WHITELISTED, GREYLISTED or "
+      "BLACKLISTED) and the entries behind it; exit 1 if any IMEI is "
+      "malformed";
 };
 
 std::string Describe(const v1::CheckCause& c) {
@@ -92,11 +98,7 @@ Result<int> RunCheck(const CheckArgs& a) {
 }  // namespace
 
 void AddCheckCommand(CLI::App& app, RunFn* run) {
-  AddCommand(app, run, "check",
-             "Ask this node for devices' status (WHITELISTED, GREYLISTED or "
-             "BLACKLISTED) and the entries behind it; exit 1 if any IMEI is "
-             "malformed",
-             RunCheck);
+  AddCommand(app, run, RunCheck);
 }
 
 }  // namespace imeisync::cli

@@ -41,15 +41,15 @@ CLI::App* AddRunCommand(CLI::App& parent, const std::string& name,
                         const std::string& description, RunFn* run,
                         CommandFn body);
 
-// AddRunCommand for a command whose arguments are an `Args`: a fresh one
-// declares its options with `void Bind(CLI::App&)`, and the command runs
-// body(args).
+// AddRunCommand for the command line an `Args` describes: its name
+// Args::kName, its --help text Args::kHelp, and its options, which a fresh
+// Args declares with `void Bind(CLI::App&)` in --help order. The command
+// runs body(args).
 template <class Args>
-void AddCommand(CLI::App& parent, RunFn* run, const std::string& name,
-                const std::string& description,
+void AddCommand(CLI::App& parent, RunFn* run,
                 Result<int> (*body)(const Args&)) {
   auto args = std::make_shared<Args>();
-  args->Bind(*AddRunCommand(parent, name, description, run,
+  args->Bind(*AddRunCommand(parent, Args::kName, Args::kHelp, run,
                             [args, body] { return body(*args); }));
 }
 

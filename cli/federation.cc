@@ -38,6 +38,11 @@ struct InitArgs {
         ->required();
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "init";
+  static constexpr const char* kHelp =
+      "Create the federation CA, the bundle-signing key, the salt "
+      "(salted) or OPRF key (oprf) and bundle version 1";
 };
 
 struct AddArgs {
@@ -60,6 +65,11 @@ struct AddArgs {
         ->each([this](const std::string&) { http_given = true; });
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "add-member";
+  static constexpr const char* kHelp =
+      "Create a member's node directory and add it to the bundle "
+      "(version + 1)";
 };
 
 // "127.0.0.1:<port>" with a port the kernel had free a moment ago.
@@ -140,14 +150,8 @@ Result<int> RunAddMember(const AddArgs& a) {
 void AddFederationCommand(CLI::App& app, RunFn* run) {
   CLI::App* federation =
       AddCommandGroup(app, "federation", "Create a federation and its members");
-  AddCommand(*federation, run, "init",
-             "Create the federation CA, the bundle-signing key, the salt "
-             "(salted) or OPRF key (oprf) and bundle version 1",
-             RunInit);
-  AddCommand(*federation, run, "add-member",
-             "Create a member's node directory and add it to the bundle "
-             "(version + 1)",
-             RunAddMember);
+  AddCommand(*federation, run, RunInit);
+  AddCommand(*federation, run, RunAddMember);
   AddFederationPublishCommand(*federation, run);
 }
 

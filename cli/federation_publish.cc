@@ -24,6 +24,11 @@ struct PublishArgs {
         ->required();
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "publish";
+  static constexpr const char* kHelp =
+      "Hand the federation's current signed bundle to a running node; "
+      "it spreads to every node from there";
 };
 
 Result<int> RunPublish(const PublishArgs& a) {
@@ -53,10 +58,7 @@ Result<int> RunPublish(const PublishArgs& a) {
 }  // namespace
 
 void AddFederationPublishCommand(CLI::App& federation, RunFn* run) {
-  AddCommand(federation, run, "publish",
-             "Hand the federation's current signed bundle to a running node; "
-             "it spreads to every node from there",
-             RunPublish);
+  AddCommand(federation, run, RunPublish);
 }
 
 }  // namespace imeisync::cli

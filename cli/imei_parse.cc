@@ -15,6 +15,13 @@ struct ParseArgs {
   void Bind(CLI::App& c) {
     c.add_option("IMEI", imeis, "IMEIs to parse")->required();
   }
+
+  static constexpr const char* kName = "parse";
+  static constexpr const char* kHelp =
+      "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit "
+      "IMEISV; separators ' -/.' ignored) and print one JSON object per "
+      "line. Exits 2 at the first invalid IMEI, after printing the "
+      "valid ones before it.";
 };
 
 Result<int> RunImeiParse(const ParseArgs& a) {
@@ -40,12 +47,7 @@ Result<int> RunImeiParse(const ParseArgs& a) {
 
 void AddImeiCommand(CLI::App& app, RunFn* run) {
   CLI::App* imei = AddCommandGroup(app, "imei", "IMEI utilities");
-  AddCommand(*imei, run, "parse",
-             "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit "
-             "IMEISV; separators ' -/.' ignored) and print one JSON object per "
-             "line. Exits 2 at the first invalid IMEI, after printing the "
-             "valid ones before it.",
-             RunImeiParse);
+  AddCommand(*imei, run, RunImeiParse);
 }
 
 }  // namespace imeisync::cli

@@ -59,6 +59,11 @@ struct ImportArgs {
         ->check(CLI::Range(size_t{1}, kMaxBatch));
     AddJsonFlag(c, json, "print the summary as JSON");
   }
+
+  static constexpr const char* kName = "import";
+  static constexpr const char* kHelp =
+      "Import a CSV of devices (header imei[,reason][,issued_at]) into this "
+      "node's own log; rerunning it appends nothing twice";
 };
 
 bool IsBlank(const std::string& line) { return line.empty() || line == "\r"; }
@@ -309,11 +314,7 @@ Result<int> RunImport(const ImportArgs& a) {
 }  // namespace
 
 void AddImportCommand(CLI::App& app, RunFn* run) {
-  AddCommand(
-      app, run, "import",
-      "Import a CSV of devices (header imei[,reason][,issued_at]) into this "
-      "node's own log; rerunning it appends nothing twice",
-      RunImport);
+  AddCommand(app, run, RunImport);
 }
 
 }  // namespace imeisync::cli

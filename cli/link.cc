@@ -57,6 +57,11 @@ struct CreateArgs {
                  "host:port of the link node's HTTP listener; default none");
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "create";
+  static constexpr const char* kHelp =
+      "Add a foreign member and its [[link]] to the bundle (version + "
+      "1) and create its node directory";
 };
 
 struct RemoveArgs {
@@ -68,6 +73,10 @@ struct RemoveArgs {
     c.add_option("--id", id, "the foreign member's id")->required();
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "remove";
+  static constexpr const char* kHelp =
+      "Drop a foreign member's [[link]] (version + 1)";
 };
 
 struct JoinArgs {
@@ -82,6 +91,11 @@ struct JoinArgs {
         ->required();
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "join";
+  static constexpr const char* kHelp =
+      "Prepare the node directory their link create made to run as our "
+      "link node in their federation";
 };
 
 template <class T>
@@ -177,16 +191,9 @@ void AddLinkCommand(CLI::App& app, RunFn* run) {
       app, "link",
       "Link a foreign regulator in, or join another federation's "
       "link (docs/links.md)");
-  AddCommand(*link, run, "create",
-             "Add a foreign member and its [[link]] to the bundle (version + "
-             "1) and create its node directory",
-             RunCreate);
-  AddCommand(*link, run, "remove",
-             "Drop a foreign member's [[link]] (version + 1)", RunRemove);
-  AddCommand(*link, run, "join",
-             "Prepare the node directory their link create made to run as our "
-             "link node in their federation",
-             RunJoin);
+  AddCommand(*link, run, RunCreate);
+  AddCommand(*link, run, RunRemove);
+  AddCommand(*link, run, RunJoin);
 }
 
 }  // namespace imeisync::cli

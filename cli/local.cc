@@ -25,6 +25,16 @@ struct PairArgs {
     c.add_option("IMSI", imsi, "the subscriber, 5 to 15 digits")->required();
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "pair";
+  static constexpr const char* kHelp =
+      "Pair a device with a subscriber: that IMSI's checks of that "
+      "IMEI answer WHITELISTED, whatever blocks it";
+};
+
+struct UnpairArgs : PairArgs {
+  static constexpr const char* kName = "unpair";
+  static constexpr const char* kHelp = "Remove a pair";
 };
 
 struct SeenArgs {
@@ -37,6 +47,11 @@ struct SeenArgs {
     c.add_option("--date", date, "YYYY-MM-DD (UTC)")->required();
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "seen";
+  static constexpr const char* kHelp =
+      "Record the day a device was first seen on this network (starts "
+      "its registration grace period)";
 };
 
 // Reports the node's answer to the call `what`: its refusal, or `text`.
@@ -63,7 +78,7 @@ Result<int> RunPairing(const PairArgs& a, bool pair) {
 }
 
 Result<int> RunPair(const PairArgs& a) { return RunPairing(a, true); }
-Result<int> RunUnpair(const PairArgs& a) { return RunPairing(a, false); }
+Result<int> RunUnpair(const UnpairArgs& a) { return RunPairing(a, false); }
 
 Result<int> RunSeen(const SeenArgs& a) {
   auto day = ParseDay(a.date);
@@ -85,15 +100,9 @@ void AddLocalCommand(CLI::App& app, RunFn* run) {
       app, "local",
       "The operator's local-only data: IMEI-IMSI exception pairs and "
       "first-seen days. Kept on this node only; never replicated");
-  AddCommand(*local, run, "pair",
-             "Pair a device with a subscriber: that IMSI's checks of that "
-             "IMEI answer WHITELISTED, whatever blocks it",
-             RunPair);
-  AddCommand(*local, run, "unpair", "Remove a pair", RunUnpair);
-  AddCommand(*local, run, "seen",
-             "Record the day a device was first seen on this network (starts "
-             "its registration grace period)",
-             RunSeen);
+  AddCommand(*local, run, RunPair);
+  AddCommand(*local, run, RunUnpair);
+  AddCommand(*local, run, RunSeen);
 }
 
 }  // namespace imeisync::cli

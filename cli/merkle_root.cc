@@ -17,6 +17,11 @@ struct RootArgs {
   void Bind(CLI::App& c) {
     AddJsonFlag(c, json, "print {\"size\":N,\"root\":\"<hex>\"}");
   }
+
+  static constexpr const char* kName = "root";
+  static constexpr const char* kHelp =
+      "Read leaf data as one hex string per line on stdin (an empty "
+      "line is an empty leaf) and print the RFC 9162 Merkle tree root.";
 };
 
 Result<int> RunMerkleRoot(const RootArgs& a) {
@@ -39,10 +44,7 @@ Result<int> RunMerkleRoot(const RootArgs& a) {
 }  // namespace
 
 void AddMerkleRootCommand(CLI::App& merkle, RunFn* run) {
-  AddCommand(merkle, run, "root",
-             "Read leaf data as one hex string per line on stdin (an empty "
-             "line is an empty leaf) and print the RFC 9162 Merkle tree root.",
-             RunMerkleRoot);
+  AddCommand(merkle, run, RunMerkleRoot);
 }
 
 }  // namespace imeisync::cli

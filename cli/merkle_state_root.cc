@@ -38,6 +38,12 @@ struct StateRootArgs {
   void Bind(CLI::App& c) {
     AddJsonFlag(c, json, "print {\"keys\":N,\"root\":\"<hex>\"}");
   }
+
+  static constexpr const char* kName = "state-root";
+  static constexpr const char* kHelp =
+      "Read \"<key> <value>\" pairs (64 hex each, any order, one per "
+      "line) on stdin and print the state-tree root. A key given twice "
+      "is an error.";
 };
 
 Result<int> RunStateRoot(const StateRootArgs& a) {
@@ -78,11 +84,7 @@ Result<int> RunStateRoot(const StateRootArgs& a) {
 }  // namespace
 
 void AddMerkleStateRootCommand(CLI::App& merkle, RunFn* run) {
-  AddCommand(merkle, run, "state-root",
-             "Read \"<key> <value>\" pairs (64 hex each, any order, one per "
-             "line) on stdin and print the state-tree root. A key given twice "
-             "is an error.",
-             RunStateRoot);
+  AddCommand(merkle, run, RunStateRoot);
 }
 
 }  // namespace imeisync::cli

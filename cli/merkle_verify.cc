@@ -27,6 +27,11 @@ struct InclusionArgs {
                  "audit path h1,h2,... leaf side first (empty: none)");
     AddJsonFlag(c, json, kValidJson);
   }
+
+  static constexpr const char* kName = "verify-inclusion";
+  static constexpr const char* kHelp =
+      "Check an RFC 9162 inclusion proof. Exit 0 valid, 1 invalid "
+      "(reason on stderr), 2 unusable arguments.";
 };
 
 struct ConsistencyArgs {
@@ -42,6 +47,12 @@ struct ConsistencyArgs {
     c.add_option("--proof", proof, "consistency proof h1,h2,... (empty: none)");
     AddJsonFlag(c, json, kValidJson);
   }
+
+  static constexpr const char* kName = "verify-consistency";
+  static constexpr const char* kHelp =
+      "Check an RFC 9162 consistency proof that the tree of --size1 "
+      "leaves is a prefix of the tree of --size2. Exit 0 valid, 1 "
+      "invalid, 2 unusable arguments.";
 };
 
 // Prints the verdict and maps it to the exit status.
@@ -82,15 +93,8 @@ Result<int> RunVerifyConsistency(const ConsistencyArgs& a) {
 }  // namespace
 
 void AddMerkleVerifyCommands(CLI::App& merkle, RunFn* run) {
-  AddCommand(merkle, run, "verify-inclusion",
-             "Check an RFC 9162 inclusion proof. Exit 0 valid, 1 invalid "
-             "(reason on stderr), 2 unusable arguments.",
-             RunVerifyInclusion);
-  AddCommand(merkle, run, "verify-consistency",
-             "Check an RFC 9162 consistency proof that the tree of --size1 "
-             "leaves is a prefix of the tree of --size2. Exit 0 valid, 1 "
-             "invalid, 2 unusable arguments.",
-             RunVerifyConsistency);
+  AddCommand(merkle, run, RunVerifyInclusion);
+  AddCommand(merkle, run, RunVerifyConsistency);
 }
 
 }  // namespace imeisync::cli

@@ -39,6 +39,13 @@ struct PrefetchArgs {
         ->required();
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "prefetch";
+  static constexpr const char* kHelp =
+      "Tag a device inventory ahead of time (one IMEI per line). In "
+      "oprf mode the node fetches and caches the tags of uncached "
+      "devices from the ministry, blinded, so later checks need no "
+      "query.";
 };
 
 std::string OneDecimal(double x) {
@@ -127,12 +134,7 @@ Result<int> RunPrefetch(const PrefetchArgs& a) {
 }  // namespace
 
 void AddPrefetchCommand(CLI::App& app, RunFn* run) {
-  AddCommand(app, run, "prefetch",
-             "Tag a device inventory ahead of time (one IMEI per line). In "
-             "oprf mode the node fetches and caches the tags of uncached "
-             "devices from the ministry, blinded, so later checks need no "
-             "query.",
-             RunPrefetch);
+  AddCommand(app, run, RunPrefetch);
 }
 
 }  // namespace imeisync::cli

@@ -34,6 +34,13 @@ struct ProveArgs {
                  "proof on stdout");
     AddJsonFlag(c, json, "print the summary (with --out) as JSON");
   }
+
+  static constexpr const char* kName = "prove";
+  static constexpr const char* kHelp =
+      "Ask this node for a proof of what its state says about one "
+      "device: its signed state head, a proof for every register key "
+      "the device can have, and the signed checkpoints they lead to "
+      "(docs/audit.md)";
 };
 
 Result<int> RunProve(const ProveArgs& a) {
@@ -93,12 +100,7 @@ Result<int> RunProve(const ProveArgs& a) {
 }  // namespace
 
 void AddProveCommand(CLI::App& app, RunFn* run) {
-  AddCommand(app, run, "prove",
-             "Ask this node for a proof of what its state says about one "
-             "device: its signed state head, a proof for every register key "
-             "the device can have, and the signed checkpoints they lead to "
-             "(docs/audit.md)",
-             RunProve);
+  AddCommand(app, run, RunProve);
 }
 
 }  // namespace imeisync::cli

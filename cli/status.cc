@@ -22,6 +22,11 @@ struct StatusArgs {
     AddConfigOption(c, config);
     AddJsonFlag(c, json, "print the status as one JSON object");
   }
+
+  static constexpr const char* kName = "status";
+  static constexpr const char* kHelp =
+      "Show a running node's frontier, state root, peers, rejected "
+      "entries, evidence and divergences";
 };
 
 std::string Hex(const std::string& bytes) { return HexEncode(AsBytes(bytes)); }
@@ -181,10 +186,7 @@ Result<int> RunStatus(const StatusArgs& a) {
 }  // namespace
 
 void AddStatusCommand(CLI::App& app, RunFn* run) {
-  AddCommand(app, run, "status",
-             "Show a running node's frontier, state root, peers, rejected "
-             "entries, evidence and divergences",
-             RunStatus);
+  AddCommand(app, run, RunStatus);
 }
 
 }  // namespace imeisync::cli

@@ -38,6 +38,11 @@ struct SubmitArgs {
                  "(all of them go in one submit, up to 200,000)");
     AddJsonFlag(c, json);
   }
+
+  static constexpr const char* kName = "submit";
+  static constexpr const char* kHelp =
+      "Append entries to this node's own log (tags are computed by the "
+      "node) and wait for the signed checkpoint that covers them";
 };
 
 // The IMEIs of the arguments, then those of --from (blank lines skipped).
@@ -86,10 +91,7 @@ Result<int> RunSubmit(const SubmitArgs& a) {
 }  // namespace
 
 void AddSubmitCommand(CLI::App& app, RunFn* run) {
-  AddCommand(app, run, "submit",
-             "Append entries to this node's own log (tags are computed by the "
-             "node) and wait for the signed checkpoint that covers them",
-             RunSubmit);
+  AddCommand(app, run, RunSubmit);
 }
 
 }  // namespace imeisync::cli

@@ -28,6 +28,13 @@ struct TagArgs {
                  "characters (the ministry's oprf.key)");
     c.add_option("IMEI", imeis, "IMEIs to tag")->required();
   }
+
+  static constexpr const char* kName = "tag";
+  static constexpr const char* kHelp =
+      "Compute device tags. Salted mode: HMAC-SHA256(salt, "
+      "\"imeisync/tag/v1\" || imei14). Oprf mode (the ministry, with "
+      "the key): the RFC 9497 VOPRF P256-SHA256 output of imei14. "
+      "Prints one JSON object per line.";
 };
 
 // Prints one {"imei14", "tag"} line per IMEI, in order; stops at the first
@@ -75,13 +82,6 @@ Result<int> RunTag(const TagArgs& args) {
 
 }  // namespace
 
-void AddTagCommand(CLI::App& app, RunFn* run) {
-  AddCommand(app, run, "tag",
-             "Compute device tags. Salted mode: HMAC-SHA256(salt, "
-             "\"imeisync/tag/v1\" || imei14). Oprf mode (the ministry, with "
-             "the key): the RFC 9497 VOPRF P256-SHA256 output of imei14. "
-             "Prints one JSON object per line.",
-             RunTag);
-}
+void AddTagCommand(CLI::App& app, RunFn* run) { AddCommand(app, run, RunTag); }
 
 }  // namespace imeisync::cli

@@ -29,6 +29,12 @@ struct VerifyProofArgs {
         ->required();
     AddJsonFlag(c, json, "print the result as one JSON line");
   }
+
+  static constexpr const char* kName = "verify-proof";
+  static constexpr const char* kHelp =
+      "Check a device proof offline against the federation bundle and "
+      "print the verdict it proves; exit 1 if any signature, hash or "
+      "proof fails";
 };
 
 std::string UtcTime(uint64_t ms) {
@@ -128,11 +134,7 @@ Result<int> RunVerifyProof(const VerifyProofArgs& a) {
 }  // namespace
 
 void AddVerifyProofCommand(CLI::App& app, RunFn* run) {
-  AddCommand(app, run, "verify-proof",
-             "Check a device proof offline against the federation bundle and "
-             "print the verdict it proves; exit 1 if any signature, hash or "
-             "proof fails",
-             RunVerifyProof);
+  AddCommand(app, run, RunVerifyProof);
 }
 
 }  // namespace imeisync::cli
