@@ -29,6 +29,11 @@ Result<AdminClient> ConnectAdmin(const std::string& config_path,
   return client;
 }
 
+void SetDeadline(grpc::ClientContext& context,
+                 std::chrono::milliseconds timeout) {
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+}
+
 int ReportFailedCall(std::string_view context, const grpc::Status& status) {
   PrintError(context, node::rpc::FromGrpc(status));
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||

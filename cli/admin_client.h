@@ -1,7 +1,10 @@
 // A connection to a running node's admin API: the unix socket named in its
-// node.toml.
+// node.toml. Every call the CLI makes has a deadline, so a node that stops
+// answering ends the command rather than hanging it.
 #ifndef IMEISYNC_CLI_ADMIN_CLIENT_H_
 #define IMEISYNC_CLI_ADMIN_CLIENT_H_
+
+#include <grpcpp/client_context.h>
 
 #include <chrono>
 #include <memory>
@@ -25,6 +28,23 @@ struct AdminClient {
 Result<AdminClient> ConnectAdmin(
     const std::string& config_path,
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(5));
+
+// Sets the deadline of the call `context` is for to `timeout` from now.
+void SetDeadline(grpc::ClientContext& context,
+                 std::chrono::milliseconds timeout);
+
+// Makes the unary call `method` of `stub` with a deadline `timeout` from now
+// and returns its status. Read `*reply` only when that is OK.
+template <class Stub, class Request, class Reply>
+grpc::Status UnaryCall(Stub& stub,
+                       grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                    const Request&, Reply*),
+                       const Request& request, Reply* reply,
+                       std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  SetDeadline(context, timeout);
+  return (stub.*method)(&context, request, reply);
+}
 
 // Reports a failed admin call on stderr ("imeisync: <context>: ...") and
 // returns the exit status: kExitUsage when the node was not reached or did

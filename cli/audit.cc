@@ -41,6 +41,31 @@ struct AuditArgs {
   bool no_cosign = false;
   bool json = false;
   uint32_t timeout_s = 10;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--config", config,
+                 "the auditor's node.toml (from federation add-member --role "
+                 "auditor)")
+        ->required();
+    c.add_option("--state-dir", state_dir,
+                 "where the auditor remembers checkpoints between runs")
+        ->required();
+    c.add_option("--node", nodes,
+                 "a node to audit, [ID@]HOST:PORT; repeatable (default: every "
+                 "member with an endpoint)");
+    c.add_flag("--deep", deep,
+               "also replay every node's logs and recompute its state root");
+    c.add_flag("--no-cosign", no_cosign,
+               "check only; do not cosign or announce");
+    c.add_option("--timeout", timeout_s, "seconds per call (default 10)")
+        ->check(CLI::Range(1, 3600));
+    AddJsonFlag(c, json, "print the report as one JSON object");
+  }
+
+  static constexpr const char* kName = "audit";
+  static constexpr const char* kHelp =
+      "Check every node's checkpoints, cosignatures and state heads against "
+      "each other and earlier audits; find split views; cosign what holds";
 };
 
 struct Target {
@@ -70,48 +95,44 @@ Result<Target> ParseTarget(const std::string& arg,
 
 std::string B64(const Hash32& h) { return Base64Encode(h); }
 
+Json NodeJson(const node::auditor::NodeSummary& n) {
+  Json j;
+  j["id"] = n.id;
+  j["reachable"] = n.reachable;
+  j["checkpoints"] = n.origins;
+  j["state_root"] = n.state_root ? Json(B64(*n.state_root)) : Json();
+  j["state_head_time_ms"] = n.state_head_time_ms;
+  if (n.replayed_root) j["replayed_root"] = B64(*n.replayed_root);
+  return j;
+}
+
+Json OriginJson(const node::auditor::OriginSummary& o) {
+  return {{"origin", o.origin},
+          {"size", o.size},
+          {"root", B64(o.root)},
+          {"served_by", o.served_by},
+          {"witnesses", o.witnesses},
+          {"cosigned_now", o.cosigned_now},
+          {"nodes_behind", o.nodes_behind}};
+}
+
+Json ViolationJson(const node::auditor::Violation& v) {
+  return {{"kind", v.kind},
+          {"node", v.node},
+          {"origin", v.origin},
+          {"detail", v.detail},
+          {"evidence", v.evidence}};
+}
+
 Json ToJson(const AuditReport& r, const std::string& state_dir) {
-  Json nodes = Json::array();
-  for (const auto& n : r.nodes) {
-    Json j;
-    j["id"] = n.id;
-    j["reachable"] = n.reachable;
-    j["checkpoints"] = n.origins;
-    j["state_root"] = n.state_root ? Json(B64(*n.state_root)) : Json();
-    j["state_head_time_ms"] = n.state_head_time_ms;
-    if (n.replayed_root) j["replayed_root"] = B64(*n.replayed_root);
-    nodes.push_back(std::move(j));
-  }
-  Json origins = Json::array();
-  for (const auto& o : r.origins) {
-    Json j;
-    j["origin"] = o.origin;
-    j["size"] = o.size;
-    j["root"] = B64(o.root);
-    j["served_by"] = o.served_by;
-    j["witnesses"] = o.witnesses;
-    j["cosigned_now"] = o.cosigned_now;
-    j["nodes_behind"] = o.nodes_behind;
-    origins.push_back(std::move(j));
-  }
-  Json violations = Json::array();
-  for (const auto& v : r.violations) {
-    Json j;
-    j["kind"] = v.kind;
-    j["node"] = v.node;
-    j["origin"] = v.origin;
-    j["detail"] = v.detail;
-    j["evidence"] = v.evidence;
-    violations.push_back(std::move(j));
-  }
   Json out;
   out["ok"] = r.violations.empty();
   out["state_dir"] = state_dir;
-  out["nodes"] = std::move(nodes);
-  out["origins"] = std::move(origins);
+  out["nodes"] = JsonArray(r.nodes, NodeJson);
+  out["origins"] = JsonArray(r.origins, OriginJson);
   out["consistency_proofs"] = r.consistency_proofs;
   out["cosigned"] = r.cosigned_notes.size();
-  out["violations"] = std::move(violations);
+  out["violations"] = JsonArray(r.violations, ViolationJson);
   return out;
 }
 
@@ -163,77 +184,59 @@ std::string ToText(const AuditReport& r) {
   return out;
 }
 
-int RunAuditCommand(const AuditArgs& a) {
-  auto config = node::federation::LoadNodeConfig(a.config);
-  if (!config.ok()) {
-    PrintError("audit", config.status());
-    return kExitUsage;
+// What the auditor's node dir holds: its config, the bundle it is a member
+// of, its TLS identity and the key it cosigns with.
+struct Auditor {
+  node::federation::NodeConfig config;
+  node::federation::Bundle bundle;
+  node::rpc::TlsMaterial tls;
+  crypto::Cosigner cosigner;
+};
+
+Result<Auditor> LoadAuditor(const std::string& config_path) {
+  IMEISYNC_ASSIGN_OR_RETURN(auto config,
+                            node::federation::LoadNodeConfig(config_path));
+  IMEISYNC_ASSIGN_OR_RETURN(auto bundle,
+                            node::federation::LoadSignedBundle(config.bundle));
+  if (bundle.FindMember(config.id) == nullptr) {
+    return FailedPrecondition(config.id + " is not a member of " +
+                              config.bundle);
   }
-  auto bundle = node::federation::LoadSignedBundle(config->bundle);
-  if (!bundle.ok()) {
-    PrintError("audit", bundle.status());
-    return kExitUsage;
-  }
-  if (bundle->FindMember(config->id) == nullptr) {
-    PrintError("audit", FailedPrecondition(config->id + " is not a member of " +
-                                           config->bundle));
-    return kExitUsage;
-  }
-  auto tls = node::rpc::LoadTlsMaterial(*config);
-  if (!tls.ok()) {
-    PrintError("audit", tls.status());
-    return kExitUsage;
-  }
-  auto key = crypto::Ed25519PrivateKey::LoadPem(config->signing_key);
-  if (!key.ok()) {
-    PrintError("audit", key.status());
-    return kExitUsage;
-  }
-  auto cosigner = crypto::Cosigner::Create(
-      node::core::OriginName(bundle->federation, config->id), *std::move(key));
-  if (!cosigner.ok()) {
-    PrintError("audit", cosigner.status());
-    return kExitUsage;
-  }
+  IMEISYNC_ASSIGN_OR_RETURN(auto tls, node::rpc::LoadTlsMaterial(config));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      auto key, crypto::Ed25519PrivateKey::LoadPem(config.signing_key));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      auto cosigner, crypto::Cosigner::Create(
+                         node::core::OriginName(bundle.federation, config.id),
+                         std::move(key)));
+  return Auditor{std::move(config), std::move(bundle), std::move(tls),
+                 std::move(cosigner)};
+}
+
+// The nodes of --node, or else every other member with an endpoint.
+Result<std::vector<Target>> ChooseTargets(
+    const std::vector<std::string>& nodes,
+    const node::federation::Bundle& bundle, const std::string& self_id) {
   std::vector<Target> targets;
-  for (const std::string& n : a.nodes) {
-    auto t = ParseTarget(n, *bundle);
-    if (!t.ok()) {
-      PrintError("audit", t.status());
-      return kExitUsage;
-    }
-    targets.push_back(*t);
+  for (const std::string& n : nodes) {
+    IMEISYNC_ASSIGN_OR_RETURN(Target t, ParseTarget(n, bundle));
+    targets.push_back(std::move(t));
   }
   if (targets.empty()) {
-    for (const node::federation::Member& m : bundle->members) {
-      if (m.id != config->id && !m.endpoint.empty()) {
+    for (const node::federation::Member& m : bundle.members) {
+      if (m.id != self_id && !m.endpoint.empty()) {
         targets.push_back({m.id, m.endpoint});
       }
     }
   }
   if (targets.empty()) {
-    PrintError("audit", InvalidArgument("no node to audit: the bundle lists "
-                                        "no endpoint; give --node"));
-    return kExitUsage;
+    return InvalidArgument(
+        "no node to audit: the bundle lists no endpoint; give --node");
   }
-  auto dir = node::auditor::AuditDir::Open(a.state_dir);
-  if (!dir.ok()) {
-    PrintError("audit", dir.status());
-    return kExitUsage;
-  }
-  auto memory = dir->Load(bundle->federation);
-  if (!memory.ok()) {
-    PrintError("audit", memory.status());
-    return kExitUsage;
-  }
+  return targets;
+}
 
-  std::vector<std::unique_ptr<node::auditor::GrpcNodeSource>> sources;
-  std::vector<node::auditor::NodeSource*> pointers;
-  for (const Target& t : targets) {
-    sources.push_back(std::make_unique<node::auditor::GrpcNodeSource>(
-        *tls, t.id, t.endpoint, std::chrono::seconds(a.timeout_s)));
-    pointers.push_back(sources.back().get());
-  }
+node::auditor::AuditOptions OptionsOf(const AuditArgs& a) {
   node::auditor::AuditOptions options;
   options.deep = a.deep;
   options.cosign = !a.no_cosign;
@@ -242,56 +245,49 @@ int RunAuditCommand(const AuditArgs& a) {
   options.progress = [](const std::string& line) {
     std::cerr << "imeisync audit: " << line << "\n";
   };
-  auto report = node::auditor::RunAudit(*bundle, pointers, config->id,
-                                        *cosigner, options, *memory);
-  if (!report.ok()) {
-    PrintError("audit", report.status());
-    return kExitUsage;
+  return options;
+}
+
+Result<int> RunAuditCommand(const AuditArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(Auditor auditor, LoadAuditor(a.config));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      std::vector<Target> targets,
+      ChooseTargets(a.nodes, auditor.bundle, auditor.config.id));
+  IMEISYNC_ASSIGN_OR_RETURN(node::auditor::AuditDir dir,
+                            node::auditor::AuditDir::Open(a.state_dir));
+  IMEISYNC_ASSIGN_OR_RETURN(node::auditor::AuditMemory memory,
+                            dir.Load(auditor.bundle.federation));
+
+  std::vector<std::unique_ptr<node::auditor::GrpcNodeSource>> sources;
+  std::vector<node::auditor::NodeSource*> pointers;
+  for (const Target& t : targets) {
+    sources.push_back(std::make_unique<node::auditor::GrpcNodeSource>(
+        auditor.tls, t.id, t.endpoint, std::chrono::seconds(a.timeout_s)));
+    pointers.push_back(sources.back().get());
   }
+  IMEISYNC_ASSIGN_OR_RETURN(
+      AuditReport report,
+      node::auditor::RunAudit(auditor.bundle, pointers, auditor.config.id,
+                              auditor.cosigner, OptionsOf(a), memory));
   // The witness remembers what it cosigned before anyone sees it.
-  if (Status saved = dir->Save(*memory); !saved.ok()) {
-    PrintError("audit", saved);
-    return kExitUsage;
-  }
-  if (!report->cosigned_notes.empty()) {
+  IMEISYNC_RETURN_IF_ERROR(dir.Save(memory));
+  if (!report.cosigned_notes.empty()) {
     for (auto& s : sources) {
-      Status sent = s->Announce(report->cosigned_notes);
+      Status sent = s->Announce(report.cosigned_notes);
       if (!sent.ok()) {
         std::cerr << "imeisync audit: cosignatures not delivered: "
                   << sent.message() << "\n";
       }
     }
   }
-  PrintResult(a.json, ToJson(*report, a.state_dir), ToText(*report));
-  return report->violations.empty() ? kExitOk : kExitInvalid;
+  PrintResult(a.json, ToJson(report, a.state_dir), ToText(report));
+  return report.violations.empty() ? kExitOk : kExitInvalid;
 }
 
 }  // namespace
 
 void AddAuditCommand(CLI::App& app, RunFn* run) {
-  CLI::App* c = app.add_subcommand(
-      "audit",
-      "Check every node's checkpoints, cosignatures and state heads against "
-      "each other and earlier audits; find split views; cosign what holds");
-  auto a = std::make_shared<AuditArgs>();
-  c->add_option("--config", a->config,
-                "the auditor's node.toml (from federation add-member --role "
-                "auditor)")
-      ->required();
-  c->add_option("--state-dir", a->state_dir,
-                "where the auditor remembers checkpoints between runs")
-      ->required();
-  c->add_option("--node", a->nodes,
-                "a node to audit, [ID@]HOST:PORT; repeatable (default: every "
-                "member with an endpoint)");
-  c->add_flag("--deep", a->deep,
-              "also replay every node's logs and recompute its state root");
-  c->add_flag("--no-cosign", a->no_cosign,
-              "check only; do not cosign or announce");
-  c->add_option("--timeout", a->timeout_s, "seconds per call (default 10)")
-      ->check(CLI::Range(1, 3600));
-  c->add_flag("--json", a->json, "print the report as one JSON object");
-  c->callback([run, a] { *run = [a] { return RunAuditCommand(*a); }; });
+  AddCommand(app, run, RunAuditCommand);
 }
 
 }  // namespace imeisync::cli

@@ -9,7 +9,6 @@
 #include "cli/admin_client.h"
 #include "cli/command.h"
 #include "cli/output.h"
-#include "node/rpc/grpc_status.h"
 
 namespace imeisync::cli {
 namespace {
@@ -19,6 +18,20 @@ struct CheckArgs {
   std::vector<std::string> imeis;
   std::string imsi;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("IMEI", imeis, "IMEIs, in any accepted form")->required();
+    c.add_option("--imsi", imsi,
+                 "the subscriber using the device(s), for local pairings");
+    AddJsonFlag(c, json, "print one JSON line per IMEI");
+  }
+
+  static constexpr const char* kName = "check";
+  static constexpr const char* kHelp =
+      "Ask this node for devices' status (WHITELISTED, GREYLISTED or "
+      "BLACKLISTED) and the entries behind it; exit 1 if any IMEI is "
+      "malformed";
 };
 
 std::string Describe(const v1::CheckCause& c) {
@@ -50,16 +63,11 @@ void Print(bool json, const std::string& imei, const v1::CheckResponse& r) {
   std::cout << line << std::endl;
 }
 
-int RunCheck(const CheckArgs& a) {
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError("check", client.status());
-    return kExitUsage;
-  }
-  auto stub = v1::Check::NewStub(client->channel);
+Result<int> RunCheck(const CheckArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
+  auto stub = v1::Check::NewStub(client.channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::minutes(5));
+  SetDeadline(context, std::chrono::minutes(5));
   auto stream = stub->CheckStream(&context);
   int exit_code = kExitOk;
   // Requests go out as responses come back, so a long list never has more
@@ -90,18 +98,7 @@ int RunCheck(const CheckArgs& a) {
 }  // namespace
 
 void AddCheckCommand(CLI::App& app, RunFn* run) {
-  CLI::App* c = app.add_subcommand(
-      "check",
-      "Ask this node for devices' status (WHITELISTED, GREYLISTED or "
-      "BLACKLISTED) and the entries behind it; exit 1 if any IMEI is "
-      "malformed");
-  auto a = std::make_shared<CheckArgs>();
-  c->add_option("--config", a->config, "the node's node.toml")->required();
-  c->add_option("IMEI", a->imeis, "IMEIs, in any accepted form")->required();
-  c->add_option("--imsi", a->imsi,
-                "the subscriber using the device(s), for local pairings");
-  c->add_flag("--json", a->json, "print one JSON line per IMEI");
-  c->callback([run, a] { *run = [a] { return RunCheck(*a); }; });
+  AddCommand(app, run, RunCheck);
 }
 
 }  // namespace imeisync::cli

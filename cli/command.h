@@ -1,9 +1,16 @@
-// How cli/main.cc wires one file per command into the `imeisync` CLI.
+// How cli/main.cc wires one file per command into the `imeisync` CLI, and how
+// a command's result becomes the process exit code (docs/cli.md, exit
+// status).
 #ifndef IMEISYNC_CLI_COMMAND_H_
 #define IMEISYNC_CLI_COMMAND_H_
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
 
 namespace imeisync::cli {
 
@@ -16,6 +23,46 @@ inline constexpr int kExitUsage = 2;    // unusable arguments or input
 // user chose, stores the function that runs it in `*run`. The function
 // returns the process exit code.
 using RunFn = std::function<int()>;
+
+// What a command's body returns: the exit code it chose (kExitOk, or
+// kExitInvalid after printing what is invalid), or the error that made its
+// arguments or input unusable.
+using CommandFn = std::function<Result<int>()>;
+
+// The exit code of `result`: its value when OK. Otherwise prints
+// "imeisync: <name>: <message>" on stderr and returns kExitUsage.
+int Finish(std::string_view name, const Result<int>& result);
+
+// Adds the subcommand `name` of `parent` and returns it for its options.
+// When the user chooses it, `*run` becomes Finish(words, body()): `words` is
+// `name` after the name of `parent` unless that is the root app, as the user
+// typed them ("status", "federation init").
+CLI::App* AddRunCommand(CLI::App& parent, const std::string& name,
+                        const std::string& description, RunFn* run,
+                        CommandFn body);
+
+// AddRunCommand for the command line an `Args` describes: its name
+// Args::kName, its --help text Args::kHelp, and its options, which a fresh
+// Args declares with `void Bind(CLI::App&)` in --help order. The command
+// runs body(args).
+template <class Args>
+void AddCommand(CLI::App& parent, RunFn* run,
+                Result<int> (*body)(const Args&)) {
+  auto args = std::make_shared<Args>();
+  args->Bind(*AddRunCommand(parent, Args::kName, Args::kHelp, run,
+                            [args, body] { return body(*args); }));
+}
+
+// Adds `name` to `parent` as a group of commands (federation, link, ...):
+// the user must choose one of its subcommands.
+CLI::App* AddCommandGroup(CLI::App& parent, const std::string& name,
+                          const std::string& description);
+
+// The options most commands share: --config, required, naming the running
+// node's node.toml; and a --json flag with `help`.
+void AddConfigOption(CLI::App& command, std::string& config);
+void AddJsonFlag(CLI::App& command, bool& json,
+                 const std::string& help = "print the result as JSON");
 
 void AddImeiCommand(CLI::App& app, RunFn* run);
 void AddTagCommand(CLI::App& app, RunFn* run);

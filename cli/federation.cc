@@ -22,12 +22,54 @@ struct InitArgs {
   std::string id, mode = "salted", dir;
   uint64_t oprf_budget = fed::OprfParams::kDefaultOprfBudget;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--id", id, "federation id, [a-z0-9-]{1,32}")->required();
+    c.add_option("--mode", mode,
+                 "salted (members share an HMAC salt) or oprf (only the "
+                 "ministry holds the key; docs/threat-model.md)")
+        ->capture_default_str();
+    c.add_option("--oprf-budget", oprf_budget,
+                 "oprf mode: blinded evaluations each operator may ask for "
+                 "per epoch")
+        ->capture_default_str();
+    c.add_option("--dir", dir,
+                 "directory to create; must not exist or be empty")
+        ->required();
+    AddJsonFlag(c, json);
+  }
+
+  static constexpr const char* kName = "init";
+  static constexpr const char* kHelp =
+      "Create the federation CA, the bundle-signing key, the salt "
+      "(salted) or OPRF key (oprf) and bundle version 1";
 };
 
 struct AddArgs {
   std::string dir, id, role, endpoint, out, http;
   bool http_given = false;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory made by init")
+        ->required();
+    c.add_option("--id", id, "member id, [a-z0-9-]{1,32}")->required();
+    c.add_option("--role", role, "ministry, operator, auditor or foreign")
+        ->required();
+    c.add_option("--endpoint", endpoint,
+                 "host:port of the member's peer listener");
+    c.add_option("--out", out, "node directory to create")->required();
+    c.add_option("--http", http,
+                 "host:port of the node's HTTP listener (EIR API, metrics); "
+                 "\"\" for none; default 127.0.0.1 and a free port")
+        ->each([this](const std::string&) { http_given = true; });
+    AddJsonFlag(c, json);
+  }
+
+  static constexpr const char* kName = "add-member";
+  static constexpr const char* kHelp =
+      "Create a member's node directory and add it to the bundle "
+      "(version + 1)";
 };
 
 // "127.0.0.1:<port>" with a port the kernel had free a moment ago.
@@ -51,7 +93,7 @@ Result<std::string> FreeLoopbackAddress() {
   return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
 }
 
-int RunInit(const InitArgs& a) {
+Result<int> RunInit(const InitArgs& a) {
   fed::CreateFederationOptions o;
   o.dir = a.dir;
   o.id = a.id;
@@ -59,15 +101,9 @@ int RunInit(const InitArgs& a) {
     o.mode = fed::TagMode::kOprf;
     o.oprf_budget = a.oprf_budget;
   } else if (a.mode != "salted") {
-    PrintError("federation init",
-               InvalidArgument("--mode must be salted or oprf"));
-    return kExitUsage;
+    return InvalidArgument("--mode must be salted or oprf");
   }
-  Status s = fed::CreateFederation(o);
-  if (!s.ok()) {
-    PrintError("federation init", s);
-    return kExitUsage;
-  }
+  IMEISYNC_RETURN_IF_ERROR(fed::CreateFederation(o));
   const std::string secret =
       o.mode == fed::TagMode::kOprf ? "oprf.key" : "salt";
   PrintResult(a.json,
@@ -81,13 +117,11 @@ int RunInit(const InitArgs& a) {
   return kExitOk;
 }
 
-int RunAddMember(const AddArgs& a) {
+Result<int> RunAddMember(const AddArgs& a) {
   auto role = fed::ParseRole(a.role);
   if (!role) {
-    PrintError("federation add-member",
-               InvalidArgument(
-                   "--role must be ministry, operator, auditor or foreign"));
-    return kExitUsage;
+    return InvalidArgument(
+        "--role must be ministry, operator, auditor or foreign");
   }
   fed::AddMemberOptions o;
   o.fed_dir = a.dir;
@@ -98,75 +132,27 @@ int RunAddMember(const AddArgs& a) {
   if (a.http_given) {
     o.http_listen = a.http;
   } else {
-    auto http = FreeLoopbackAddress();
-    if (!http.ok()) {
-      PrintError("federation add-member", http.status());
-      return kExitUsage;
-    }
-    o.http_listen = *http;
+    IMEISYNC_ASSIGN_OR_RETURN(o.http_listen, FreeLoopbackAddress());
   }
-  auto version = fed::AddMember(o);
-  if (!version.ok()) {
-    PrintError("federation add-member", version.status());
-    return kExitUsage;
-  }
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, fed::AddMember(o));
   PrintResult(a.json,
               {{"member", a.id},
                {"role", a.role},
                {"node_dir", a.out},
-               {"bundle_version", *version}},
+               {"bundle_version", version}},
               "added " + a.role + " " + a.id + " in " + a.out +
-                  " (bundle version " + std::to_string(*version) + ")");
+                  " (bundle version " + std::to_string(version) + ")");
   return kExitOk;
 }
 
 }  // namespace
 
 void AddFederationCommand(CLI::App& app, RunFn* run) {
-  CLI::App* f =
-      app.add_subcommand("federation", "Create a federation and its members");
-  f->require_subcommand(1);
-
-  auto init = std::make_shared<InitArgs>();
-  CLI::App* i = f->add_subcommand(
-      "init",
-      "Create the federation CA, the bundle-signing key, the "
-      "salt (salted) or OPRF key (oprf) and bundle version 1");
-  i->add_option("--id", init->id, "federation id, [a-z0-9-]{1,32}")->required();
-  i->add_option("--mode", init->mode,
-                "salted (members share an HMAC salt) or oprf (only the "
-                "ministry holds the key; docs/threat-model.md)")
-      ->capture_default_str();
-  i->add_option("--oprf-budget", init->oprf_budget,
-                "oprf mode: blinded evaluations each operator may ask for "
-                "per epoch")
-      ->capture_default_str();
-  i->add_option("--dir", init->dir,
-                "directory to create; must not exist or be empty")
-      ->required();
-  i->add_flag("--json", init->json, "print the result as JSON");
-  i->callback([run, init] { *run = [init] { return RunInit(*init); }; });
-
-  auto add = std::make_shared<AddArgs>();
-  CLI::App* m = f->add_subcommand("add-member",
-                                  "Create a member's node directory and add it "
-                                  "to the bundle (version + 1)");
-  m->add_option("--dir", add->dir, "the federation directory made by init")
-      ->required();
-  m->add_option("--id", add->id, "member id, [a-z0-9-]{1,32}")->required();
-  m->add_option("--role", add->role, "ministry, operator, auditor or foreign")
-      ->required();
-  m->add_option("--endpoint", add->endpoint,
-                "host:port of the member's peer listener");
-  m->add_option("--out", add->out, "node directory to create")->required();
-  m->add_option("--http", add->http,
-                "host:port of the node's HTTP listener (EIR API, metrics); "
-                "\"\" for none; default 127.0.0.1 and a free port")
-      ->each([add](const std::string&) { add->http_given = true; });
-  m->add_flag("--json", add->json, "print the result as JSON");
-  m->callback([run, add] { *run = [add] { return RunAddMember(*add); }; });
-
-  AddFederationPublishCommand(*f, run);
+  CLI::App* federation =
+      AddCommandGroup(app, "federation", "Create a federation and its members");
+  AddCommand(*federation, run, RunInit);
+  AddCommand(*federation, run, RunAddMember);
+  AddFederationPublishCommand(*federation, run);
 }
 
 }  // namespace imeisync::cli

@@ -17,41 +17,40 @@ struct PublishArgs {
   std::string dir;
   std::string config;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory")->required();
+    c.add_option("--config", config, "node.toml of the running node")
+        ->required();
+    AddJsonFlag(c, json);
+  }
+
+  static constexpr const char* kName = "publish";
+  static constexpr const char* kHelp =
+      "Hand the federation's current signed bundle to a running node; "
+      "it spreads to every node from there";
 };
 
-int RunPublish(const PublishArgs& a) {
+Result<int> RunPublish(const PublishArgs& a) {
   // Checks the FED bundle against federation.key before sending it.
-  auto bundle = node::federation::LoadFederationBundle(a.dir);
-  if (!bundle.ok()) {
-    PrintError("federation publish", bundle.status());
-    return kExitUsage;
-  }
+  IMEISYNC_RETURN_IF_ERROR(
+      node::federation::LoadFederationBundle(a.dir).status());
   v1::SignedBundle request;
-  auto toml = ReadFile(a.dir + "/bundle.toml", 4 << 20);
-  auto sig = ReadFile(a.dir + "/bundle.toml.sig", 1024);
-  if (!toml.ok() || !sig.ok()) {
-    PrintError("federation publish", toml.ok() ? sig.status() : toml.status());
-    return kExitUsage;
-  }
-  request.set_toml(*toml);
-  request.set_signature(*sig);
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError("federation publish", client.status());
-    return kExitUsage;
-  }
+  IMEISYNC_ASSIGN_OR_RETURN(std::string toml,
+                            ReadFile(a.dir + "/bundle.toml", 4 << 20));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string sig,
+                            ReadFile(a.dir + "/bundle.toml.sig", 1024));
+  request.set_toml(toml);
+  request.set_signature(sig);
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
   v1::OfferBundleResponse reply;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(30));
-  grpc::Status s = client->stub->PublishBundle(&context, request, &reply);
-  if (!s.ok()) {
-    return ReportFailedCall("federation publish", s);
-  }
+  grpc::Status s = UnaryCall(*client.stub, &v1::Admin::Stub::PublishBundle,
+                             request, &reply, std::chrono::seconds(30));
+  if (!s.ok()) return ReportFailedCall("federation publish", s);
   PrintResult(
       a.json,
-      {{"node", client->config.id}, {"bundle_version", reply.bundle_version()}},
-      "node " + client->config.id + " now holds bundle version " +
+      {{"node", client.config.id}, {"bundle_version", reply.bundle_version()}},
+      "node " + client.config.id + " now holds bundle version " +
           std::to_string(reply.bundle_version()));
   return kExitOk;
 }
@@ -59,16 +58,7 @@ int RunPublish(const PublishArgs& a) {
 }  // namespace
 
 void AddFederationPublishCommand(CLI::App& federation, RunFn* run) {
-  CLI::App* c = federation.add_subcommand(
-      "publish",
-      "Hand the federation's current signed bundle to a running node; it "
-      "spreads to every node from there");
-  auto a = std::make_shared<PublishArgs>();
-  c->add_option("--dir", a->dir, "the federation directory")->required();
-  c->add_option("--config", a->config, "node.toml of the running node")
-      ->required();
-  c->add_flag("--json", a->json, "print the result as JSON");
-  c->callback([run, a] { *run = [a] { return RunPublish(*a); }; });
+  AddCommand(federation, run, RunPublish);
 }
 
 }  // namespace imeisync::cli

@@ -9,10 +9,26 @@
 namespace imeisync::cli {
 namespace {
 
-int RunImeiParse(const std::vector<std::string>& inputs) {
-  for (const std::string& input : inputs) {
+struct ParseArgs {
+  std::vector<std::string> imeis;
+
+  void Bind(CLI::App& c) {
+    c.add_option("IMEI", imeis, "IMEIs to parse")->required();
+  }
+
+  static constexpr const char* kName = "parse";
+  static constexpr const char* kHelp =
+      "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit "
+      "IMEISV; separators ' -/.' ignored) and print one JSON object per "
+      "line. Exits 2 at the first invalid IMEI, after printing the "
+      "valid ones before it.";
+};
+
+Result<int> RunImeiParse(const ParseArgs& a) {
+  for (const std::string& input : a.imeis) {
     auto imei = node::Imei::Parse(input);
     if (!imei.ok()) {
+      // Named by the IMEI rather than the command.
       PrintError("invalid IMEI \"" + input + "\"", imei.status());
       return kExitUsage;
     }
@@ -30,17 +46,8 @@ int RunImeiParse(const std::vector<std::string>& inputs) {
 }  // namespace
 
 void AddImeiCommand(CLI::App& app, RunFn* run) {
-  CLI::App* imei = app.add_subcommand("imei", "IMEI utilities");
-  imei->require_subcommand(1);
-  CLI::App* parse = imei->add_subcommand(
-      "parse",
-      "Normalise IMEIs (14, 15 with Luhn check digit, or 16-digit IMEISV; "
-      "separators ' -/.' ignored) and print one JSON object per line. Exits 2 "
-      "at the first invalid IMEI, after printing the valid ones before it.");
-  auto inputs = std::make_shared<std::vector<std::string>>();
-  parse->add_option("IMEI", *inputs, "IMEIs to parse")->required();
-  parse->callback(
-      [run, inputs] { *run = [inputs] { return RunImeiParse(*inputs); }; });
+  CLI::App* imei = AddCommandGroup(app, "imei", "IMEI utilities");
+  AddCommand(*imei, run, RunImeiParse);
 }
 
 }  // namespace imeisync::cli

@@ -9,16 +9,18 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/admin_client.h"
 #include "cli/command.h"
 #include "cli/csv_rows.h"
+#include "cli/entry_args.h"
+#include "cli/line_input.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 
@@ -34,78 +36,37 @@ struct ImportArgs {
   size_t batch = kDefaultBatch;
   bool skip_invalid = false;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("--action", action,
+                 "block, clear, register, deregister or allow")
+        ->required();
+    c.add_option("--reason", reason,
+                 "reason for rows without one (stolen, lost, unregistered, "
+                 "counterfeit, duplicate, court_order, foreign_stolen, "
+                 "registry)");
+    c.add_option("FILE", file, "the CSV file; - for stdin")->required();
+    c.add_flag("--skip-invalid", skip_invalid,
+               "import the valid rows and write the invalid ones to a reject "
+               "file (default: refuse the whole file)");
+    c.add_option("--rejects", rejects,
+                 "reject file for --skip-invalid (default FILE.rejects.csv, "
+                 "or import.rejects.csv for stdin)");
+    c.add_option("--batch", batch,
+                 "rows per submit (one LMDB transaction each); larger batches "
+                 "amortise the state tree's upper levels")
+        ->check(CLI::Range(size_t{1}, kMaxBatch));
+    AddJsonFlag(c, json, "print the summary as JSON");
+  }
+
+  static constexpr const char* kName = "import";
+  static constexpr const char* kHelp =
+      "Import a CSV of devices (header imei[,reason][,issued_at]) into this "
+      "node's own log; rerunning it appends nothing twice";
 };
 
-// The input, read line by line; stdin in strict mode is spooled to an
-// unnamed temporary file during the check so it can be read twice.
-class Input {
- public:
-  static Result<Input> Open(const std::string& path) {
-    Input in;
-    in.path_ = path;
-    if (path == "-") return in;
-    in.file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-    if (!*in.file_) return NotFound("cannot open " + path);
-    struct stat st {};
-    if (stat(path.c_str(), &st) == 0)
-      in.size_ = static_cast<uint64_t>(st.st_size);
-    return in;
-  }
-  // Reads one line without its end; false at the end of input.
-  bool Next(std::string& line) {
-    std::istream& in = file_ ? *file_ : std::cin;
-    if (!std::getline(in, line)) return false;
-    bytes_ += line.size() + 1;
-    ++line_no_;
-    if (spool_) std::fprintf(spool_, "%s\n", line.c_str());
-    return true;
-  }
-  // Rewinds for the second pass.
-  Status Rewind() {
-    if (spool_) {
-      std::fflush(spool_);
-      std::rewind(spool_);
-      spooled_ = std::make_unique<std::ifstream>();
-      // Read the spool back through /proc: the file has no name.
-      spooled_->open("/proc/self/fd/" + std::to_string(fileno(spool_)),
-                     std::ios::binary);
-      if (!*spooled_) return Internal("cannot reread the spooled stdin");
-      file_ = std::move(spooled_);
-    } else if (file_) {
-      file_->clear();
-      file_->seekg(0);
-    } else {
-      return Internal("stdin was not spooled");
-    }
-    bytes_ = 0;
-    line_no_ = 0;
-    return Status::Ok();
-  }
-  void SpoolStdin() {
-    if (path_ == "-") spool_ = std::tmpfile();
-  }
-  ~Input() {
-    if (spool_) std::fclose(spool_);
-  }
-  Input() = default;
-  Input(Input&&) = default;
-
-  uint64_t size() const { return size_; }
-  uint64_t bytes() const { return bytes_; }
-  uint64_t line_no() const { return line_no_; }
-  const std::string& name() const { return path_; }
-
- private:
-  std::string path_;
-  std::unique_ptr<std::ifstream> file_, spooled_;
-  std::FILE* spool_ = nullptr;
-  uint64_t size_ = 0, bytes_ = 0, line_no_ = 0;
-};
-
-struct BadRow {
-  uint64_t line;
-  std::string error;
-};
+bool IsBlank(const std::string& line) { return line.empty() || line == "\r"; }
 
 std::string CsvQuote(std::string_view s) {
   std::string out = "\"";
@@ -115,6 +76,34 @@ std::string CsvQuote(std::string_view s) {
   }
   return out + "\"";
 }
+
+// The reject file of --skip-invalid, created (mode 0600) at the first
+// invalid row: "line,error,row" and one line per row.
+class RejectFile {
+ public:
+  explicit RejectFile(std::string path) : path_(std::move(path)) {}
+
+  // Unavailable "cannot write <path>" if the file cannot be created.
+  Status Add(uint64_t line_no, std::string_view error, std::string_view row) {
+    if (!out_) {
+      out_ = std::make_unique<std::ofstream>(path_, std::ios::trunc);
+      if (!*out_) return Unavailable("cannot write " + path_);
+      chmod(path_.c_str(), 0600);
+      *out_ << "line,error,row\n";
+    }
+    *out_ << line_no << "," << CsvQuote(error) << "," << CsvQuote(row) << "\n";
+    return Status::Ok();
+  }
+  bool used() const { return out_ != nullptr; }
+  void Close() {
+    if (out_) out_->close();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  const std::string path_;
+  std::unique_ptr<std::ofstream> out_;
+};
 
 struct Totals {
   uint64_t rows = 0, appended = 0, skipped = 0, invalid = 0, checkpoint = 0;
@@ -139,10 +128,8 @@ class Sender {
     }
     rows.clear();
     v1::SubmitResponse reply;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::minutes(5));
-    last_ = stub_.Submit(&context, request, &reply);
+    last_ = UnaryCall(stub_, &v1::Admin::Stub::Submit, request, &reply,
+                      std::chrono::minutes(5));
     if (!last_.ok()) return Unavailable("batch refused");
     totals.appended += reply.count();
     totals.skipped += reply.skipped();
@@ -157,15 +144,6 @@ class Sender {
   node::Action action_;
   grpc::Status last_;
 };
-
-void ListBad(const std::vector<BadRow>& bad, uint64_t total) {
-  for (const BadRow& b : bad) {
-    std::cerr << "  line " << b.line << ": " << b.error << "\n";
-  }
-  if (total > bad.size()) {
-    std::cerr << "  ... and " << (total - bad.size()) << " more\n";
-  }
-}
 
 // A batch failed: say how far the import got and whether a rerun helps.
 int Stopped(const grpc::Status& status, const Totals& totals,
@@ -182,135 +160,77 @@ int Stopped(const grpc::Status& status, const Totals& totals,
   return ReportFailedCall("import", status);
 }
 
-int RunImport(const ImportArgs& a) {
-  std::ios::sync_with_stdio(false);  // getline on stdin at full speed
-  auto action = node::ParseAction(a.action);
-  if (!action) {
-    PrintError("import", InvalidArgument("unknown action \"" + a.action +
-                                         "\" (block, clear, register, "
-                                         "deregister, allow)"));
-    return kExitUsage;
-  }
+// What every row is read with: the header's columns and the --reason.
+struct RowFormat {
+  CsvColumns columns;
   std::optional<node::Reason> reason;
-  if (!a.reason.empty()) {
-    reason = node::ParseReason(a.reason);
-    if (!reason) {
-      PrintError("import",
-                 InvalidArgument("unknown reason \"" + a.reason + "\""));
-      return kExitUsage;
-    }
-  }
-  auto input = Input::Open(a.file);
-  if (!input.ok()) {
-    PrintError("import", input.status());
-    return kExitUsage;
-  }
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError("import", client.status());
-    return kExitUsage;
-  }
+};
+
+// Reads the header line of `in`.
+Result<CsvColumns> ReadHeader(LineInput& in) {
   std::string line;
-  if (!a.skip_invalid) input->SpoolStdin();
-  if (!input->Next(line)) {
-    PrintError("import", InvalidArgument(a.file + " is empty: expected a "
-                                                  "header line such as "
-                                                  "\"imei,reason,issued_at\""));
-    return kExitUsage;
+  if (!in.Next(line)) {
+    return InvalidArgument(in.name() +
+                           " is empty: expected a header line such as "
+                           "\"imei,reason,issued_at\"");
   }
   auto columns = ParseCsvHeader(line);
-  if (!columns.ok()) {
-    PrintError(
-        "import",
-        InvalidArgument(a.file + " line 1: " + columns.status().message()));
-    return kExitUsage;
-  }
+  if (!columns.ok()) return columns.status().WithContext(in.name() + " line 1");
+  return columns;
+}
 
-  if (!a.skip_invalid) {
-    // Pass 1: check every row; import nothing if any is bad.
-    Progress progress("import: checking", input->size());
-    std::vector<BadRow> bad;
-    uint64_t bad_total = 0, rows = 0;
-    while (input->Next(line)) {
-      if (line.empty() || line == "\r") continue;
-      ++rows;
-      auto row = ParseCsvRow(line, *columns, reason);
-      if (!row.ok()) {
-        if (bad.size() < kMaxListed) {
-          bad.push_back({input->line_no(), row.status().message()});
-        }
-        ++bad_total;
-      }
-      progress.Update(rows, input->bytes());
-    }
-    if (bad_total > 0) {
-      PrintError("import",
-                 InvalidArgument(a.file + ": " + std::to_string(bad_total) +
-                                 " of " + std::to_string(rows) +
-                                 " rows are invalid; nothing was imported "
-                                 "(fix them, or use --skip-invalid)"));
-      ListBad(bad, bad_total);
-      return kExitInvalid;
-    }
-    if (Status s = input->Rewind(); !s.ok()) {
-      PrintError("import", s);
-      return kExitUsage;
-    }
-    input->Next(line);  // the header again
-  }
-
-  std::unique_ptr<std::ofstream> rejects;
-  std::string rejects_path = a.rejects;
-  if (a.skip_invalid && rejects_path.empty()) {
-    rejects_path =
-        a.file == "-" ? "import.rejects.csv" : a.file + ".rejects.csv";
-  }
-  Progress progress("import", input->size());
-  Sender sender(*client->stub, *action);
-  Totals totals;
-  std::vector<CsvRow> batch;
-  batch.reserve(a.batch);
-  while (input->Next(line)) {
-    if (line.empty() || line == "\r") continue;
-    ++totals.rows;
-    auto row = ParseCsvRow(line, *columns, reason);
+// Pass 1 of a strict import: checks every row and, if any is invalid, lists
+// the first kMaxListed and returns kExitInvalid. Otherwise rewinds `in` to
+// the first row and returns kExitOk.
+Result<int> CheckEveryRow(LineInput& in, const RowFormat& format) {
+  Progress progress("import: checking", in.size());
+  struct BadRow {
+    uint64_t line;
+    std::string error;
+  };
+  std::vector<BadRow> bad;
+  uint64_t bad_total = 0, rows = 0;
+  std::string line;
+  while (in.Next(line)) {
+    if (IsBlank(line)) continue;
+    ++rows;
+    auto row = ParseCsvRow(line, format.columns, format.reason);
     if (!row.ok()) {
-      ++totals.invalid;
-      if (!rejects) {
-        rejects =
-            std::make_unique<std::ofstream>(rejects_path, std::ios::trunc);
-        if (!*rejects) {
-          PrintError("import", Unavailable("cannot write " + rejects_path));
-          return kExitUsage;
-        }
-        chmod(rejects_path.c_str(), 0600);
-        *rejects << "line,error,row\n";
+      if (bad.size() < kMaxListed) {
+        bad.push_back({in.line_no(), row.status().message()});
       }
-      *rejects << input->line_no() << "," << CsvQuote(row.status().message())
-               << "," << CsvQuote(line) << "\n";
-      continue;
+      ++bad_total;
     }
-    // A full batch goes out only once another row exists, so the last
-    // batch is never empty and its reply carries the signed checkpoint.
-    if (batch.size() == a.batch &&
-        !sender.Send(batch, /*last=*/false, totals).ok()) {
-      return Stopped(sender.last_status(), totals, progress, input->bytes());
+    progress.Update(rows, in.bytes());
+  }
+  if (bad_total > 0) {
+    PrintError("import",
+               InvalidArgument(in.name() + ": " + std::to_string(bad_total) +
+                               " of " + std::to_string(rows) +
+                               " rows are invalid; nothing was imported "
+                               "(fix them, or use --skip-invalid)"));
+    for (const BadRow& b : bad) {
+      std::cerr << "  line " << b.line << ": " << b.error << "\n";
     }
-    batch.push_back(*std::move(row));
-    progress.Update(totals.rows, input->bytes());
+    if (bad_total > bad.size()) {
+      std::cerr << "  ... and " << (bad_total - bad.size()) << " more\n";
+    }
+    return kExitInvalid;
   }
-  if (!batch.empty() && !sender.Send(batch, /*last=*/true, totals).ok()) {
-    return Stopped(sender.last_status(), totals, progress, input->bytes());
-  }
-  progress.Finish(totals.rows, input->bytes());
-  if (rejects) rejects->close();
+  IMEISYNC_RETURN_IF_ERROR(in.Rewind());
+  in.Next(line);  // the header again
+  return kExitOk;
+}
+
+void PrintSummary(const ImportArgs& a, const Totals& totals,
+                  const RejectFile& rejects) {
   nlohmann::ordered_json j = {{"rows", totals.rows},
                               {"appended", totals.appended},
                               {"already_present", totals.skipped},
                               {"invalid", totals.invalid},
                               {"origin", totals.origin},
                               {"checkpoint_size", totals.checkpoint}};
-  if (rejects) j["rejects"] = rejects_path;
+  if (rejects.used()) j["rejects"] = rejects.path();
   std::string text = totals.origin.empty()
                          ? std::string("imported nothing: no valid rows")
                          : "imported " +
@@ -322,41 +242,79 @@ int RunImport(const ImportArgs& a) {
                                std::to_string(totals.checkpoint);
   if (totals.invalid > 0) {
     text += "\n" + std::to_string(totals.invalid) +
-            " invalid rows skipped, listed in " + rejects_path;
+            " invalid rows skipped, listed in " + rejects.path();
   }
   PrintResult(a.json, j, text);
+}
+
+// Pass 2: sends the valid rows in batches of a.batch and writes the invalid
+// ones to `rejects`.
+Result<int> SendRows(const ImportArgs& a, LineInput& in,
+                     const RowFormat& format, Sender& sender,
+                     RejectFile& rejects) {
+  Progress progress("import", in.size());
+  Totals totals;
+  std::vector<CsvRow> batch;
+  batch.reserve(a.batch);
+  std::string line;
+  while (in.Next(line)) {
+    if (IsBlank(line)) continue;
+    ++totals.rows;
+    auto row = ParseCsvRow(line, format.columns, format.reason);
+    if (!row.ok()) {
+      ++totals.invalid;
+      IMEISYNC_RETURN_IF_ERROR(
+          rejects.Add(in.line_no(), row.status().message(), line));
+      continue;
+    }
+    // A full batch goes out only once another row exists, so the last
+    // batch is never empty and its reply carries the signed checkpoint.
+    if (batch.size() == a.batch &&
+        !sender.Send(batch, /*last=*/false, totals).ok()) {
+      return Stopped(sender.last_status(), totals, progress, in.bytes());
+    }
+    batch.push_back(*std::move(row));
+    progress.Update(totals.rows, in.bytes());
+  }
+  if (!batch.empty() && !sender.Send(batch, /*last=*/true, totals).ok()) {
+    return Stopped(sender.last_status(), totals, progress, in.bytes());
+  }
+  progress.Finish(totals.rows, in.bytes());
+  rejects.Close();
+  PrintSummary(a, totals, rejects);
   return kExitOk;
+}
+
+Result<int> RunImport(const ImportArgs& a) {
+  std::ios::sync_with_stdio(false);  // getline on stdin at full speed
+  IMEISYNC_ASSIGN_OR_RETURN(node::Action action, ParseActionArg(a.action));
+  RowFormat format;
+  if (!a.reason.empty()) {
+    IMEISYNC_ASSIGN_OR_RETURN(format.reason, ParseReasonArg(a.reason));
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(LineInput in, LineInput::Open(a.file));
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
+  if (!a.skip_invalid) in.SpoolStdin();
+  IMEISYNC_ASSIGN_OR_RETURN(format.columns, ReadHeader(in));
+  if (!a.skip_invalid) {
+    // Import nothing if any row is bad.
+    IMEISYNC_ASSIGN_OR_RETURN(int checked, CheckEveryRow(in, format));
+    if (checked != kExitOk) return checked;
+  }
+  std::string rejects_path = a.rejects;
+  if (a.skip_invalid && rejects_path.empty()) {
+    rejects_path =
+        a.file == "-" ? "import.rejects.csv" : a.file + ".rejects.csv";
+  }
+  RejectFile rejects(rejects_path);
+  Sender sender(*client.stub, action);
+  return SendRows(a, in, format, sender, rejects);
 }
 
 }  // namespace
 
 void AddImportCommand(CLI::App& app, RunFn* run) {
-  CLI::App* c = app.add_subcommand(
-      "import",
-      "Import a CSV of devices (header imei[,reason][,issued_at]) into this "
-      "node's own log; rerunning it appends nothing twice");
-  auto a = std::make_shared<ImportArgs>();
-  c->add_option("--config", a->config, "the node's node.toml")->required();
-  c->add_option("--action", a->action,
-                "block, clear, register, deregister or allow")
-      ->required();
-  c->add_option("--reason", a->reason,
-                "reason for rows without one (stolen, lost, unregistered, "
-                "counterfeit, duplicate, court_order, foreign_stolen, "
-                "registry)");
-  c->add_option("FILE", a->file, "the CSV file; - for stdin")->required();
-  c->add_flag("--skip-invalid", a->skip_invalid,
-              "import the valid rows and write the invalid ones to a reject "
-              "file (default: refuse the whole file)");
-  c->add_option("--rejects", a->rejects,
-                "reject file for --skip-invalid (default FILE.rejects.csv, "
-                "or import.rejects.csv for stdin)");
-  c->add_option("--batch", a->batch,
-                "rows per submit (one LMDB transaction each); larger batches "
-                "amortise the state tree's upper levels")
-      ->check(CLI::Range(size_t{1}, kMaxBatch));
-  c->add_flag("--json", a->json, "print the summary as JSON");
-  c->callback([run, a] { *run = [a] { return RunImport(*a); }; });
+  AddCommand(app, run, RunImport);
 }
 
 }  // namespace imeisync::cli

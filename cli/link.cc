@@ -24,16 +24,78 @@ struct CreateArgs {
   uint64_t oprf_budget = 0;
   bool budget_given = false;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory")->required();
+    c.add_option("--id", id, "the foreign member's id, [a-z0-9-]{1,32}")
+        ->required();
+    c.add_option("--endpoint", endpoint,
+                 "host:port of the foreign member's link node")
+        ->required();
+    c.add_option("--out", out, "node directory to create")->required();
+    c.add_option("--exporter", exporter,
+                 "ministry member keeping the export log; default the first");
+    c.add_option("--export-reasons", export_reasons,
+                 "reasons whose blocks are exported")
+        ->delimiter(',')
+        ->capture_default_str();
+    c.add_option("--import-actions", import_actions,
+                 "actions the foreign member may submit (BLOCK, CLEAR)")
+        ->delimiter(',')
+        ->capture_default_str();
+    c.add_option("--import-reasons", import_reasons,
+                 "reasons the foreign member may submit")
+        ->delimiter(',')
+        ->capture_default_str();
+    c.add_option("--imported", imported,
+                 "how its blocks count here: grey-only, enforce or ignore")
+        ->capture_default_str();
+    c.add_option("--oprf-budget", oprf_budget,
+                 "oprf mode: its blinded evaluations per epoch")
+        ->each([this](const std::string&) { budget_given = true; });
+    c.add_option("--http", http,
+                 "host:port of the link node's HTTP listener; default none");
+    AddJsonFlag(c, json);
+  }
+
+  static constexpr const char* kName = "create";
+  static constexpr const char* kHelp =
+      "Add a foreign member and its [[link]] to the bundle (version + "
+      "1) and create its node directory";
 };
 
 struct RemoveArgs {
   std::string dir, id;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--dir", dir, "the federation directory")->required();
+    c.add_option("--id", id, "the foreign member's id")->required();
+    AddJsonFlag(c, json);
+  }
+
+  static constexpr const char* kName = "remove";
+  static constexpr const char* kHelp =
+      "Drop a foreign member's [[link]] (version + 1)";
 };
 
 struct JoinArgs {
   std::string bundle, member_dir;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--bundle", bundle,
+                 "their bundle.toml (bundle.toml.sig beside it)")
+        ->required();
+    c.add_option("--member-dir", member_dir, "the node directory they sent")
+        ->required();
+    AddJsonFlag(c, json);
+  }
+
+  static constexpr const char* kName = "join";
+  static constexpr const char* kHelp =
+      "Prepare the node directory their link create made to run as our "
+      "link node in their federation";
 };
 
 template <class T>
@@ -73,12 +135,8 @@ Result<fed::Link> LinkOf(const CreateArgs& a) {
   return link;
 }
 
-int RunCreate(const CreateArgs& a) {
-  auto link = LinkOf(a);
-  if (!link.ok()) {
-    PrintError("link create", link.status());
-    return kExitUsage;
-  }
+Result<int> RunCreate(const CreateArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(fed::Link link, LinkOf(a));
   fed::AddMemberOptions o;
   o.fed_dir = a.dir;
   o.id = a.id;
@@ -86,53 +144,42 @@ int RunCreate(const CreateArgs& a) {
   o.endpoint = a.endpoint;
   o.out_dir = a.out;
   o.http_listen = a.http;
-  o.link = *std::move(link);
-  auto version = fed::AddMember(o);
-  if (!version.ok()) {
-    PrintError("link create", version.status());
-    return kExitUsage;
-  }
+  o.link = std::move(link);
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, fed::AddMember(o));
   PrintResult(a.json,
               {{"member", a.id},
                {"role", "foreign"},
                {"node_dir", a.out},
-               {"bundle_version", *version}},
+               {"bundle_version", version}},
               "linked foreign member " + a.id + " (bundle version " +
-                  std::to_string(*version) + "). Send " + a.out +
+                  std::to_string(version) + "). Send " + a.out +
                   " to its regulator over a secure channel, and publish the "
                   "bundle to your nodes (imeisync federation publish).");
   return kExitOk;
 }
 
-int RunRemove(const RemoveArgs& a) {
-  auto version = fed::RemoveLink(a.dir, a.id);
-  if (!version.ok()) {
-    PrintError("link remove", version.status());
-    return kExitUsage;
-  }
-  PrintResult(a.json, {{"member", a.id}, {"bundle_version", *version}},
+Result<int> RunRemove(const RemoveArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version, fed::RemoveLink(a.dir, a.id));
+  PrintResult(a.json, {{"member", a.id}, {"bundle_version", version}},
               "removed the link of " + a.id + " (bundle version " +
-                  std::to_string(*version) +
+                  std::to_string(version) +
                   "). Publish the bundle: each node stops serving " + a.id +
                   " as soon as it holds it.");
   return kExitOk;
 }
 
-int RunJoin(const JoinArgs& a) {
-  auto joined = fed::JoinLink(a.bundle, a.member_dir);
-  if (!joined.ok()) {
-    PrintError("link join", joined.status());
-    return kExitUsage;
-  }
+Result<int> RunJoin(const JoinArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(fed::JoinLinkResult joined,
+                            fed::JoinLink(a.bundle, a.member_dir));
   PrintResult(a.json,
-              {{"member", joined->id},
-               {"federation", joined->federation},
-               {"exporter", joined->exporter},
-               {"bundle_version", joined->bundle_version}},
-              "ready to act as " + joined->id + " in federation " +
-                  joined->federation + " (bundle version " +
-                  std::to_string(joined->bundle_version) + ", syncing with " +
-                  joined->exporter + "). Start it: imeisyncd --config " +
+              {{"member", joined.id},
+               {"federation", joined.federation},
+               {"exporter", joined.exporter},
+               {"bundle_version", joined.bundle_version}},
+              "ready to act as " + joined.id + " in federation " +
+                  joined.federation + " (bundle version " +
+                  std::to_string(joined.bundle_version) + ", syncing with " +
+                  joined.exporter + "). Start it: imeisyncd --config " +
                   a.member_dir + "/node.toml");
   return kExitOk;
 }
@@ -140,72 +187,13 @@ int RunJoin(const JoinArgs& a) {
 }  // namespace
 
 void AddLinkCommand(CLI::App& app, RunFn* run) {
-  CLI::App* l = app.add_subcommand(
-      "link",
+  CLI::App* link = AddCommandGroup(
+      app, "link",
       "Link a foreign regulator in, or join another federation's "
       "link (docs/links.md)");
-  l->require_subcommand(1);
-
-  auto create = std::make_shared<CreateArgs>();
-  CLI::App* c = l->add_subcommand(
-      "create",
-      "Add a foreign member and its [[link]] to the bundle (version + 1) and "
-      "create its node directory");
-  c->add_option("--dir", create->dir, "the federation directory")->required();
-  c->add_option("--id", create->id, "the foreign member's id, [a-z0-9-]{1,32}")
-      ->required();
-  c->add_option("--endpoint", create->endpoint,
-                "host:port of the foreign member's link node")
-      ->required();
-  c->add_option("--out", create->out, "node directory to create")->required();
-  c->add_option("--exporter", create->exporter,
-                "ministry member keeping the export log; default the first");
-  c->add_option("--export-reasons", create->export_reasons,
-                "reasons whose blocks are exported")
-      ->delimiter(',')
-      ->capture_default_str();
-  c->add_option("--import-actions", create->import_actions,
-                "actions the foreign member may submit (BLOCK, CLEAR)")
-      ->delimiter(',')
-      ->capture_default_str();
-  c->add_option("--import-reasons", create->import_reasons,
-                "reasons the foreign member may submit")
-      ->delimiter(',')
-      ->capture_default_str();
-  c->add_option("--imported", create->imported,
-                "how its blocks count here: grey-only, enforce or ignore")
-      ->capture_default_str();
-  c->add_option("--oprf-budget", create->oprf_budget,
-                "oprf mode: its blinded evaluations per epoch")
-      ->each([create](const std::string&) { create->budget_given = true; });
-  c->add_option("--http", create->http,
-                "host:port of the link node's HTTP listener; default none");
-  c->add_flag("--json", create->json, "print the result as JSON");
-  c->callback(
-      [run, create] { *run = [create] { return RunCreate(*create); }; });
-
-  auto remove = std::make_shared<RemoveArgs>();
-  CLI::App* r = l->add_subcommand(
-      "remove", "Drop a foreign member's [[link]] (version + 1)");
-  r->add_option("--dir", remove->dir, "the federation directory")->required();
-  r->add_option("--id", remove->id, "the foreign member's id")->required();
-  r->add_flag("--json", remove->json, "print the result as JSON");
-  r->callback(
-      [run, remove] { *run = [remove] { return RunRemove(*remove); }; });
-
-  auto join = std::make_shared<JoinArgs>();
-  CLI::App* j = l->add_subcommand(
-      "join",
-      "Prepare the node directory their link create made to run as our link "
-      "node in their federation");
-  j->add_option("--bundle", join->bundle,
-                "their bundle.toml (bundle.toml.sig beside it)")
-      ->required();
-  j->add_option("--member-dir", join->member_dir,
-                "the node directory they sent")
-      ->required();
-  j->add_flag("--json", join->json, "print the result as JSON");
-  j->callback([run, join] { *run = [join] { return RunJoin(*join); }; });
+  AddCommand(*link, run, RunCreate);
+  AddCommand(*link, run, RunRemove);
+  AddCommand(*link, run, RunJoin);
 }
 
 }  // namespace imeisync::cli

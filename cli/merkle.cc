@@ -8,9 +8,9 @@ void AddMerkleVerifyCommands(CLI::App& merkle, RunFn* run);
 void AddMerkleStateRootCommand(CLI::App& merkle, RunFn* run);
 
 void AddMerkleCommand(CLI::App& app, RunFn* run) {
-  CLI::App* merkle = app.add_subcommand(
-      "merkle", "Compute Merkle roots and check proofs by hand (for auditors)");
-  merkle->require_subcommand(1);
+  CLI::App* merkle = AddCommandGroup(
+      app, "merkle",
+      "Compute Merkle roots and check proofs by hand (for auditors)");
   AddMerkleRootCommand(*merkle, run);
   AddMerkleVerifyCommands(*merkle, run);
   AddMerkleStateRootCommand(*merkle, run);

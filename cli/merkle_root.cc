@@ -11,35 +11,40 @@
 namespace imeisync::cli {
 namespace {
 
-int RunMerkleRoot(bool json) {
+struct RootArgs {
+  bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddJsonFlag(c, json, "print {\"size\":N,\"root\":\"<hex>\"}");
+  }
+
+  static constexpr const char* kName = "root";
+  static constexpr const char* kHelp =
+      "Read leaf data as one hex string per line on stdin (an empty "
+      "line is an empty leaf) and print the RFC 9162 Merkle tree root.";
+};
+
+Result<int> RunMerkleRoot(const RootArgs& a) {
   node::merkle::CompactRange range;
   size_t line_number = 0;
   for (const std::string& line : ReadLines(std::cin)) {
     ++line_number;
     auto data = HexDecode(line);
     if (!data.ok()) {
-      PrintError("merkle root: stdin line " + std::to_string(line_number),
-                 data.status());
-      return kExitUsage;
+      return data.status().WithContext("stdin line " +
+                                       std::to_string(line_number));
     }
     range.Append(node::merkle::LogLeafHash(*data));
   }
   std::string root = HexEncode(range.Root());
-  PrintResult(json, {{"size", range.size()}, {"root", root}}, root);
+  PrintResult(a.json, {{"size", range.size()}, {"root", root}}, root);
   return kExitOk;
 }
 
 }  // namespace
 
 void AddMerkleRootCommand(CLI::App& merkle, RunFn* run) {
-  CLI::App* cmd = merkle.add_subcommand(
-      "root",
-      "Read leaf data as one hex string per line on stdin (an empty line is an "
-      "empty leaf) and print the RFC 9162 Merkle tree root.");
-  auto json = std::make_shared<bool>(false);
-  cmd->add_flag("--json", *json, "print {\"size\":N,\"root\":\"<hex>\"}");
-  cmd->callback(
-      [run, json] { *run = [json] { return RunMerkleRoot(*json); }; });
+  AddCommand(merkle, run, RunMerkleRoot);
 }
 
 }  // namespace imeisync::cli

@@ -32,7 +32,21 @@ Result<StatePair> ParsePairLine(const std::string& line) {
   return StatePair{key, value};
 }
 
-int RunStateRoot(bool json) {
+struct StateRootArgs {
+  bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddJsonFlag(c, json, "print {\"keys\":N,\"root\":\"<hex>\"}");
+  }
+
+  static constexpr const char* kName = "state-root";
+  static constexpr const char* kHelp =
+      "Read \"<key> <value>\" pairs (64 hex each, any order, one per "
+      "line) on stdin and print the state-tree root. A key given twice "
+      "is an error.";
+};
+
+Result<int> RunStateRoot(const StateRootArgs& a) {
   std::vector<StatePair> pairs;
   std::vector<size_t> line_of;
   size_t line_number = 0;
@@ -41,47 +55,36 @@ int RunStateRoot(bool json) {
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     auto pair = ParsePairLine(line);
     if (!pair.ok()) {
-      PrintError("merkle state-root: stdin line " + std::to_string(line_number),
-                 pair.status());
-      return kExitUsage;
+      return pair.status().WithContext("stdin line " +
+                                       std::to_string(line_number));
     }
     pairs.push_back(*pair);
     line_of.push_back(line_number);
   }
   std::vector<size_t> order(pairs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return pairs[a].first < pairs[b].first;
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return pairs[x].first < pairs[y].first;
   });
   std::vector<StatePair> sorted;
   for (size_t i = 0; i < order.size(); ++i) {
     if (i > 0 && pairs[order[i]].first == pairs[order[i - 1]].first) {
-      PrintError(
-          "merkle state-root",
-          InvalidArgument("key " + HexEncode(pairs[order[i]].first) +
-                          " is given twice (lines " +
-                          std::to_string(line_of[order[i - 1]]) + " and " +
-                          std::to_string(line_of[order[i]]) + ")"));
-      return kExitUsage;
+      return InvalidArgument("key " + HexEncode(pairs[order[i]].first) +
+                             " is given twice (lines " +
+                             std::to_string(line_of[order[i - 1]]) + " and " +
+                             std::to_string(line_of[order[i]]) + ")");
     }
     sorted.push_back(pairs[order[i]]);
   }
   std::string root = HexEncode(node::merkle::ComputeStateRoot(sorted));
-  PrintResult(json, {{"keys", sorted.size()}, {"root", root}}, root);
+  PrintResult(a.json, {{"keys", sorted.size()}, {"root", root}}, root);
   return kExitOk;
 }
 
 }  // namespace
 
 void AddMerkleStateRootCommand(CLI::App& merkle, RunFn* run) {
-  CLI::App* cmd = merkle.add_subcommand(
-      "state-root",
-      "Read \"<key> <value>\" pairs (64 hex each, any order, one per line) on "
-      "stdin "
-      "and print the state-tree root. A key given twice is an error.");
-  auto json = std::make_shared<bool>(false);
-  cmd->add_flag("--json", *json, "print {\"keys\":N,\"root\":\"<hex>\"}");
-  cmd->callback([run, json] { *run = [json] { return RunStateRoot(*json); }; });
+  AddCommand(merkle, run, RunStateRoot);
 }
 
 }  // namespace imeisync::cli

@@ -15,6 +15,15 @@ namespace imeisync::cli {
 // with U+FFFD rather than aborting the output.
 void PrintJsonLine(const nlohmann::ordered_json& obj);
 
+// The JSON array of `to_json(item)` for each of `items`, in order; [] when
+// there are none.
+template <class Items, class ToJson>
+nlohmann::ordered_json JsonArray(const Items& items, ToJson to_json) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& item : items) out.push_back(to_json(item));
+  return out;
+}
+
 // Prints `obj` as a JSON line when `json`, else `text` and a newline: the
 // two forms of every command that reports one result.
 void PrintResult(bool json, const nlohmann::ordered_json& obj,

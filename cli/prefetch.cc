@@ -7,18 +7,16 @@
 // checks of those devices never wait on the ministry. Rerunning is cheap:
 // cached devices cost nothing. Each batch is one Admin.PrefetchTags call.
 #include <grpcpp/grpcpp.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/admin_client.h"
 #include "cli/command.h"
+#include "cli/line_input.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 
@@ -32,6 +30,22 @@ struct PrefetchArgs {
   std::string config, file;
   size_t batch = kDefaultBatch;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    c.add_option("--batch", batch, "IMEIs per call to the node, 1..200000")
+        ->capture_default_str();
+    c.add_option("FILE", file, "file of IMEIs, one per line; - for stdin")
+        ->required();
+    AddJsonFlag(c, json);
+  }
+
+  static constexpr const char* kName = "prefetch";
+  static constexpr const char* kHelp =
+      "Tag a device inventory ahead of time (one IMEI per line). In "
+      "oprf mode the node fetches and caches the tags of uncached "
+      "devices from the ministry, blinded, so later checks need no "
+      "query.";
 };
 
 std::string OneDecimal(double x) {
@@ -40,71 +54,71 @@ std::string OneDecimal(double x) {
   return buf;
 }
 
-int RunPrefetch(const PrefetchArgs& a) {
-  if (a.batch == 0 || a.batch > kMaxBatch) {
-    PrintError("prefetch", InvalidArgument("--batch must be 1 to 200000"));
-    return kExitUsage;
-  }
-  std::ifstream file;
-  uint64_t size = 0;
-  if (a.file != "-") {
-    file.open(a.file, std::ios::binary);
-    if (!file) {
-      PrintError("prefetch", NotFound("cannot open " + a.file));
-      return kExitUsage;
-    }
-    struct stat st {};
-    if (stat(a.file.c_str(), &st) == 0)
-      size = static_cast<uint64_t>(st.st_size);
-  }
-  std::istream& in = a.file == "-" ? std::cin : file;
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError("prefetch", client.status());
-    return kExitUsage;
-  }
+// Sends the IMEIs of the inventory in batches, counting the devices tagged.
+class Batcher {
+ public:
+  Batcher(v1::Admin::Stub& stub, const std::string& file, Progress& progress)
+      : stub_(stub), file_(file), progress_(progress) {}
 
-  const auto start = std::chrono::steady_clock::now();
-  Progress progress("prefetch", size);
-  uint64_t devices = 0, bytes = 0, line_no = 0;
-  std::vector<std::string> batch;
-  std::vector<uint64_t> lines;  // line number of each batch element
-  auto send = [&]() -> int {
-    if (batch.empty()) return kExitOk;
-    v1::PrefetchTagsRequest request;
-    for (std::string& imei : batch) request.add_imeis(std::move(imei));
+  void Add(std::string imei, uint64_t line_no) {
+    request_.add_imeis(std::move(imei));
+    lines_.push_back(line_no);
+  }
+  size_t size() const { return lines_.size(); }
+  uint64_t devices() const { return devices_; }
+
+  // Sends the batch, if any: kExitOk, or the exit code of the failed call
+  // after reporting which lines it held.
+  int Send(uint64_t bytes) {
+    if (lines_.empty()) return kExitOk;
     v1::PrefetchTagsResponse reply;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::minutes(10));
-    grpc::Status s = client->stub->PrefetchTags(&context, request, &reply);
+    grpc::Status s = UnaryCall(stub_, &v1::Admin::Stub::PrefetchTags, request_,
+                               &reply, std::chrono::minutes(10));
     if (!s.ok()) {
       return ReportFailedCall(
-          "prefetch of lines " + std::to_string(lines.front()) + " to " +
-              std::to_string(lines.back()) + " of " + a.file + " (" +
-              std::to_string(devices) + " devices before them are tagged)",
+          "prefetch of lines " + std::to_string(lines_.front()) + " to " +
+              std::to_string(lines_.back()) + " of " + file_ + " (" +
+              std::to_string(devices_) + " devices before them are tagged)",
           s);
     }
-    devices += reply.devices();
-    batch.clear();
-    lines.clear();
-    progress.Update(devices, bytes);
+    devices_ += reply.devices();
+    request_.clear_imeis();
+    lines_.clear();
+    progress_.Update(devices_, bytes);
     return kExitOk;
-  };
+  }
+
+ private:
+  v1::Admin::Stub& stub_;
+  const std::string& file_;
+  Progress& progress_;
+  v1::PrefetchTagsRequest request_;
+  std::vector<uint64_t> lines_;  // line number of each IMEI in request_
+  uint64_t devices_ = 0;
+};
+
+Result<int> RunPrefetch(const PrefetchArgs& a) {
+  if (a.batch == 0 || a.batch > kMaxBatch) {
+    return InvalidArgument("--batch must be 1 to 200000");
+  }
+  IMEISYNC_ASSIGN_OR_RETURN(LineInput in, LineInput::Open(a.file));
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
+
+  const auto start = std::chrono::steady_clock::now();
+  Progress progress("prefetch", in.size());
+  Batcher batch(*client.stub, a.file, progress);
   std::string line;
-  while (std::getline(in, line)) {
-    ++line_no;
-    bytes += line.size() + 1;
+  while (in.Next(line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    batch.push_back(line);
-    lines.push_back(line_no);
+    batch.Add(line, in.line_no());
     if (batch.size() == a.batch) {
-      if (int rc = send(); rc != kExitOk) return rc;
+      if (int rc = batch.Send(in.bytes()); rc != kExitOk) return rc;
     }
   }
-  if (int rc = send(); rc != kExitOk) return rc;
-  progress.Finish(devices, bytes);
+  if (int rc = batch.Send(in.bytes()); rc != kExitOk) return rc;
+  progress.Finish(batch.devices(), in.bytes());
+  const uint64_t devices = batch.devices();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -120,19 +134,7 @@ int RunPrefetch(const PrefetchArgs& a) {
 }  // namespace
 
 void AddPrefetchCommand(CLI::App& app, RunFn* run) {
-  auto a = std::make_shared<PrefetchArgs>();
-  CLI::App* c = app.add_subcommand(
-      "prefetch",
-      "Tag a device inventory ahead of time (one IMEI per line). In oprf "
-      "mode the node fetches and caches the tags of uncached devices from "
-      "the ministry, blinded, so later checks need no query.");
-  c->add_option("--config", a->config, "the node's node.toml")->required();
-  c->add_option("--batch", a->batch, "IMEIs per call to the node, 1..200000")
-      ->capture_default_str();
-  c->add_option("FILE", a->file, "file of IMEIs, one per line; - for stdin")
-      ->required();
-  c->add_flag("--json", a->json, "print the result as JSON");
-  c->callback([run, a] { *run = [a] { return RunPrefetch(*a); }; });
+  AddCommand(app, run, RunPrefetch);
 }
 
 }  // namespace imeisync::cli

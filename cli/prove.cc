@@ -22,35 +22,43 @@ struct ProveArgs {
   std::string tag;
   std::string out;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    CLI::Option* by_imei =
+        c.add_option("--imei", imei, "the device, any IMEI form");
+    by_imei->excludes(
+        c.add_option("--tag", tag, "or the device's tag, 64 hex characters"));
+    c.add_option("--out", out,
+                 "write the proof here and print a summary; default: the "
+                 "proof on stdout");
+    AddJsonFlag(c, json, "print the summary (with --out) as JSON");
+  }
+
+  static constexpr const char* kName = "prove";
+  static constexpr const char* kHelp =
+      "Ask this node for a proof of what its state says about one "
+      "device: its signed state head, a proof for every register key "
+      "the device can have, and the signed checkpoints they lead to "
+      "(docs/audit.md)";
 };
 
-int RunProve(const ProveArgs& a) {
+Result<int> RunProve(const ProveArgs& a) {
   if (a.imei.empty() == a.tag.empty()) {
-    PrintError("prove", InvalidArgument("give exactly one of --imei, --tag"));
-    return kExitUsage;
+    return InvalidArgument("give exactly one of --imei, --tag");
   }
   v1::ProveRequest request;
   if (!a.tag.empty()) {
-    auto tag = ParseHashArg("--tag", a.tag);
-    if (!tag.ok()) {
-      PrintError("prove", tag.status());
-      return kExitUsage;
-    }
-    request.set_tag(std::string(AsChars(*tag)));
+    IMEISYNC_ASSIGN_OR_RETURN(Hash32 tag, ParseHashArg("--tag", a.tag));
+    request.set_tag(std::string(AsChars(tag)));
   } else {
     request.set_imei(a.imei);
   }
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError("prove", client.status());
-    return kExitUsage;
-  }
-  auto stub = v1::Audit::NewStub(client->channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(30));
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
+  auto stub = v1::Audit::NewStub(client.channel);
   v1::ProveResponse response;
-  grpc::Status s = stub->Prove(&context, request, &response);
+  grpc::Status s = UnaryCall(*stub, &v1::Audit::Stub::Prove, request, &response,
+                             std::chrono::seconds(30));
   if (!s.ok()) return ReportFailedCall("prove", s);
   const std::string& doc = response.proof_json();
   if (a.out.empty()) {
@@ -64,12 +72,8 @@ int RunProve(const ProveArgs& a) {
                                  proof.status().message()));
     return kExitInvalid;
   }
-  Status written =
-      WriteFileAtomic(a.out, AsBytes(doc + "\n"), 0644, Overwrite::kYes);
-  if (!written.ok()) {
-    PrintError("prove", written);
-    return kExitUsage;
-  }
+  IMEISYNC_RETURN_IF_ERROR(
+      WriteFileAtomic(a.out, AsBytes(doc + "\n"), 0644, Overwrite::kYes));
   size_t present = 0;
   for (const auto& o : proof->origins) {
     for (const auto& slot : o.slots) present += slot.reg ? 1 : 0;
@@ -96,22 +100,7 @@ int RunProve(const ProveArgs& a) {
 }  // namespace
 
 void AddProveCommand(CLI::App& app, RunFn* run) {
-  CLI::App* c = app.add_subcommand(
-      "prove",
-      "Ask this node for a proof of what its state says about one device: "
-      "its signed state head, a proof for every register key the device can "
-      "have, and the signed checkpoints they lead to (docs/audit.md)");
-  auto a = std::make_shared<ProveArgs>();
-  c->add_option("--config", a->config, "the node's node.toml")->required();
-  auto* imei = c->add_option("--imei", a->imei, "the device, any IMEI form");
-  auto* tag =
-      c->add_option("--tag", a->tag, "or the device's tag, 64 hex characters");
-  imei->excludes(tag);
-  c->add_option("--out", a->out,
-                "write the proof here and print a summary; default: the "
-                "proof on stdout");
-  c->add_flag("--json", a->json, "print the summary (with --out) as JSON");
-  c->callback([run, a] { *run = [a] { return RunProve(*a); }; });
+  AddCommand(app, run, RunProve);
 }
 
 }  // namespace imeisync::cli

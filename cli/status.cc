@@ -1,7 +1,6 @@
 // imeisync status --config node.toml [--json]
 #include <grpcpp/grpcpp.h>
 
-#include <iostream>
 #include <memory>
 #include <string>
 
@@ -10,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "node/entry.h"
+#include "node/rpc/grpc_status.h"
 
 namespace imeisync::cli {
 namespace {
@@ -17,17 +17,70 @@ namespace {
 struct StatusArgs {
   std::string config;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    AddConfigOption(c, config);
+    AddJsonFlag(c, json, "print the status as one JSON object");
+  }
+
+  static constexpr const char* kName = "status";
+  static constexpr const char* kHelp =
+      "Show a running node's frontier, state root, peers, rejected "
+      "entries, evidence and divergences";
 };
 
 std::string Hex(const std::string& bytes) { return HexEncode(AsBytes(bytes)); }
 
-nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
-  nlohmann::ordered_json j;
+using Json = nlohmann::ordered_json;
+
+Json PeerJson(const v1::PeerStatus& p) {
+  return {{"id", p.id()},
+          {"endpoint", p.endpoint()},
+          {"last_sync_ms", p.last_sync_ms()},
+          {"last_error", p.last_error()},
+          {"rejected_batches", p.rejected_batches()},
+          {"entries_applied", p.entries_applied()},
+          {"bytes_out", p.bytes_out()},
+          {"bytes_in", p.bytes_in()},
+          {"calls", p.calls()}};
+}
+
+std::string ReasonOf(const v1::RejectionCount& r) {
+  return std::string(node::ReasonName(static_cast<node::Reason>(r.reason())));
+}
+
+Json OprfJson(const v1::OprfStatus& o) {
+  Json oprf = {{"epoch", o.epoch()}, {"evaluator", o.evaluator()}};
+  if (o.evaluator()) {
+    oprf["usage"] = JsonArray(o.usage(), [](const v1::OprfUsage& u) -> Json {
+      return {
+          {"member", u.member()}, {"used", u.used()}, {"budget", u.budget()}};
+    });
+  } else {
+    oprf["cache_entries"] = o.cache_entries();
+    oprf["cache_hits"] = o.cache_hits();
+    oprf["cache_misses"] = o.cache_misses();
+  }
+  return oprf;
+}
+
+Json ExportJson(const v1::ExportLogStatus& e) {
+  return {{"link", e.link()},
+          {"origin", e.origin()},
+          {"size", e.size()},
+          {"signed_size", e.signed_size()},
+          {"pending_entries", e.pending_entries()},
+          {"exported", e.exported()},
+          {"last_error", e.last_error()}};
+}
+
+Json ToJson(const v1::NodeStatus& s) {
+  Json j;
   j["node_id"] = s.node_id();
   j["role"] = s.role();
   j["federation"] = s.federation();
   j["bundle_version"] = s.bundle_version();
-  nlohmann::ordered_json frontier = nlohmann::ordered_json::object();
+  Json frontier = Json::object();
   for (const v1::OriginHead& h : s.frontier()) {
     frontier[h.origin()] = {{"size", h.size()},
                             {"root", Hex(h.root())},
@@ -39,75 +92,27 @@ nlohmann::ordered_json ToJson(const v1::NodeStatus& s) {
   j["registers"] = s.registers();
   j["local_pairs"] = s.local_pairs();
   j["local_first_seen"] = s.local_first_seen();
-  nlohmann::ordered_json peers = nlohmann::ordered_json::array();
-  for (const v1::PeerStatus& p : s.peers()) {
-    peers.push_back({{"id", p.id()},
-                     {"endpoint", p.endpoint()},
-                     {"last_sync_ms", p.last_sync_ms()},
-                     {"last_error", p.last_error()},
-                     {"rejected_batches", p.rejected_batches()},
-                     {"entries_applied", p.entries_applied()},
-                     {"bytes_out", p.bytes_out()},
-                     {"bytes_in", p.bytes_in()},
-                     {"calls", p.calls()}});
-  }
-  j["peers"] = peers;
-  nlohmann::ordered_json rejected = nlohmann::ordered_json::array();
-  for (const v1::RejectionCount& r : s.rejected()) {
-    rejected.push_back({{"origin", r.origin()},
-                        {"reason", std::string(node::ReasonName(
-                                       static_cast<node::Reason>(r.reason())))},
-                        {"count", r.count()}});
-  }
-  j["rejected"] = rejected;
-  nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
-  for (const v1::EvidenceSummary& e : s.evidence()) {
-    evidence.push_back({{"origin", e.origin()},
-                        {"first_note", e.first_note()},
-                        {"second_note", e.second_note()}});
-  }
-  j["evidence"] = evidence;
-  nlohmann::ordered_json divergences = nlohmann::ordered_json::array();
-  for (const v1::Divergence& d : s.divergences()) {
-    divergences.push_back({{"peer", d.peer()},
-                           {"at_ms", d.at_ms()},
-                           {"differing_keys", d.differing_keys()},
-                           {"our_root", Hex(d.our_root())},
-                           {"their_root", Hex(d.their_root())}});
-  }
-  j["divergences"] = divergences;
+  j["peers"] = JsonArray(s.peers(), PeerJson);
+  j["rejected"] = JsonArray(s.rejected(), [](const v1::RejectionCount& r) {
+    return Json{
+        {"origin", r.origin()}, {"reason", ReasonOf(r)}, {"count", r.count()}};
+  });
+  j["evidence"] = JsonArray(s.evidence(), [](const v1::EvidenceSummary& e) {
+    return Json{{"origin", e.origin()},
+                {"first_note", e.first_note()},
+                {"second_note", e.second_note()}};
+  });
+  j["divergences"] = JsonArray(s.divergences(), [](const v1::Divergence& d) {
+    return Json{{"peer", d.peer()},
+                {"at_ms", d.at_ms()},
+                {"differing_keys", d.differing_keys()},
+                {"our_root", Hex(d.our_root())},
+                {"their_root", Hex(d.their_root())}};
+  });
   j["divergence_count"] = s.divergence_count();
   j["state_head"] = s.state_head();
-  if (s.has_oprf()) {
-    const v1::OprfStatus& o = s.oprf();
-    nlohmann::ordered_json oprf = {{"epoch", o.epoch()},
-                                   {"evaluator", o.evaluator()}};
-    if (o.evaluator()) {
-      nlohmann::ordered_json usage = nlohmann::ordered_json::array();
-      for (const v1::OprfUsage& u : o.usage()) {
-        usage.push_back({{"member", u.member()},
-                         {"used", u.used()},
-                         {"budget", u.budget()}});
-      }
-      oprf["usage"] = usage;
-    } else {
-      oprf["cache_entries"] = o.cache_entries();
-      oprf["cache_hits"] = o.cache_hits();
-      oprf["cache_misses"] = o.cache_misses();
-    }
-    j["oprf"] = oprf;
-  }
-  nlohmann::ordered_json exports = nlohmann::ordered_json::array();
-  for (const v1::ExportLogStatus& e : s.exports()) {
-    exports.push_back({{"link", e.link()},
-                       {"origin", e.origin()},
-                       {"size", e.size()},
-                       {"signed_size", e.signed_size()},
-                       {"pending_entries", e.pending_entries()},
-                       {"exported", e.exported()},
-                       {"last_error", e.last_error()}});
-  }
-  j["exports"] = exports;
+  if (s.has_oprf()) j["oprf"] = OprfJson(s.oprf());
+  j["exports"] = JsonArray(s.exports(), ExportJson);
   return j;
 }
 
@@ -153,10 +158,8 @@ std::string ToText(const v1::NodeStatus& s) {
            (p.last_error().empty() ? "ok" : "error: " + p.last_error()) + "\n";
   }
   for (const v1::RejectionCount& r : s.rejected()) {
-    out +=
-        "  rejected " + std::to_string(r.count()) + " " +
-        std::string(node::ReasonName(static_cast<node::Reason>(r.reason()))) +
-        " entries of " + r.origin() + "\n";
+    out += "  rejected " + std::to_string(r.count()) + " " + ReasonOf(r) +
+           " entries of " + r.origin() + "\n";
   }
   for (const v1::EvidenceSummary& e : s.evidence()) {
     out += "  EVIDENCE of equivocation by " + e.origin() + "\n";
@@ -168,22 +171,14 @@ std::string ToText(const v1::NodeStatus& s) {
   return out;
 }
 
-int RunStatus(const StatusArgs& a) {
-  auto client = ConnectAdmin(a.config);
-  if (!client.ok()) {
-    PrintError("status", client.status());
-    return kExitUsage;
-  }
-  v1::StatusRequest request;
+Result<int> RunStatus(const StatusArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
   v1::NodeStatus reply;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(30));
-  grpc::Status s = client->stub->Status(&context, request, &reply);
-  if (!s.ok()) {
-    ReportFailedCall("status", s);
-    return kExitUsage;  // status reports; it has nothing to refuse
-  }
+  grpc::Status s =
+      UnaryCall(*client.stub, &v1::Admin::Stub::Status, v1::StatusRequest(),
+                &reply, std::chrono::seconds(30));
+  // status reports; it has nothing to refuse, so any failure is kExitUsage.
+  if (!s.ok()) return node::rpc::FromGrpc(s);
   PrintResult(a.json, ToJson(reply), ToText(reply));
   return kExitOk;
 }
@@ -191,14 +186,7 @@ int RunStatus(const StatusArgs& a) {
 }  // namespace
 
 void AddStatusCommand(CLI::App& app, RunFn* run) {
-  CLI::App* c = app.add_subcommand(
-      "status",
-      "Show a running node's frontier, state root, peers, rejected entries, "
-      "evidence and divergences");
-  auto a = std::make_shared<StatusArgs>();
-  c->add_option("--config", a->config, "the node's node.toml")->required();
-  c->add_flag("--json", a->json, "print the status as one JSON object");
-  c->callback([run, a] { *run = [a] { return RunStatus(*a); }; });
+  AddCommand(app, run, RunStatus);
 }
 
 }  // namespace imeisync::cli

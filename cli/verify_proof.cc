@@ -20,6 +20,21 @@ struct VerifyProofArgs {
   std::string bundle;
   std::string proof;
   bool json = false;
+
+  void Bind(CLI::App& c) {
+    c.add_option("--bundle", bundle,
+                 "the federation's bundle.toml (bundle.toml.sig beside it)")
+        ->required();
+    c.add_option("PROOF", proof, "the proof, from `imeisync prove`")
+        ->required();
+    AddJsonFlag(c, json, "print the result as one JSON line");
+  }
+
+  static constexpr const char* kName = "verify-proof";
+  static constexpr const char* kHelp =
+      "Check a device proof offline against the federation bundle and "
+      "print the verdict it proves; exit 1 if any signature, hash or "
+      "proof fails";
 };
 
 std::string UtcTime(uint64_t ms) {
@@ -103,20 +118,14 @@ int Invalid(bool json, const Status& status) {
   return kExitInvalid;
 }
 
-int RunVerifyProof(const VerifyProofArgs& a) {
-  auto bundle = node::federation::LoadSignedBundle(a.bundle);
-  if (!bundle.ok()) {
-    PrintError("verify-proof", bundle.status());
-    return kExitUsage;
-  }
-  auto text = ReadFile(a.proof, kMaxProofBytes);
-  if (!text.ok()) {
-    PrintError("verify-proof", text.status());
-    return kExitUsage;
-  }
-  auto proof = node::audit::DecodeDeviceProof(*text);
+Result<int> RunVerifyProof(const VerifyProofArgs& a) {
+  IMEISYNC_ASSIGN_OR_RETURN(node::federation::Bundle bundle,
+                            node::federation::LoadSignedBundle(a.bundle));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string text,
+                            ReadFile(a.proof, kMaxProofBytes));
+  auto proof = node::audit::DecodeDeviceProof(text);
   if (!proof.ok()) return Invalid(a.json, proof.status());
-  auto found = node::audit::VerifyDeviceProof(*bundle, *proof);
+  auto found = node::audit::VerifyDeviceProof(bundle, *proof);
   if (!found.ok()) return Invalid(a.json, found.status());
   Print(a.json, *found);
   return kExitOk;
@@ -125,18 +134,7 @@ int RunVerifyProof(const VerifyProofArgs& a) {
 }  // namespace
 
 void AddVerifyProofCommand(CLI::App& app, RunFn* run) {
-  CLI::App* c = app.add_subcommand(
-      "verify-proof",
-      "Check a device proof offline against the federation bundle and print "
-      "the verdict it proves; exit 1 if any signature, hash or proof fails");
-  auto a = std::make_shared<VerifyProofArgs>();
-  c->add_option("--bundle", a->bundle,
-                "the federation's bundle.toml (bundle.toml.sig beside it)")
-      ->required();
-  c->add_option("PROOF", a->proof, "the proof, from `imeisync prove`")
-      ->required();
-  c->add_flag("--json", a->json, "print the result as one JSON line");
-  c->callback([run, a] { *run = [a] { return RunVerifyProof(*a); }; });
+  AddCommand(app, run, RunVerifyProof);
 }
 
 }  // namespace imeisync::cli
