@@ -74,7 +74,7 @@ BOOST_FIXTURE_TEST_CASE(a_smaller_checkpoint_off_the_log_is_a_split_view,
   BOOST_TEST(
       (split[0].evidence == std::vector{op2->checkpoints[Origin("op1")],
                                         ministry->checkpoints[Origin("op1")]}));
-  BOOST_TEST(r.consistency_proofs == 1u);
+  BOOST_TEST(r.consistency_proofs >= 1u);
   BOOST_TEST(!OriginOf(r, Origin("op1")).cosigned_now);
 }
 
