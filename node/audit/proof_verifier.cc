@@ -1,11 +1,10 @@
 #include "node/audit/proof_verifier.h"
 
-#include <algorithm>
+#include <optional>
 
 #include "base/hex.h"
 #include "crypto/checkpoint.h"
-#include "crypto/cosignature.h"
-#include "crypto/note.h"
+#include "node/audit/signed_notes.h"
 #include "node/core/links.h"
 #include "node/core/origin_name.h"
 #include "node/merkle/log_hash.h"
@@ -14,111 +13,6 @@
 
 namespace imeisync::node::audit {
 namespace {
-
-// `context`: what failed and where.
-Status Fail(const std::string& context, const std::string& what) {
-  return InvalidArgument(context + ": " + what);
-}
-
-// The member `origin` names in `bundle`: the signer of a member's log, or
-// of an export log (docs/links.md).
-Result<const federation::Member*> MemberOf(const federation::Bundle& bundle,
-                                           const std::string& origin) {
-  IMEISYNC_ASSIGN_OR_RETURN(core::OriginParts parts,
-                            core::ParseOrigin(bundle.federation, origin));
-  const federation::Member* m = bundle.FindMember(parts.node);
-  if (m == nullptr) {
-    return InvalidArgument("\"" + origin.substr(0, 80) +
-                           "\" names no member of bundle version " +
-                           std::to_string(bundle.version));
-  }
-  return m;
-}
-
-struct CheckedHead {
-  core::StateHead head;
-  std::string node_id;
-};
-
-// The state head: exactly one signature, by the node its first line names.
-Result<CheckedHead> CheckStateHead(const federation::Bundle& bundle,
-                                   const std::string& text) {
-  const std::string where = "state head";
-  auto note = crypto::ParseNote(text);
-  if (!note.ok()) return Fail(where, note.status().message());
-  if (note->signatures.size() != 1) {
-    return Fail(where, "has " + std::to_string(note->signatures.size()) +
-                           " signatures; a state head has exactly one");
-  }
-  auto head = core::ParseStateHeadText(note->text);
-  if (!head.ok()) return Fail(where, head.status().message());
-  auto member = MemberOf(bundle, head->node_origin);
-  if (!member.ok()) return Fail(where, member.status().message());
-  IMEISYNC_ASSIGN_OR_RETURN(
-      crypto::NoteVerifier verifier,
-      crypto::NoteVerifier::Create(head->node_origin, (*member)->key));
-  auto verified = crypto::VerifyNote(*note, std::span(&verifier, 1));
-  if (!verified.ok()) {
-    return Fail(where, "not signed by " + head->node_origin +
-                           " with the key the bundle lists for it: " +
-                           verified.status().message());
-  }
-  return CheckedHead{*std::move(head), (*member)->id};
-}
-
-struct CheckedCheckpoint {
-  crypto::Checkpoint checkpoint;
-  std::vector<std::string> witnesses;
-};
-
-// A checkpoint note of `origin`: its origin's signature must verify, and
-// every other signature must be a cosignature by a member that verifies
-// (the node keeps only those, so anything else was changed on the way).
-Result<CheckedCheckpoint> CheckCheckpoint(const federation::Bundle& bundle,
-                                          const std::string& origin,
-                                          const std::string& text,
-                                          const std::string& where) {
-  auto note = crypto::ParseNote(text);
-  if (!note.ok()) return Fail(where, note.status().message());
-  auto cp = crypto::ParseCheckpointText(note->text);
-  if (!cp.ok()) return Fail(where, cp.status().message());
-  if (cp->origin != origin) {
-    return Fail(where, "is a checkpoint of \"" + cp->origin.substr(0, 80) +
-                           "\", not of this origin");
-  }
-  auto member = MemberOf(bundle, origin);
-  if (!member.ok()) return Fail(where, member.status().message());
-  IMEISYNC_ASSIGN_OR_RETURN(
-      crypto::NoteVerifier verifier,
-      crypto::NoteVerifier::Create(origin, (*member)->key));
-  auto verified = crypto::VerifyNote(*note, std::span(&verifier, 1));
-  if (!verified.ok()) {
-    return Fail(where, "origin signature: " + verified.status().message());
-  }
-  CheckedCheckpoint out{*std::move(cp), {}};
-  for (const crypto::NoteSignature& sig : note->signatures) {
-    if (verifier.Matches(sig)) continue;
-    auto witness = MemberOf(bundle, sig.key_name);
-    if (!witness.ok()) {
-      return Fail(where, "signature by unknown key \"" +
-                             sig.key_name.substr(0, 80) +
-                             "\": " + witness.status().message());
-    }
-    IMEISYNC_ASSIGN_OR_RETURN(
-        crypto::NoteVerifier cosigner,
-        crypto::NoteVerifier::Create(sig.key_name, (*witness)->key,
-                                     crypto::kNoteTypeCosignatureV1));
-    auto ts = crypto::VerifyCosignature(note->text, sig, cosigner);
-    if (!ts.ok()) return Fail(where, ts.status().message());
-    const std::string& id = (*witness)->id;
-    if (id != (*member)->id &&
-        std::find(out.witnesses.begin(), out.witnesses.end(), id) ==
-            out.witnesses.end()) {
-      out.witnesses.push_back(id);
-    }
-  }
-  return out;
-}
 
 // The checkpoint is a prefix of the log the state head names.
 Status CheckConsistency(const crypto::Checkpoint& cp,
@@ -165,10 +59,10 @@ std::string ProverId(const federation::Bundle& bundle,
   return id.ok() ? *id : "";
 }
 
-}  // namespace
-
-Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
-                                       const DeviceProof& proof) {
+// The proof was made under this very bundle: the policy and the members'
+// keys it is checked against are the ones the prover used.
+Status CheckBundleVersion(const federation::Bundle& bundle,
+                          const DeviceProof& proof) {
   if (proof.bundle_version != bundle.version) {
     return InvalidArgument(
         "the proof was made under bundle version " +
@@ -176,6 +70,195 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
         std::to_string(bundle.version) + " of federation " + bundle.federation +
         ": check it with the bundle it was made under");
   }
+  return Status::Ok();
+}
+
+// What an origin's log proofs establish, for the register checks after them.
+struct CheckedOrigin {
+  ProvenOrigin proven;
+  std::optional<crypto::Checkpoint> checkpoint;  // verified, if any
+  bool witnessed = false;  // its registers count for the verdict
+};
+
+// The frontier and log proofs of one origin: the proof names the frontier's
+// origin, and its checkpoint (if any) is signed as CheckCheckpoint requires
+// and is a prefix of the log the state head names.
+// REQUIRES: `f` is the entry of a state head whose signature verified, at
+// the same position as `o`; `where` names that position.
+Result<CheckedOrigin> CheckOriginLog(const federation::Bundle& bundle,
+                                     const OriginProof& o,
+                                     const core::FrontierEntry& f,
+                                     const std::string& where) {
+  if (o.origin != f.origin) {
+    return Fail(where, "the proof names origin \"" + o.origin.substr(0, 80) +
+                           "\" here; the state head's frontier differs");
+  }
+  CheckedOrigin out{{f.origin, f.size, 0, {}}, std::nullopt, false};
+  if (!o.checkpoint.empty()) {
+    IMEISYNC_ASSIGN_OR_RETURN(
+        CheckedCheckpoint checked,
+        CheckCheckpoint(bundle, f.origin, o.checkpoint, where + " checkpoint"));
+    IMEISYNC_RETURN_IF_ERROR(
+        CheckConsistency(checked.checkpoint, f, o.consistency, where));
+    out.proven.checkpoint_size = checked.checkpoint.size;
+    out.proven.witnesses = std::move(checked.witnesses);
+    out.checkpoint = std::move(checked.checkpoint);
+  } else if (!o.consistency.empty()) {
+    return Fail(where, "a consistency proof without a checkpoint");
+  }
+  // An export log has no witnesses but its link node, which counts it on
+  // the exporter's signature alone (core::Node::CountedSize).
+  const uint32_t quorum = bundle.policy.witness_quorum;
+  out.witnessed = quorum == 0 || out.proven.witnesses.size() >= quorum ||
+                  IsExportOrigin(f.origin);
+  return out;
+}
+
+// Where slot `s` of an origin is, for messages: "<where> slots[s] (<reason>
+// <kind>[, index <i>])".
+std::string SlotWhere(const std::string& where, size_t s,
+                      const SlotProof& slot) {
+  return where + " slots[" + std::to_string(s) + "] (" + SlotName(s) +
+         (slot.reg ? ", index " + std::to_string(slot.reg->index)
+                   : std::string()) +
+         ")";
+}
+
+// One register slot: it is the s-th (reason, kind), the state tree proves
+// its key absent or holding the digest of the register the proof gives, and
+// that register's entry is in the origin's log under its signed checkpoint.
+// Returns the register if present, nullopt if the key is proven absent.
+// REQUIRES: `state_root` is from a verified state head; `origin` passed
+// CheckOriginLog for the frontier entry `f`.
+Result<std::optional<state::Register>> CheckSlot(
+    const Hash32& tag, const Hash32& state_root, const core::FrontierEntry& f,
+    const CheckedOrigin& origin, size_t s, const SlotProof& slot,
+    const std::string& at) {
+  if (slot.reason != SlotReason(s) || slot.kind != SlotKind(s)) {
+    return Fail(at, "the slot is labelled " +
+                        std::string(ReasonName(slot.reason)) + " " +
+                        std::string(KindName(slot.kind)) +
+                        "; slots must be in (reason, kind) order");
+  }
+  const Hash32 key =
+      state::RegisterKey(tag, f.origin, slot.reason, ActionOfKind(slot.kind));
+  auto value = merkle::VerifyStateProof(state_root, key, slot.state_proof);
+  if (!value.ok()) {
+    return Fail(at, value.status().message() + " (the state root)");
+  }
+  if (!value->has_value()) {
+    if (slot.reg) {
+      return Fail(at,
+                  "the state proof shows the key absent, but the proof "
+                  "gives a register for it");
+    }
+    return std::optional<state::Register>();
+  }
+  if (!slot.reg) {
+    return Fail(at,
+                "the state tree holds a register here, but the proof "
+                "gives none");
+  }
+  const ProvenRegister& r = *slot.reg;
+  if (r.entry.tag != tag || r.entry.reason != slot.reason ||
+      KindOf(r.entry.action) != slot.kind) {
+    return Fail(at, "the register's entry is not for this tag and slot");
+  }
+  state::Register reg{f.origin, r.index, r.entry};
+  if (state::RegisterDigest(reg) != **value) {
+    return Fail(at,
+                "the register does not hash to the value the state "
+                "tree holds");
+  }
+  const std::optional<crypto::Checkpoint>& cp = origin.checkpoint;
+  if (!cp) {
+    return Fail(at, "no signed checkpoint of the origin covers it");
+  }
+  if (r.index >= cp->size) {
+    return Fail(at, "entry index is beyond the signed checkpoint (size " +
+                        std::to_string(cp->size) + ")");
+  }
+  const Hash32 leaf = merkle::LogLeafHash(EncodeEntry(r.entry));
+  Status included =
+      merkle::VerifyInclusion(r.index, cp->size, leaf, r.inclusion, cp->root);
+  if (!included.ok()) {
+    return Fail(at,
+                "log inclusion proof does not lead to the checkpoint "
+                "root (size " +
+                    std::to_string(cp->size) + "): " + included.message());
+  }
+  return std::optional<state::Register>(std::move(reg));
+}
+
+// The registers the verdict weighs, and where each sits in
+// ProofFindings::registers.
+struct CountedRegisters {
+  std::vector<state::Register> registers;
+  std::vector<size_t> at;
+};
+
+// The register proofs of one origin: exactly kSlotsPerOrigin slots, each
+// passing CheckSlot. Appends the present registers to `out.registers` (and
+// the witnessed ones to `counted`) and counts the proven keys.
+// REQUIRES: as CheckSlot; `out.head` is the verified state head.
+Status CheckOriginRegisters(const Hash32& tag, const core::FrontierEntry& f,
+                            const CheckedOrigin& origin,
+                            const std::vector<SlotProof>& slots,
+                            const std::string& where, ProofFindings& out,
+                            CountedRegisters& counted) {
+  if (slots.size() != kSlotsPerOrigin) {
+    return Fail(where, std::to_string(slots.size()) + " slots, need " +
+                           std::to_string(kSlotsPerOrigin));
+  }
+  for (size_t s = 0; s < slots.size(); ++s) {
+    IMEISYNC_ASSIGN_OR_RETURN(
+        std::optional<state::Register> reg,
+        CheckSlot(tag, out.head.state_root, f, origin, s, slots[s],
+                  SlotWhere(where, s, slots[s])));
+    ++out.keys;
+    if (!reg) continue;
+    if (origin.witnessed) {
+      counted.registers.push_back(*reg);
+      counted.at.push_back(out.registers.size());
+    }
+    out.registers.push_back({*std::move(reg), origin.witnessed, false});
+  }
+  return Status::Ok();
+}
+
+// The verdict the counted registers and the bundle's policy give on the
+// state head's day, with no local facts, as the prover's own checks decide
+// it (core::DeviceChecks); marks the registers that decided it.
+// REQUIRES: every register in `counted` passed CheckSlot and `out.head` is
+// the verified state head.
+Status DecideVerdict(const federation::Bundle& bundle,
+                     const CountedRegisters& counted, ProofFindings& out) {
+  if (counted.registers.size() >= 65536) {
+    return InvalidArgument(
+        "the proof holds more registers than a verdict "
+        "can weigh");
+  }
+  // A link's node holds no registry, so registration does not count there.
+  const std::string prover = ProverId(bundle, out.head);
+  federation::Policy policy = bundle.policy;
+  if (const federation::Member* m = bundle.FindMember(prover);
+      m != nullptr && m->role == federation::Role::kForeign) {
+    policy.registration_required = false;
+  }
+  const verdict::Decision d = verdict::Decide(
+      policy, counted.registers, verdict::LocalFacts{},
+      verdict::DayOf(out.head.time_ms), core::ImportRules(bundle, prover));
+  out.verdict = d.verdict;
+  out.rule = d.rule;
+  for (uint16_t b : d.basis) out.registers[counted.at[b]].basis = true;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
+                                       const DeviceProof& proof) {
+  IMEISYNC_RETURN_IF_ERROR(CheckBundleVersion(bundle, proof));
   ProofFindings out;
   out.tag = proof.tag;
   IMEISYNC_ASSIGN_OR_RETURN(CheckedHead head,
@@ -189,128 +272,19 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
                            " origins, the state head's frontier has " +
                            std::to_string(frontier.size()));
   }
-  const uint32_t quorum = bundle.policy.witness_quorum;
-  std::vector<state::Register> counted;
-  std::vector<size_t> counted_at;  // index into out.registers
+  CountedRegisters counted;
   for (size_t i = 0; i < frontier.size(); ++i) {
     const OriginProof& o = proof.origins[i];
     const core::FrontierEntry& f = frontier[i];
     const std::string where =
         "origins[" + std::to_string(i) + "] (" + f.origin + ")";
-    if (o.origin != f.origin) {
-      return Fail(where, "the proof names origin \"" + o.origin.substr(0, 80) +
-                             "\" here; the state head's frontier differs");
-    }
-    ProvenOrigin po{f.origin, f.size, 0, {}};
-    std::optional<crypto::Checkpoint> cp;
-    if (!o.checkpoint.empty()) {
-      IMEISYNC_ASSIGN_OR_RETURN(CheckedCheckpoint checked,
-                                CheckCheckpoint(bundle, f.origin, o.checkpoint,
-                                                where + " checkpoint"));
-      IMEISYNC_RETURN_IF_ERROR(
-          CheckConsistency(checked.checkpoint, f, o.consistency, where));
-      po.checkpoint_size = checked.checkpoint.size;
-      po.witnesses = std::move(checked.witnesses);
-      cp = std::move(checked.checkpoint);
-    } else if (!o.consistency.empty()) {
-      return Fail(where, "a consistency proof without a checkpoint");
-    }
-    // An export log has no witnesses but its link node, which counts it on
-    // the exporter's signature alone (core::Node::CountedSize).
-    const bool witnessed = quorum == 0 || po.witnesses.size() >= quorum ||
-                           IsExportOrigin(f.origin);
-    if (o.slots.size() != kSlotsPerOrigin) {
-      return Fail(where, std::to_string(o.slots.size()) + " slots, need " +
-                             std::to_string(kSlotsPerOrigin));
-    }
-    for (size_t s = 0; s < o.slots.size(); ++s) {
-      const SlotProof& slot = o.slots[s];
-      std::string at = where + " slots[" + std::to_string(s) + "] (" +
-                       SlotName(s) +
-                       (slot.reg ? ", index " + std::to_string(slot.reg->index)
-                                 : std::string()) +
-                       ")";
-      if (slot.reason != SlotReason(s) || slot.kind != SlotKind(s)) {
-        return Fail(at, "the slot is labelled " +
-                            std::string(ReasonName(slot.reason)) + " " +
-                            std::string(KindName(slot.kind)) +
-                            "; slots must be in (reason, kind) order");
-      }
-      const Hash32 key = state::RegisterKey(proof.tag, f.origin, slot.reason,
-                                            ActionOfKind(slot.kind));
-      auto value =
-          merkle::VerifyStateProof(out.head.state_root, key, slot.state_proof);
-      if (!value.ok()) {
-        return Fail(at, value.status().message() + " (the state root)");
-      }
-      ++out.keys;
-      if (!value->has_value()) {
-        if (slot.reg) {
-          return Fail(at,
-                      "the state proof shows the key absent, but the proof "
-                      "gives a register for it");
-        }
-        continue;
-      }
-      if (!slot.reg) {
-        return Fail(at,
-                    "the state tree holds a register here, but the proof "
-                    "gives none");
-      }
-      const ProvenRegister& r = *slot.reg;
-      if (r.entry.tag != proof.tag || r.entry.reason != slot.reason ||
-          KindOf(r.entry.action) != slot.kind) {
-        return Fail(at, "the register's entry is not for this tag and slot");
-      }
-      state::Register reg{f.origin, r.index, r.entry};
-      if (state::RegisterDigest(reg) != **value) {
-        return Fail(at,
-                    "the register does not hash to the value the state "
-                    "tree holds");
-      }
-      if (!cp) {
-        return Fail(at, "no signed checkpoint of the origin covers it");
-      }
-      if (r.index >= cp->size) {
-        return Fail(at, "entry index is beyond the signed checkpoint (size " +
-                            std::to_string(cp->size) + ")");
-      }
-      const Hash32 leaf = merkle::LogLeafHash(EncodeEntry(r.entry));
-      Status included = merkle::VerifyInclusion(r.index, cp->size, leaf,
-                                                r.inclusion, cp->root);
-      if (!included.ok()) {
-        return Fail(at,
-                    "log inclusion proof does not lead to the checkpoint "
-                    "root (size " +
-                        std::to_string(cp->size) + "): " + included.message());
-      }
-      if (witnessed) {
-        counted.push_back(reg);
-        counted_at.push_back(out.registers.size());
-      }
-      out.registers.push_back({std::move(reg), witnessed, false});
-    }
-    out.origins.push_back(std::move(po));
+    IMEISYNC_ASSIGN_OR_RETURN(CheckedOrigin origin,
+                              CheckOriginLog(bundle, o, f, where));
+    IMEISYNC_RETURN_IF_ERROR(CheckOriginRegisters(proof.tag, f, origin, o.slots,
+                                                  where, out, counted));
+    out.origins.push_back(std::move(origin.proven));
   }
-  if (counted.size() >= 65536) {
-    return InvalidArgument(
-        "the proof holds more registers than a verdict "
-        "can weigh");
-  }
-  // As the prover's own checks decide (core::DeviceChecks): a link's node
-  // holds no registry, so registration does not count there.
-  const std::string prover = ProverId(bundle, out.head);
-  federation::Policy policy = bundle.policy;
-  if (const federation::Member* m = bundle.FindMember(prover);
-      m != nullptr && m->role == federation::Role::kForeign) {
-    policy.registration_required = false;
-  }
-  const verdict::Decision d = verdict::Decide(
-      policy, counted, verdict::LocalFacts{}, verdict::DayOf(out.head.time_ms),
-      core::ImportRules(bundle, prover));
-  out.verdict = d.verdict;
-  out.rule = d.rule;
-  for (uint16_t b : d.basis) out.registers[counted_at[b]].basis = true;
+  IMEISYNC_RETURN_IF_ERROR(DecideVerdict(bundle, counted, out));
   return out;
 }
 

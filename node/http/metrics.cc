@@ -71,6 +71,43 @@ void AppendEscapedHelp(std::string& out, std::string_view help) {
   }
 }
 
+// `{name="value",...}` for `labels` then `extra` (if not null); nothing when
+// there are none.
+void AppendLabels(std::string& out, std::span<const Label> labels,
+                  const Label* extra) {
+  if (labels.empty() && extra == nullptr) return;
+  out += '{';
+  bool first = true;
+  auto one = [&](const Label& l) {
+    assert(IsLabelName(l.name));
+    if (!first) out += ',';
+    first = false;
+    out += l.name;
+    out += "=\"";
+    AppendEscapedLabelValue(out, l.value);
+    out += '"';
+  };
+  for (const Label& l : labels) one(l);
+  if (extra != nullptr) one(*extra);
+  out += '}';
+}
+
+void AppendValue(std::string& out, double v) { AppendDouble(out, v); }
+void AppendValue(std::string& out, uint64_t v) { AppendUint(out, v); }
+
+// One sample line: <name><suffix>{labels,extra} <value>
+template <class Value>
+void AppendSampleLine(std::string& out, std::string_view name,
+                      std::string_view suffix, std::span<const Label> labels,
+                      const Label* extra, Value value) {
+  out += name;
+  out += suffix;
+  AppendLabels(out, labels, extra);
+  out += ' ';
+  AppendValue(out, value);
+  out += '\n';
+}
+
 }  // namespace
 
 void AppendEscapedLabelValue(std::string& out, std::string_view value) {
@@ -101,43 +138,16 @@ void PrometheusWriter::Family(std::string_view name, std::string_view type,
   out_ += '\n';
 }
 
-void PrometheusWriter::Labels(std::span<const Label> labels,
-                              const Label* extra) {
-  if (labels.empty() && extra == nullptr) return;
-  out_ += '{';
-  bool first = true;
-  auto one = [&](const Label& l) {
-    assert(IsLabelName(l.name));
-    if (!first) out_ += ',';
-    first = false;
-    out_ += l.name;
-    out_ += "=\"";
-    AppendEscapedLabelValue(out_, l.value);
-    out_ += '"';
-  };
-  for (const Label& l : labels) one(l);
-  if (extra != nullptr) one(*extra);
-  out_ += '}';
-}
-
 void PrometheusWriter::Sample(std::string_view name,
                               std::span<const Label> labels, double value) {
   assert(IsMetricName(name));
-  out_ += name;
-  Labels(labels, nullptr);
-  out_ += ' ';
-  AppendDouble(out_, value);
-  out_ += '\n';
+  AppendSampleLine(out_, name, "", labels, nullptr, value);
 }
 
 void PrometheusWriter::Sample(std::string_view name,
                               std::span<const Label> labels, uint64_t value) {
   assert(IsMetricName(name));
-  out_ += name;
-  Labels(labels, nullptr);
-  out_ += ' ';
-  AppendUint(out_, value);
-  out_ += '\n';
+  AppendSampleLine(out_, name, "", labels, nullptr, value);
 }
 
 void PrometheusWriter::Counter(std::string_view name, std::string_view help,
@@ -194,27 +204,12 @@ void LatencyHistogram::WriteSamples(PrometheusWriter& writer,
       le = "+Inf";
     }
     const Label le_label{"le", le};
-    out += name;
-    out += "_bucket";
-    writer.Labels(labels, &le_label);
-    out += ' ';
-    AppendUint(out, cumulative);
-    out += '\n';
+    AppendSampleLine(out, name, "_bucket", labels, &le_label, cumulative);
   }
   const double sum =
       static_cast<double>(sum_nanos_.load(std::memory_order_relaxed)) / 1e9;
-  out += name;
-  out += "_sum";
-  writer.Labels(labels, nullptr);
-  out += ' ';
-  AppendDouble(out, sum);
-  out += '\n';
-  out += name;
-  out += "_count";
-  writer.Labels(labels, nullptr);
-  out += ' ';
-  AppendUint(out, cumulative);
-  out += '\n';
+  AppendSampleLine(out, name, "_sum", labels, nullptr, sum);
+  AppendSampleLine(out, name, "_count", labels, nullptr, cumulative);
 }
 
 }  // namespace imeisync::node::http

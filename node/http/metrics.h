@@ -63,7 +63,6 @@ class PrometheusWriter {
   void Gauge(std::string_view name, std::string_view help, double value);
 
  private:
-  void Labels(std::span<const Label> labels, const Label* extra);
   friend class LatencyHistogram;
 
   std::string& out_;

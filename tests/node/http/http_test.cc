@@ -26,6 +26,7 @@
 #include "node/http/http_server.h"
 #include "node/http/metrics.h"
 #include "node/http/problem.h"
+#include "node/http/redact.h"
 #include "tests/support/test_seed.h"
 
 namespace imeisync::node::http {
@@ -735,6 +736,27 @@ BOOST_AUTO_TEST_CASE(omits_empty_detail_and_cause_and_survives_bad_utf8) {
   const nlohmann::json j =
       nlohmann::json::parse(Problem(400, "Bad", "x\xff\"y", "").body);
   BOOST_TEST(j.at("detail").get<std::string>() == "x\xef\xbf\xbd\"y");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(redact)
+
+BOOST_AUTO_TEST_CASE(masks_runs_of_five_or_more_digits_and_keeps_shorter) {
+  BOOST_TEST(Redact("pei imei-490154203237518 ok") == "pei imei-# ok");
+  BOOST_TEST(Redact("12345") == "#");
+  BOOST_TEST(Redact("v1234 and 12 34567") == "v1234 and 12 #");
+}
+
+BOOST_AUTO_TEST_CASE(replaces_non_printable_bytes_and_cuts_at_200) {
+  BOOST_TEST(Redact("a\r\n\x7f\xc3\xa9" "b") == "a?????b");
+  BOOST_TEST(Redact(std::string(500, 'x')) == std::string(200, 'x'));
+}
+
+BOOST_AUTO_TEST_CASE(path_of_drops_the_query) {
+  BOOST_TEST(PathOf("/n5g-eir-eic/v1/equipment-status?pei=imei-1") ==
+             "/n5g-eir-eic/v1/equipment-status");
+  BOOST_TEST(PathOf("/metrics") == "/metrics");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
