@@ -237,11 +237,15 @@ class Auditor {
     return Status::Ok();
   }
 
-  // Asks the nodes serving `big` for a consistency proof from `small`.
+  // Asks the nodes serving `big` for a consistency proof from `small`. One
+  // proof that verifies settles it; a failing proof is a split view only
+  // when no other server of `big` proves the two consistent, so that one
+  // lying node cannot accuse an honest origin.
   void CheckConsistent(const Sighting& small, const Sighting& big,
                        const std::vector<std::string>& big_nodes) {
     const std::string& origin = big.checkpoint.origin;
     std::string errors;
+    std::optional<std::pair<std::string, std::string>> failed;  // id, why
     for (const std::string& id : big_nodes) {
       NodeSource* source = SourceOf(id);
       if (source == nullptr) continue;
@@ -256,12 +260,15 @@ class Auditor {
           small.checkpoint.size, big.checkpoint.size, small.checkpoint.root,
           big.checkpoint.root, *proof);
       if (ok.ok()) return;
+      if (!failed) failed.emplace(id, ok.message());
+    }
+    if (failed) {
       Violate("split-view", "", origin,
               origin + ": " + SizeRoot(small.checkpoint) + " (from " +
                   Where(small) + ") is not a prefix of " +
                   SizeRoot(big.checkpoint) + " (from " + Where(big) +
-                  "): node " + id + "'s consistency proof fails (" +
-                  ok.message() + ")",
+                  "): node " + failed->first + "'s consistency proof fails (" +
+                  failed->second + ")",
               {small.note_text, big.note_text});
       return;
     }
@@ -433,7 +440,12 @@ class Auditor {
         }
         const Sighting* same = nullptr;
         for (const Sighting& s : *seen) {
-          if (s.checkpoint.size == f.size) same = &s;
+          // In a split view several sightings share the size: the one
+          // with the head's root, if any, is the one it lists.
+          if (s.checkpoint.size == f.size &&
+              (same == nullptr || s.checkpoint.root == f.root)) {
+            same = &s;
+          }
         }
         if (same != nullptr) {
           if (same->checkpoint.root != f.root) {
@@ -531,6 +543,9 @@ class Auditor {
       key_head.state_root = Hash32{};
       const std::string key = core::FormatStateHeadText(key_head);
       auto it = done.find(key);
+      // A replay whose logs did not match the head belongs to the node that
+      // served them: it is never reused for another node's equal frontier.
+      std::optional<ReplayResult> own;
       if (it == done.end()) {
         auto replay = ReplayState(*v.source, v.head->frontier, bundle_,
                                   options_.scratch, options_.progress);
@@ -542,9 +557,13 @@ class Auditor {
                       replay.status().ToString());
           continue;
         }
-        it = done.emplace(key, *std::move(replay)).first;
+        if (replay->log_mismatches.empty()) {
+          it = done.emplace(key, *std::move(replay)).first;
+        } else {
+          own = *std::move(replay);
+        }
       }
-      const ReplayResult& r = it->second;
+      const ReplayResult& r = own ? *own : it->second;
       for (NodeSummary& s : report_.nodes) {
         if (s.id == v.source->id()) s.replayed_root = r.state_root;
       }

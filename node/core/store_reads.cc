@@ -6,7 +6,7 @@ namespace {
 // A LocalStateView that owns its read transaction.
 class SnapshotStateView final : public merkle::StateTreeView {
  public:
-  SnapshotStateView(const merkle::StateTree& tree, store::ReadTxn txn)
+  SnapshotStateView(const state::LmdbStateTree& tree, store::ReadTxn txn)
       : txn_(std::move(txn)), view_(tree, txn_) {}
   Result<merkle::SubtreeView> At(const merkle::NibblePrefix& prefix) override {
     return view_.At(prefix);
@@ -18,7 +18,7 @@ class SnapshotStateView final : public merkle::StateTreeView {
 
  private:
   store::ReadTxn txn_;
-  merkle::LocalStateView view_;
+  merkle::LocalStateView<state::LmdbStateTree, store::Txn> view_;
 };
 
 }  // namespace
