@@ -4,6 +4,7 @@
 // their number and each [[link]] names two of them. The order also decides
 // which error a bundle with several gets.
 #include <algorithm>
+#include <vector>
 
 #include "base/hex.h"
 #include "crypto/p256.h"
@@ -81,15 +82,20 @@ Result<Member> ParseMember(const toml::table& t, const toml::node& item,
                 budget};
 }
 
-Status ParseMembers(const toml::table& root, Bundle& b) {
-  IMEISYNC_ASSIGN_OR_RETURN(const toml::array* arr,
-                            GetTableArray(root, "member"));
+// Appends each [[`key`]] table of `root`, read with `parse`, to `out`
+// (b.members or b.links): each table is checked against the ones before it.
+template <class T>
+Status ParseTables(const toml::table& root, std::string_view key, Bundle& b,
+                   std::vector<T>& out,
+                   Result<T> (*parse)(const toml::table&, const toml::node&,
+                                      const std::string&, const Bundle&)) {
+  IMEISYNC_ASSIGN_OR_RETURN(const toml::array* arr, GetTableArray(root, key));
   if (arr == nullptr) return Status::Ok();
   for (const toml::node& item : *arr) {
-    const std::string path = "member[" + std::to_string(b.members.size()) + "]";
-    IMEISYNC_ASSIGN_OR_RETURN(Member m,
-                              ParseMember(*item.as_table(), item, path, b));
-    b.members.push_back(std::move(m));
+    const std::string path =
+        std::string(key) + "[" + std::to_string(out.size()) + "]";
+    IMEISYNC_ASSIGN_OR_RETURN(T parsed, parse(*item.as_table(), item, path, b));
+    out.push_back(std::move(parsed));
   }
   return Status::Ok();
 }
@@ -290,28 +296,16 @@ Result<Link> ParseLink(const toml::table& t, const toml::node& item,
   return link;
 }
 
-Status ParseLinks(const toml::table& root, Bundle& b) {
-  IMEISYNC_ASSIGN_OR_RETURN(const toml::array* arr,
-                            GetTableArray(root, "link"));
-  if (arr == nullptr) return Status::Ok();
-  for (const toml::node& item : *arr) {
-    const std::string path = "link[" + std::to_string(b.links.size()) + "]";
-    IMEISYNC_ASSIGN_OR_RETURN(Link link,
-                              ParseLink(*item.as_table(), item, path, b));
-    b.links.push_back(std::move(link));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<Bundle> ParseBundle(std::string_view text) {
   IMEISYNC_ASSIGN_OR_RETURN(toml::table root, ParseToml(text, "bundle"));
   IMEISYNC_ASSIGN_OR_RETURN(Bundle b, ParseHeader(root));
-  IMEISYNC_RETURN_IF_ERROR(ParseMembers(root, b));
+  IMEISYNC_RETURN_IF_ERROR(
+      ParseTables(root, "member", b, b.members, ParseMember));
   IMEISYNC_ASSIGN_OR_RETURN(b.oprf, ParseOprf(root, b));
   IMEISYNC_ASSIGN_OR_RETURN(b.policy, ParsePolicy(root, b.members.size()));
-  IMEISYNC_RETURN_IF_ERROR(ParseLinks(root, b));
+  IMEISYNC_RETURN_IF_ERROR(ParseTables(root, "link", b, b.links, ParseLink));
   return b;
 }
 
