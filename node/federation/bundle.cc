@@ -5,7 +5,6 @@
 #include "base/base64.h"
 #include "base/file_util.h"
 #include "base/hex.h"
-#include "crypto/p256.h"
 #include "node/federation/toml_text.h"
 
 namespace imeisync::node::federation {
@@ -16,97 +15,6 @@ constexpr std::pair<Role, std::string_view> kRoles[] = {
     {Role::kOperator, "operator"},
     {Role::kAuditor, "auditor"},
     {Role::kForeign, "foreign"}};
-
-std::string Where(const toml::node& n, std::string_view path) {
-  return std::string(path) + " (line " + std::to_string(n.source().begin.line) +
-         ")";
-}
-
-Status CheckKeys(const toml::table& t, std::string_view path,
-                 std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : t) {
-    if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-      return InvalidArgument("bundle: unknown key " + std::string(path) +
-                             (path.empty() ? "" : ".") +
-                             std::string(key.str()) + " (line " +
-                             std::to_string(value.source().begin.line) + ")");
-    }
-  }
-  return Status::Ok();
-}
-
-Result<std::string> GetString(const toml::table& t, std::string_view key,
-                              std::string_view path, bool required = true) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) {
-    if (!required) return std::string();
-    return InvalidArgument("bundle: " + std::string(path) + "." +
-                           std::string(key) + " is missing");
-  }
-  auto v = n->value<std::string>();
-  if (!v)
-    return InvalidArgument(
-        "bundle: " + Where(*n, std::string(path) + "." + std::string(key)) +
-        " must be a string");
-  return *v;
-}
-
-Result<uint64_t> GetUint(const toml::table& t, std::string_view key,
-                         std::string_view path,
-                         std::optional<uint64_t> fallback = std::nullopt) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) {
-    if (fallback) return *fallback;
-    return InvalidArgument("bundle: " + std::string(path) + "." +
-                           std::string(key) + " is missing");
-  }
-  auto v = n->value_exact<int64_t>();
-  if (!v || *v < 0) {
-    return InvalidArgument(
-        "bundle: " + Where(*n, std::string(path) + "." + std::string(key)) +
-        " must be a non-negative integer");
-  }
-  return static_cast<uint64_t>(*v);
-}
-
-Result<crypto::Ed25519PublicKey> GetKey(const toml::table& t,
-                                        std::string_view key,
-                                        std::string_view path) {
-  IMEISYNC_ASSIGN_OR_RETURN(std::string text, GetString(t, key, path));
-  auto raw = Base64Decode(text);
-  if (!raw.ok())
-    return raw.status().WithContext("bundle: " + std::string(path) + "." +
-                                    std::string(key));
-  auto k = crypto::Ed25519PublicKey::FromRaw(*raw);
-  if (!k.ok())
-    return k.status().WithContext("bundle: " + std::string(path) + "." +
-                                  std::string(key));
-  return k;
-}
-
-template <class T>
-Result<std::set<T>> GetNames(const toml::table& t, std::string_view key,
-                             std::string_view path,
-                             std::optional<T> (*parse)(std::string_view)) {
-  std::set<T> out;
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return out;
-  const toml::array* arr = n->as_array();
-  const std::string where = std::string(path) + "." + std::string(key);
-  if (arr == nullptr)
-    return InvalidArgument("bundle: " + Where(*n, where) + " must be an array");
-  for (const toml::node& item : *arr) {
-    auto s = item.value<std::string>();
-    auto v = s ? parse(*s) : std::nullopt;
-    if (!v) {
-      return InvalidArgument("bundle: " + Where(item, where) +
-                             ": unknown name \"" +
-                             (s ? *s : std::string("<not a string>")) + "\"");
-    }
-    out.insert(*v);
-  }
-  return out;
-}
 
 template <class T>
 std::string NameList(const std::set<T>& items, std::string_view (*name)(T)) {
@@ -122,49 +30,24 @@ std::string KeyText(const crypto::Ed25519PublicKey& k) {
   return Base64Encode(k.raw());
 }
 
-// The [oprf] table: required in oprf mode, refused in salted mode.
-Result<std::optional<OprfParams>> ParseOprf(const toml::table& root,
-                                            const Bundle& b) {
-  const toml::node* n = root.get("oprf");
-  if (b.mode != TagMode::kOprf) {
-    if (n != nullptr) {
-      return InvalidArgument("bundle: " + Where(*n, "[oprf]") +
-                             " is set but mode is salted");
-    }
-    return std::optional<OprfParams>();
+// The name of `value` in a table of (value, name) pairs, or "unknown".
+template <class T, size_t N>
+std::string_view NameIn(const std::pair<T, std::string_view> (&names)[N],
+                        T value) {
+  for (const auto& [v, name] : names) {
+    if (v == value) return name;
   }
-  if (n == nullptr || !n->is_table()) {
-    return InvalidArgument(
-        "bundle: mode is oprf but the [oprf] table is " +
-        std::string(n == nullptr ? "missing" : "not a table"));
+  return "unknown";
+}
+
+// The value named `name` in a table of (value, name) pairs.
+template <class T, size_t N>
+std::optional<T> ValueIn(const std::pair<T, std::string_view> (&names)[N],
+                         std::string_view name) {
+  for (const auto& [v, n] : names) {
+    if (n == name) return v;
   }
-  const toml::table& t = *n->as_table();
-  IMEISYNC_RETURN_IF_ERROR(
-      CheckKeys(t, "oprf", {"public_key", "evaluator", "budget"}));
-  OprfParams o;
-  IMEISYNC_ASSIGN_OR_RETURN(std::string key_hex,
-                            GetString(t, "public_key", "oprf"));
-  auto key = HexDecode(key_hex);
-  if (!key.ok()) return key.status().WithContext("bundle: oprf.public_key");
-  {
-    crypto::P256 group;
-    crypto::BnCtxPtr ctx(BN_CTX_new());
-    crypto::CheckOpenSsl(ctx != nullptr, "BN_CTX_new");
-    Status valid = group.DeserializeElement(*key, ctx.get()).status();
-    if (!valid.ok()) return valid.WithContext("bundle: oprf.public_key");
-  }
-  o.public_key = *std::move(key);
-  IMEISYNC_ASSIGN_OR_RETURN(o.evaluator, GetString(t, "evaluator", "oprf"));
-  // Empty until `federation add-member` adds the first ministry member.
-  const Member* evaluator = b.FindMember(o.evaluator);
-  if (!o.evaluator.empty() &&
-      (evaluator == nullptr || evaluator->role != Role::kMinistry)) {
-    return InvalidArgument("bundle: oprf.evaluator \"" + o.evaluator +
-                           "\" is not a ministry member of this bundle");
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(
-      o.budget, GetUint(t, "budget", "oprf", OprfParams::kDefaultOprfBudget));
-  return std::optional<OprfParams>(std::move(o));
+  return std::nullopt;
 }
 
 constexpr std::pair<ImportTreatment, std::string_view> kTreatments[] = {
@@ -172,92 +55,14 @@ constexpr std::pair<ImportTreatment, std::string_view> kTreatments[] = {
     {ImportTreatment::kEnforce, "enforce"},
     {ImportTreatment::kIgnore, "ignore"}};
 
-// One [[link]] table. `b` holds the members already parsed.
-Result<Link> ParseLink(const toml::table& t, const toml::node& item,
-                       const std::string& path, const Bundle& b) {
-  IMEISYNC_RETURN_IF_ERROR(
-      CheckKeys(t, path,
-                {"member", "exporter", "export_reasons", "import_actions",
-                 "import_reasons", "imported", "oprf_budget"}));
-  Link link;
-  IMEISYNC_ASSIGN_OR_RETURN(link.member, GetString(t, "member", path));
-  const Member* m = b.FindMember(link.member);
-  if (m == nullptr || m->role != Role::kForeign) {
-    return InvalidArgument("bundle: " + Where(item, path) + ": member \"" +
-                           link.member + "\" is not a foreign member");
-  }
-  if (b.FindLink(link.member) != nullptr) {
-    return InvalidArgument("bundle: " + Where(item, path) +
-                           ": a second link for member \"" + link.member +
-                           "\"");
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(link.exporter, GetString(t, "exporter", path));
-  const Member* exporter = b.FindMember(link.exporter);
-  if (exporter == nullptr || exporter->role != Role::kMinistry) {
-    return InvalidArgument("bundle: " + Where(item, path) + ": exporter \"" +
-                           link.exporter + "\" is not a ministry member");
-  }
-  if (t.contains("export_reasons")) {
-    IMEISYNC_ASSIGN_OR_RETURN(link.export_reasons,
-                              GetNames(t, "export_reasons", path, ParseReason));
-  }
-  if (link.export_reasons.count(Reason::kRegistry) != 0) {
-    return InvalidArgument("bundle: " + Where(item, path) +
-                           ": export_reasons may not hold REGISTRY: the "
-                           "registry is never exported");
-  }
-  if (t.contains("import_actions")) {
-    IMEISYNC_ASSIGN_OR_RETURN(link.imports.actions,
-                              GetNames(t, "import_actions", path, ParseAction));
-  }
-  for (Action a : link.imports.actions) {
-    if (a != Action::kBlock && a != Action::kClear) {
-      return InvalidArgument("bundle: " + Where(item, path) +
-                             ": import_actions may hold only BLOCK and "
-                             "CLEAR, not " +
-                             std::string(ActionName(a)));
-    }
-  }
-  if (t.contains("import_reasons")) {
-    IMEISYNC_ASSIGN_OR_RETURN(link.imports.reasons,
-                              GetNames(t, "import_reasons", path, ParseReason));
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(std::string treatment,
-                            GetString(t, "imported", path, false));
-  if (!treatment.empty()) {
-    auto parsed = ParseImportTreatment(treatment);
-    if (!parsed) {
-      return InvalidArgument("bundle: " + Where(item, path) + ": imported \"" +
-                             treatment +
-                             "\" is none of grey-only, enforce, ignore");
-    }
-    link.imported = *parsed;
-  }
-  if (t.contains("oprf_budget")) {
-    if (b.mode != TagMode::kOprf) {
-      return InvalidArgument("bundle: " + Where(item, path) +
-                             ": oprf_budget is set but mode is salted");
-    }
-    IMEISYNC_ASSIGN_OR_RETURN(link.oprf_budget,
-                              GetUint(t, "oprf_budget", path));
-  }
-  return link;
-}
-
 }  // namespace
 
 std::string_view ImportTreatmentName(ImportTreatment t) {
-  for (const auto& [v, name] : kTreatments) {
-    if (v == t) return name;
-  }
-  return "unknown";
+  return NameIn(kTreatments, t);
 }
 
 std::optional<ImportTreatment> ParseImportTreatment(std::string_view name) {
-  for (const auto& [v, n] : kTreatments) {
-    if (n == name) return v;
-  }
-  return std::nullopt;
+  return ValueIn(kTreatments, name);
 }
 
 const Link* Bundle::FindLink(std::string_view member) const {
@@ -297,18 +102,10 @@ uint64_t OprfBudget(const Bundle& bundle, const Member& member) {
   return 0;
 }
 
-std::string_view RoleName(Role role) {
-  for (const auto& [r, name] : kRoles) {
-    if (r == role) return name;
-  }
-  return "unknown";
-}
+std::string_view RoleName(Role role) { return NameIn(kRoles, role); }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (const auto& [r, n] : kRoles) {
-    if (n == name) return r;
-  }
-  return std::nullopt;
+  return ValueIn(kRoles, name);
 }
 
 bool IsValidNodeId(std::string_view id) {
@@ -347,169 +144,6 @@ const Member* Bundle::FindMember(std::string_view id) const {
     if (m.id == id) return &m;
   }
   return nullptr;
-}
-
-Result<Bundle> ParseBundle(std::string_view text) {
-  IMEISYNC_ASSIGN_OR_RETURN(toml::table root, ParseToml(text, "bundle"));
-  IMEISYNC_RETURN_IF_ERROR(
-      CheckKeys(root, "",
-                {"version", "federation", "mode", "epoch", "federation_key",
-                 "ca_certificate", "member", "policy", "oprf", "link"}));
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t version,
-                            GetUint(root, "version", "bundle"));
-  if (version == 0)
-    return InvalidArgument("bundle: version must be at least 1");
-  IMEISYNC_ASSIGN_OR_RETURN(std::string federation,
-                            GetString(root, "federation", "bundle"));
-  if (!IsValidNodeId(federation)) {
-    return InvalidArgument("bundle: federation id \"" + federation +
-                           "\" is not [a-z0-9-]{1,32}");
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(std::string mode_name,
-                            GetString(root, "mode", "bundle"));
-  TagMode mode;
-  if (mode_name == "salted") {
-    mode = TagMode::kSalted;
-  } else if (mode_name == "oprf") {
-    mode = TagMode::kOprf;
-  } else {
-    return InvalidArgument("bundle: mode \"" + mode_name +
-                           "\" is neither salted nor oprf");
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t epoch, GetUint(root, "epoch", "bundle"));
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PublicKey key,
-                            GetKey(root, "federation_key", "bundle"));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string ca,
-                            GetString(root, "ca_certificate", "bundle", false));
-  Bundle b{version,
-           std::move(federation),
-           mode,
-           epoch,
-           std::move(key),
-           std::move(ca),
-           {},
-           {},
-           {},
-           {}};
-
-  if (const toml::node* members = root.get("member")) {
-    const toml::array* arr = members->as_array();
-    if (arr == nullptr || !arr->is_array_of_tables()) {
-      return InvalidArgument("bundle: " + Where(*members, "member") +
-                             " must be [[member]] tables");
-    }
-    for (const toml::node& item : *arr) {
-      const toml::table& t = *item.as_table();
-      const std::string path =
-          "member[" + std::to_string(b.members.size()) + "]";
-      IMEISYNC_RETURN_IF_ERROR(
-          CheckKeys(t, path, {"id", "role", "key", "endpoint", "oprf_budget"}));
-      IMEISYNC_ASSIGN_OR_RETURN(std::string id, GetString(t, "id", path));
-      if (!IsValidNodeId(id)) {
-        return InvalidArgument("bundle: " + Where(item, path) + ": id \"" + id +
-                               "\" is not [a-z0-9-]{1,32}");
-      }
-      if (b.FindMember(id) != nullptr) {
-        return InvalidArgument("bundle: " + Where(item, path) +
-                               ": member id \"" + id + "\" appears twice");
-      }
-      IMEISYNC_ASSIGN_OR_RETURN(std::string role_name,
-                                GetString(t, "role", path));
-      auto role = ParseRole(role_name);
-      if (!role) {
-        return InvalidArgument("bundle: " + Where(item, path) +
-                               ": unknown role \"" + role_name + "\"");
-      }
-      IMEISYNC_ASSIGN_OR_RETURN(crypto::Ed25519PublicKey member_key,
-                                GetKey(t, "key", path));
-      IMEISYNC_ASSIGN_OR_RETURN(std::string endpoint,
-                                GetString(t, "endpoint", path, false));
-      std::optional<uint64_t> budget;
-      if (t.contains("oprf_budget")) {
-        if (mode != TagMode::kOprf) {
-          return InvalidArgument("bundle: " + Where(item, path) +
-                                 ": oprf_budget is set but mode is salted");
-        }
-        IMEISYNC_ASSIGN_OR_RETURN(budget, GetUint(t, "oprf_budget", path));
-      }
-      b.members.push_back({std::move(id), *role, std::move(member_key),
-                           std::move(endpoint), budget});
-    }
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(b.oprf, ParseOprf(root, b));
-
-  const toml::table* policy = root["policy"].as_table();
-  if (policy == nullptr) return InvalidArgument("bundle: [policy] is missing");
-  IMEISYNC_RETURN_IF_ERROR(
-      CheckKeys(*policy, "policy",
-                {"enforced", "grey_only", "registration_required", "grace_days",
-                 "witness_quorum", "roles"}));
-  IMEISYNC_ASSIGN_OR_RETURN(
-      b.policy.enforced, GetNames(*policy, "enforced", "policy", ParseReason));
-  IMEISYNC_ASSIGN_OR_RETURN(
-      b.policy.grey_only,
-      GetNames(*policy, "grey_only", "policy", ParseReason));
-  if (const toml::node* n = policy->get("registration_required")) {
-    auto v = n->value_exact<bool>();
-    if (!v)
-      return InvalidArgument(
-          "bundle: " + Where(*n, "policy.registration_required") +
-          " must be true or false");
-    b.policy.registration_required = *v;
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t grace,
-                            GetUint(*policy, "grace_days", "policy", 0));
-  if (grace > 3650)
-    return InvalidArgument("bundle: policy.grace_days above 3650");
-  b.policy.grace_days = static_cast<uint32_t>(grace);
-  IMEISYNC_ASSIGN_OR_RETURN(uint64_t quorum,
-                            GetUint(*policy, "witness_quorum", "policy", 0));
-  // An origin never witnesses itself: at most members - 1 can cosign.
-  const uint64_t witnesses =
-      std::min<uint64_t>(b.members.empty() ? 0 : b.members.size() - 1, 64);
-  if (quorum > witnesses) {
-    return InvalidArgument(
-        "bundle: policy.witness_quorum " + std::to_string(quorum) +
-        " can never be met: at most " + std::to_string(witnesses) +
-        " members other than an origin can witness it");
-  }
-  b.policy.witness_quorum = static_cast<uint32_t>(quorum);
-  if (const toml::node* roles_node = policy->get("roles")) {
-    const toml::table* roles = roles_node->as_table();
-    if (roles == nullptr)
-      return InvalidArgument("bundle: " + Where(*roles_node, "policy.roles") +
-                             " must be a table");
-    for (const auto& [name, value] : *roles) {
-      const std::string path = "policy.roles." + std::string(name.str());
-      auto role = ParseRole(name.str());
-      if (!role || !value.is_table()) {
-        return InvalidArgument("bundle: " + Where(value, path) +
-                               " is not a role table");
-      }
-      const toml::table& t = *value.as_table();
-      IMEISYNC_RETURN_IF_ERROR(CheckKeys(t, path, {"actions", "reasons"}));
-      RolePolicy rp;
-      IMEISYNC_ASSIGN_OR_RETURN(rp.actions,
-                                GetNames(t, "actions", path, ParseAction));
-      IMEISYNC_ASSIGN_OR_RETURN(rp.reasons,
-                                GetNames(t, "reasons", path, ParseReason));
-      b.policy.roles[*role] = std::move(rp);
-    }
-  }
-  if (const toml::node* links = root.get("link")) {
-    const toml::array* arr = links->as_array();
-    if (arr == nullptr || !arr->is_array_of_tables()) {
-      return InvalidArgument("bundle: " + Where(*links, "link") +
-                             " must be [[link]] tables");
-    }
-    for (const toml::node& item : *arr) {
-      const std::string path = "link[" + std::to_string(b.links.size()) + "]";
-      IMEISYNC_ASSIGN_OR_RETURN(Link link,
-                                ParseLink(*item.as_table(), item, path, b));
-      b.links.push_back(std::move(link));
-    }
-  }
-  return b;
 }
 
 std::string FormatBundle(const Bundle& b) {

@@ -15,6 +15,88 @@ std::string Resolve(const std::string& base, const std::string& path) {
   return base + "/" + path;
 }
 
+Result<std::string> GetString(const toml::table& t, std::string_view key,
+                              bool required) {
+  return GetTomlString(t, key, "node.toml", "", required);
+}
+
+// "" or host:port (IsHostPort).
+Result<std::string> GetAddress(const toml::table& t, std::string_view key) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::string address, GetString(t, key, false));
+  if (!address.empty() && !IsHostPort(address)) {
+    return InvalidArgument("node.toml: " + std::string(key) + " \"" + address +
+                           "\" is not host:port");
+  }
+  return address;
+}
+
+// The paths and listeners, paths resolved against `base_dir`.
+Status ParsePaths(const toml::table& t, const std::string& base_dir,
+                  NodeConfig& c) {
+  IMEISYNC_ASSIGN_OR_RETURN(std::string data_dir,
+                            GetString(t, "data_dir", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string bundle, GetString(t, "bundle", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string signing_key,
+                            GetString(t, "signing_key", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string tls_key, GetString(t, "tls_key", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string tls_cert,
+                            GetString(t, "tls_cert", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string ca_cert, GetString(t, "ca_cert", true));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string salt, GetString(t, "salt", false));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string oprf_key,
+                            GetString(t, "oprf_key", false));
+  IMEISYNC_ASSIGN_OR_RETURN(c.listen, GetAddress(t, "listen"));
+  IMEISYNC_ASSIGN_OR_RETURN(std::string admin,
+                            GetString(t, "admin_socket", true));
+  IMEISYNC_ASSIGN_OR_RETURN(c.http_listen, GetAddress(t, "http_listen"));
+  c.data_dir = Resolve(base_dir, data_dir);
+  c.bundle = Resolve(base_dir, bundle);
+  c.signing_key = Resolve(base_dir, signing_key);
+  c.tls_key = Resolve(base_dir, tls_key);
+  c.tls_cert = Resolve(base_dir, tls_cert);
+  c.ca_cert = Resolve(base_dir, ca_cert);
+  c.salt = Resolve(base_dir, salt);
+  c.oprf_key = Resolve(base_dir, oprf_key);
+  c.admin_socket = Resolve(base_dir, admin);
+  return Status::Ok();
+}
+
+// peers: an array of member ids; empty if absent.
+Result<std::vector<std::string>> ParsePeers(const toml::table& t) {
+  std::vector<std::string> out;
+  const toml::node* peers = t.get("peers");
+  if (peers == nullptr) return out;
+  const toml::array* arr = peers->as_array();
+  if (arr == nullptr)
+    return InvalidArgument("node.toml: peers must be an array of member ids");
+  for (const toml::node& p : *arr) {
+    auto id = p.value<std::string>();
+    if (!id || !IsValidNodeId(*id)) {
+      return InvalidArgument("node.toml: peers (line " +
+                             std::to_string(p.source().begin.line) +
+                             ") holds something that is not a member id");
+    }
+    out.push_back(*id);
+  }
+  return out;
+}
+
+// Sets `*out` to the integer `key` in lo..hi; leaves it if `key` is absent.
+Status GetInterval(const toml::table& t, const char* key, uint32_t lo,
+                   uint32_t hi, uint32_t* out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Status::Ok();
+  auto v = n->value<int64_t>();
+  if (!v || *v < lo || *v > hi) {
+    return InvalidArgument("node.toml: " + std::string(key) + " (line " +
+                           std::to_string(n->source().begin.line) +
+                           ") must be an integer from " + std::to_string(lo) +
+                           " to " + std::to_string(hi));
+  }
+  *out = static_cast<uint32_t>(*v);
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsHostPort(std::string_view a) {
@@ -35,111 +117,23 @@ bool IsHostPort(std::string_view a) {
 Result<NodeConfig> ParseNodeConfig(std::string_view text,
                                    const std::string& base_dir) {
   IMEISYNC_ASSIGN_OR_RETURN(toml::table t, ParseToml(text, "node.toml"));
-  static constexpr std::string_view kKeys[] = {"id",
-                                               "data_dir",
-                                               "bundle",
-                                               "signing_key",
-                                               "tls_key",
-                                               "tls_cert",
-                                               "ca_cert",
-                                               "salt",
-                                               "oprf_key",
-                                               "listen",
-                                               "admin_socket",
-                                               "http_listen",
-                                               "peers",
-                                               "sync_interval_ms",
-                                               "checkpoint_interval_ms"};
-  for (const auto& [key, value] : t) {
-    if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) ==
-        std::end(kKeys)) {
-      return InvalidArgument("node.toml: unknown key " +
-                             std::string(key.str()) + " (line " +
-                             std::to_string(value.source().begin.line) + ")");
-    }
-  }
-  auto get = [&](std::string_view key, bool required) -> Result<std::string> {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) {
-      if (required)
-        return InvalidArgument("node.toml: " + std::string(key) +
-                               " is missing");
-      return std::string();
-    }
-    auto v = n->value<std::string>();
-    if (!v) {
-      return InvalidArgument("node.toml: " + std::string(key) + " (line " +
-                             std::to_string(n->source().begin.line) +
-                             ") must be a string");
-    }
-    return *v;
-  };
+  IMEISYNC_RETURN_IF_ERROR(CheckTomlKeys(
+      t, "node.toml", "",
+      {"id", "data_dir", "bundle", "signing_key", "tls_key", "tls_cert",
+       "ca_cert", "salt", "oprf_key", "listen", "admin_socket", "http_listen",
+       "peers", "sync_interval_ms", "checkpoint_interval_ms"}));
   NodeConfig c;
-  IMEISYNC_ASSIGN_OR_RETURN(c.id, get("id", true));
+  IMEISYNC_ASSIGN_OR_RETURN(c.id, GetString(t, "id", true));
   if (!IsValidNodeId(c.id)) {
     return InvalidArgument("node.toml: id \"" + c.id +
                            "\" is not [a-z0-9-]{1,32}");
   }
-  IMEISYNC_ASSIGN_OR_RETURN(std::string data_dir, get("data_dir", true));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string bundle, get("bundle", true));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string signing_key, get("signing_key", true));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string tls_key, get("tls_key", true));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string tls_cert, get("tls_cert", true));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string ca_cert, get("ca_cert", true));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string salt, get("salt", false));
-  IMEISYNC_ASSIGN_OR_RETURN(std::string oprf_key, get("oprf_key", false));
-  IMEISYNC_ASSIGN_OR_RETURN(c.listen, get("listen", false));
-  if (!c.listen.empty() && !IsHostPort(c.listen)) {
-    return InvalidArgument("node.toml: listen \"" + c.listen +
-                           "\" is not host:port");
-  }
-  IMEISYNC_ASSIGN_OR_RETURN(std::string admin, get("admin_socket", true));
-  IMEISYNC_ASSIGN_OR_RETURN(c.http_listen, get("http_listen", false));
-  if (!c.http_listen.empty() && !IsHostPort(c.http_listen)) {
-    return InvalidArgument("node.toml: http_listen \"" + c.http_listen +
-                           "\" is not host:port");
-  }
-  c.data_dir = Resolve(base_dir, data_dir);
-  c.bundle = Resolve(base_dir, bundle);
-  c.signing_key = Resolve(base_dir, signing_key);
-  c.tls_key = Resolve(base_dir, tls_key);
-  c.tls_cert = Resolve(base_dir, tls_cert);
-  c.ca_cert = Resolve(base_dir, ca_cert);
-  c.salt = Resolve(base_dir, salt);
-  c.oprf_key = Resolve(base_dir, oprf_key);
-  c.admin_socket = Resolve(base_dir, admin);
-  if (const toml::node* peers = t.get("peers")) {
-    const toml::array* arr = peers->as_array();
-    if (arr == nullptr)
-      return InvalidArgument("node.toml: peers must be an array of member ids");
-    for (const toml::node& p : *arr) {
-      auto id = p.value<std::string>();
-      if (!id || !IsValidNodeId(*id)) {
-        return InvalidArgument("node.toml: peers (line " +
-                               std::to_string(p.source().begin.line) +
-                               ") holds something that is not a member id");
-      }
-      c.peers.push_back(*id);
-    }
-  }
-  auto interval = [&](const char* key, uint32_t lo, uint32_t hi,
-                      uint32_t* out) -> Status {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return Status::Ok();
-    auto v = n->value<int64_t>();
-    if (!v || *v < lo || *v > hi) {
-      return InvalidArgument("node.toml: " + std::string(key) + " (line " +
-                             std::to_string(n->source().begin.line) +
-                             ") must be an integer from " + std::to_string(lo) +
-                             " to " + std::to_string(hi));
-    }
-    *out = static_cast<uint32_t>(*v);
-    return Status::Ok();
-  };
+  IMEISYNC_RETURN_IF_ERROR(ParsePaths(t, base_dir, c));
+  IMEISYNC_ASSIGN_OR_RETURN(c.peers, ParsePeers(t));
   IMEISYNC_RETURN_IF_ERROR(
-      interval("sync_interval_ms", 100, 3'600'000, &c.sync_interval_ms));
-  IMEISYNC_RETURN_IF_ERROR(interval("checkpoint_interval_ms", 10, 60'000,
-                                    &c.checkpoint_interval_ms));
+      GetInterval(t, "sync_interval_ms", 100, 3'600'000, &c.sync_interval_ms));
+  IMEISYNC_RETURN_IF_ERROR(GetInterval(t, "checkpoint_interval_ms", 10, 60'000,
+                                       &c.checkpoint_interval_ms));
   return c;
 }
 
