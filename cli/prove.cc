@@ -11,7 +11,7 @@
 #include "cli/command.h"
 #include "cli/hex_args.h"
 #include "cli/output.h"
-#include "node/audit/device_proof.h"
+#include "node/proofs/device_proof.h"
 
 namespace imeisync::cli {
 namespace {
@@ -66,7 +66,7 @@ Result<int> RunProve(const ProveArgs& a) {
     std::fwrite(line.data(), 1, line.size(), stdout);
     return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
   }
-  auto proof = node::audit::DecodeDeviceProof(doc);
+  auto proof = node::proofs::DecodeDeviceProof(doc);
   if (!proof.ok()) {
     PrintError("prove", Internal("the node sent a malformed proof: " +
                                  proof.status().message()));
@@ -78,7 +78,7 @@ Result<int> RunProve(const ProveArgs& a) {
   for (const auto& o : proof->origins) {
     for (const auto& slot : o.slots) present += slot.reg ? 1 : 0;
   }
-  const size_t keys = proof->origins.size() * node::audit::kSlotsPerOrigin;
+  const size_t keys = proof->origins.size() * node::proofs::kSlotsPerOrigin;
   const std::string status(node::verdict::VerdictName(proof->verdict));
   const std::string rule(node::verdict::RuleName(proof->rule));
   PrintResult(a.json,

@@ -7,8 +7,8 @@
 #include "base/hex.h"
 #include "cli/command.h"
 #include "cli/output.h"
-#include "node/audit/device_proof.h"
-#include "node/audit/proof_verifier.h"
+#include "node/proofs/device_proof.h"
+#include "node/proofs/proof_verifier.h"
 #include "node/federation/bundle.h"
 
 namespace imeisync::cli {
@@ -53,7 +53,7 @@ std::string Describe(const node::state::Register& r) {
          std::to_string(r.entry.issued_at_ms) + " ms)";
 }
 
-void Print(bool json, const node::audit::ProofFindings& f) {
+void Print(bool json, const node::proofs::ProofFindings& f) {
   const std::string status(node::verdict::VerdictName(f.verdict));
   const std::string rule(node::verdict::RuleName(f.rule));
   if (json) {
@@ -123,9 +123,9 @@ Result<int> RunVerifyProof(const VerifyProofArgs& a) {
                             node::federation::LoadSignedBundle(a.bundle));
   IMEISYNC_ASSIGN_OR_RETURN(std::string text,
                             ReadFile(a.proof, kMaxProofBytes));
-  auto proof = node::audit::DecodeDeviceProof(text);
+  auto proof = node::proofs::DecodeDeviceProof(text);
   if (!proof.ok()) return Invalid(a.json, proof.status());
-  auto found = node::audit::VerifyDeviceProof(bundle, *proof);
+  auto found = node::proofs::VerifyDeviceProof(bundle, *proof);
   if (!found.ok()) return Invalid(a.json, found.status());
   Print(a.json, *found);
   return kExitOk;

@@ -7,7 +7,7 @@
 // One operator node made in a temp dir with the same code as `imeisync
 // federation init` / `add-member`. This process blocks (stolen) n IMEIs in
 // its own log through Node::Submit, signs a checkpoint, then times
-//   build:  audit::BuildDeviceProof + EncodeDeviceProof (one Ed25519
+//   build:  proofs::BuildDeviceProof + EncodeDeviceProof (one Ed25519
 //           signature for the state head, and the node's own check of the
 //           proof, which costs a verification);
 //   verify: DecodeDeviceProof + VerifyDeviceProof (Ed25519 verifications
@@ -25,9 +25,9 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/sync/imei_sequence.h"
-#include "node/audit/device_proof.h"
-#include "node/audit/proof_verifier.h"
-#include "node/audit/prover.h"
+#include "node/proofs/device_proof.h"
+#include "node/proofs/proof_verifier.h"
+#include "node/proofs/prover.h"
 #include "node/core/node.h"
 #include "node/federation/node_config.h"
 #include "node/federation/setup.h"
@@ -84,14 +84,14 @@ json Measure(node::core::Node& node, const node::federation::Bundle& bundle,
         Must(node.tags().TagOf(Must(node::Imei::Parse(imei), "IMEI").imei14()),
              "tag");
     const auto t0 = Clock::now();
-    node::audit::DeviceProof proof =
-        Must(node::audit::BuildDeviceProof(node, tag), "build");
-    const std::string text = node::audit::EncodeDeviceProof(proof);
+    node::proofs::DeviceProof proof =
+        Must(node::proofs::BuildDeviceProof(node, tag), "build");
+    const std::string text = node::proofs::EncodeDeviceProof(proof);
     const auto t1 = Clock::now();
-    node::audit::DeviceProof parsed =
-        Must(node::audit::DecodeDeviceProof(text), "decode");
-    node::audit::ProofFindings found =
-        Must(node::audit::VerifyDeviceProof(bundle, parsed), "verify");
+    node::proofs::DeviceProof parsed =
+        Must(node::proofs::DecodeDeviceProof(text), "decode");
+    node::proofs::ProofFindings found =
+        Must(node::proofs::VerifyDeviceProof(bundle, parsed), "verify");
     const auto t2 = Clock::now();
     if (found.verdict != want) Fail("a proof gave the wrong verdict");
     build_ms.push_back(Ms(t1 - t0));

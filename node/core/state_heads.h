@@ -47,7 +47,7 @@ class StateHeads {
   Result<NodeSnapshot> Snapshot(bool sign_state_head) const;
   // A freshly signed state head (the whole note) over the frontier and
   // state root that `txn` sees, timed now: for proofs read from that same
-  // snapshot (node/audit). Costs one Ed25519 signature.
+  // snapshot (node/proofs). Costs one Ed25519 signature.
   Result<std::string> SignStateHead(const store::Txn& txn) const;
   // True for an export log that this node keeps (and signs) itself.
   bool IsOwnExportLog(std::string_view origin) const;

@@ -2,7 +2,7 @@
 
 #include <thread>
 
-#include "node/audit/prover.h"
+#include "node/proofs/prover.h"
 #include "node/imei.h"
 #include "node/rpc/grpc_status.h"
 
@@ -39,9 +39,9 @@ grpc::Status AuditService::Prove(grpc::ServerContext* context,
                                  v1::ProveResponse* response) {
   auto tag = TagOf(node_, *request);
   if (!tag.ok()) return ToGrpc(tag.status());
-  Result<audit::DeviceProof> proof = Unavailable("not attempted");
+  Result<proofs::DeviceProof> proof = Unavailable("not attempted");
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    proof = audit::BuildDeviceProof(node_, *tag);
+    proof = proofs::BuildDeviceProof(node_, *tag);
     if (proof.ok() || proof.status().code() != StatusCode::kUnavailable ||
         context->IsCancelled()) {
       break;
@@ -52,7 +52,7 @@ grpc::Status AuditService::Prove(grpc::ServerContext* context,
     std::this_thread::sleep_for(kRetryWait);
   }
   if (!proof.ok()) return ToGrpc(proof.status());
-  response->set_proof_json(audit::EncodeDeviceProof(*proof));
+  response->set_proof_json(proofs::EncodeDeviceProof(*proof));
   return grpc::Status::OK;
 }
 

@@ -15,7 +15,7 @@ class AuditService final : public v1::Audit::Service {
   AuditService(core::Node& node, core::Checkpointer& checkpointer)
       : node_(node), checkpointer_(checkpointer) {}
 
-  // Builds the proof (node/audit/prover.h). A register whose entry no
+  // Builds the proof (node/proofs/prover.h). A register whose entry no
   // signed checkpoint covers yet is waited for, up to about 2 s (the
   // checkpointer signs every 200 ms); after that UNAVAILABLE.
   grpc::Status Prove(grpc::ServerContext* context,

@@ -22,8 +22,6 @@ namespace {
 
 // Longest unix socket path (sun_path holds 108 bytes with the NUL).
 constexpr size_t kMaxSocketPath = 107;
-constexpr int kMaxMessageBytes = 64 << 20;
-constexpr int kHttpThreads = 2;
 
 // Holds an exclusive flock on <data_dir>/imeisyncd.lock for the process's
 // life, so two daemons never share one node's data.
@@ -59,80 +57,12 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
                            " bytes; unix sockets allow " +
                            std::to_string(kMaxSocketPath));
   }
-  Daemon* self = d.get();
-  d->checkpointer_ = std::make_unique<core::Checkpointer>(
-      d->node_->own_log(),
-      std::chrono::milliseconds(config.checkpoint_interval_ms),
-      [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
-  d->exporter_ = std::make_unique<core::Exporter>(
-      *d->node_, std::chrono::milliseconds(config.checkpoint_interval_ms),
-      [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
-  core::Node& node = *d->node_;
-  d->replication_ = std::make_unique<ReplicationService>(
-      node.bundles(), node.state_heads(), node.reads(), node.witnessing(), *d);
-  d->state_sync_ =
-      std::make_unique<StateSyncService>(node.bundles(), node.reads());
-  IMEISYNC_ASSIGN_OR_RETURN(core::DeviceChecks checks,
-                            core::DeviceChecks::Open(*d->node_));
-  d->checks_ = std::make_unique<core::DeviceChecks>(std::move(checks));
-  d->admin_ = std::make_unique<AdminService>(
-      *d->node_, *d->checks_, *d->checkpointer_, *d,
-      [self](v1::NodeStatus* s) { self->FillStatus(s); });
-  d->check_ = std::make_unique<CheckService>(
-      *d->checks_, [self](const core::CheckResult& r, double seconds) {
-        self->metrics_.ObserveCheck(r, seconds);
-      });
-  d->audit_ = std::make_unique<AuditService>(*d->node_, *d->checkpointer_);
+  IMEISYNC_RETURN_IF_ERROR(d->MakeParts(config));
   IMEISYNC_RETURN_IF_ERROR(d->StartOprf());
-
-  if (!config.listen.empty()) {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort(config.listen, PeerServerCredentials(d->tls_),
-                             &port);
-    builder.RegisterService(d->replication_.get());
-    builder.RegisterService(d->state_sync_.get());
-    if (d->oprf_) builder.RegisterService(d->oprf_.get());
-    builder.SetMaxReceiveMessageSize(4 << 20);
-    // Without this a second process could bind the same port beside us.
-    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-    d->peer_server_ = builder.BuildAndStart();
-    if (!d->peer_server_ || port == 0) {
-      return Unavailable("cannot listen on " + config.listen +
-                         " (peer listener): address in use or not local");
-    }
-  }
-  {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("unix:" + config.admin_socket,
-                             grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(d->admin_.get());
-    builder.RegisterService(d->check_.get());
-    builder.RegisterService(d->audit_.get());
-    builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-    d->admin_server_ = builder.BuildAndStart();
-    if (!d->admin_server_) {
-      return Unavailable("cannot listen on unix socket " + config.admin_socket +
-                         " (admin listener)");
-    }
-    if (chmod(config.admin_socket.c_str(), 0600) != 0) {
-      return Unavailable("cannot chmod 0600 " + config.admin_socket + ": " +
-                         std::strerror(errno));
-    }
-  }
-  if (!config.http_listen.empty()) {
-    auto http = http::HttpServer::Start(config.http_listen, d->HttpHandler(),
-                                        kHttpThreads);
-    if (!http.ok()) {
-      return Status(http.status().code(),
-                    http.status().message() + " (http_listen)");
-    }
-    d->http_server_ = *std::move(http);
-  }
-  if (config.listen.empty() &&
-      (d->node_->bundles().role() == federation::Role::kMinistry ||
-       d->node_->bundles().role() == federation::Role::kOperator)) {
+  IMEISYNC_RETURN_IF_ERROR(d->StartListeners(config));
+  const federation::Role role = d->node_->bundles().role();
+  if (config.listen.empty() && (role == federation::Role::kMinistry ||
+                                role == federation::Role::kOperator)) {
     spdlog::warn(
         "no peer listener (listen = \"\"): peers cannot pull this node's "
         "own entries unless it is in their peers and they in its");
@@ -140,8 +70,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
   IMEISYNC_RETURN_IF_ERROR(d->checkpointer_->Start());
   // Only a ministry member can be a link's exporter; a later bundle can
   // make it one, so it always runs there.
-  if (d->node_->bundles().role() == federation::Role::kMinistry)
-    d->exporter_->Start();
+  if (role == federation::Role::kMinistry) d->exporter_->Start();
+  Daemon* self = d.get();
   d->first_seen_thread_ = std::thread([self] { self->RecordFirstSeenLoop(); });
   d->started_ = true;
   d->UpdatePeers();
@@ -149,11 +79,40 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(
   spdlog::info(
       "imeisyncd {} ({}) of federation {} started: bundle version {}, peer "
       "listener {}, admin socket {}, http {}",
-      config.id, federation::RoleName(d->node_->bundles().role()),
-      bundle->bundle.federation, bundle->bundle.version,
-      config.listen.empty() ? "off" : config.listen, config.admin_socket,
+      config.id, federation::RoleName(role), bundle->bundle.federation,
+      bundle->bundle.version, config.listen.empty() ? "off" : config.listen,
+      config.admin_socket,
       config.http_listen.empty() ? "off" : config.http_listen);
   return d;
+}
+
+Status Daemon::MakeParts(const federation::NodeConfig& config) {
+  Daemon* self = this;
+  core::Node& node = *node_;
+  const std::chrono::milliseconds interval(config.checkpoint_interval_ms);
+  checkpointer_ = std::make_unique<core::Checkpointer>(
+      node.own_log(), interval,
+      [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
+  exporter_ = std::make_unique<core::Exporter>(
+      node, interval,
+      [self](const std::string& note) { self->OnNewCheckpoints("", {note}); });
+  replication_ = std::make_unique<ReplicationService>(
+      node.bundles(), node.state_heads(), node.reads(), node.witnessing(),
+      *this);
+  state_sync_ =
+      std::make_unique<StateSyncService>(node.bundles(), node.reads());
+  IMEISYNC_ASSIGN_OR_RETURN(core::DeviceChecks checks,
+                            core::DeviceChecks::Open(node));
+  checks_ = std::make_unique<core::DeviceChecks>(std::move(checks));
+  admin_ = std::make_unique<AdminService>(
+      node, *checks_, *checkpointer_, *this,
+      [self](v1::NodeStatus* s) { self->FillStatus(s); });
+  check_ = std::make_unique<CheckService>(
+      *checks_, [self](const core::CheckResult& r, double seconds) {
+        self->metrics_.ObserveCheck(r, seconds);
+      });
+  audit_ = std::make_unique<AuditService>(node, *checkpointer_);
+  return Status::Ok();
 }
 
 http::HttpHandler Daemon::HttpHandler() {

@@ -68,7 +68,14 @@ class Daemon final : public SyncEvents {
   Daemon() = default;
   // oprf mode: the Oprf service on the evaluator; on every other member,
   // tags from the evaluator behind the local tag cache.
+  // Builds the checkpointer, exporter, device checks and the services,
+  // each given the parts of the node it uses.
+  Status MakeParts(const federation::NodeConfig& config);
   Status StartOprf();
+  // Starts the peer listener (unless `listen` is empty), the admin socket
+  // (mode 0600) and the HTTP listener (if `http_listen` is set).
+  // Unavailable, naming the address, if one cannot listen.
+  Status StartListeners(const federation::NodeConfig& config);
   // Creates PeerSyncs for peers the bundle now names and the config allows.
   void UpdatePeers();
   // Joins and frees the peers UpdatePeers() retired.

@@ -1,7 +1,6 @@
 #include "node/rpc/node_metrics.h"
 
 #include <algorithm>
-
 #include <map>
 
 namespace imeisync::node::rpc {
@@ -54,6 +53,60 @@ void RenderOprf(PrometheusWriter& w, const v1::OprfStatus& o) {
             o.cache_misses());
 }
 
+// Replication lag and rejected batches, by peer.
+void RenderPeers(PrometheusWriter& w, const v1::NodeStatus& status,
+                 int64_t now_ms) {
+  w.Family("imeisync_peer_last_sync_age_seconds", "gauge",
+           "Replication lag: seconds since the last successful sync round "
+           "with the peer; -1 if there has been none.");
+  for (const v1::PeerStatus& p : status.peers()) {
+    const double age =
+        p.last_sync_ms() > 0
+            ? static_cast<double>(now_ms - p.last_sync_ms()) / 1e3
+            : -1.0;
+    w.Sample("imeisync_peer_last_sync_age_seconds", {{"peer", p.id()}}, age);
+  }
+  w.Family("imeisync_peer_rejected_batches_total", "counter",
+           "Batches from the peer that failed verification.");
+  for (const v1::PeerStatus& p : status.peers()) {
+    w.Sample("imeisync_peer_rejected_batches_total", {{"peer", p.id()}},
+             uint64_t{p.rejected_batches()});
+  }
+}
+
+// The export logs this node keeps, by link.
+void RenderExports(PrometheusWriter& w, const v1::NodeStatus& status) {
+  struct Gauge {
+    const char* name;
+    const char* help;
+    uint64_t (*value)(const v1::ExportLogStatus&);
+  };
+  static constexpr Gauge kGauges[] = {
+      {"imeisync_export_pending_entries",
+       "Export lag: domestic entries held here that the link's export "
+       "log has not read yet.",
+       [](const v1::ExportLogStatus& e) -> uint64_t {
+         return e.pending_entries();
+       }},
+      {"imeisync_export_unsigned_entries",
+       "Export log entries no signed checkpoint covers yet.",
+       [](const v1::ExportLogStatus& e) -> uint64_t {
+         return e.size() - std::min(e.size(), e.signed_size());
+       }},
+      {"imeisync_export_log_entries", "Entries in each link's export log.",
+       [](const v1::ExportLogStatus& e) -> uint64_t { return e.size(); }},
+      {"imeisync_exported_devices",
+       "(device, reason) pairs each link is exported now.",
+       [](const v1::ExportLogStatus& e) -> uint64_t { return e.exported(); }},
+  };
+  for (const Gauge& g : kGauges) {
+    w.Family(g.name, "gauge", g.help);
+    for (const v1::ExportLogStatus& e : status.exports()) {
+      w.Sample(g.name, {{"link", e.link()}}, g.value(e));
+    }
+  }
+}
+
 }  // namespace
 
 std::string NodeMetrics::Render(const v1::NodeStatus& status,
@@ -78,22 +131,7 @@ std::string NodeMetrics::Render(const v1::NodeStatus& status,
   }
   latency_.Write(out, "imeisync_check_duration_seconds",
                  "Time to decide one device check, in seconds.");
-  w.Family("imeisync_peer_last_sync_age_seconds", "gauge",
-           "Replication lag: seconds since the last successful sync round "
-           "with the peer; -1 if there has been none.");
-  for (const v1::PeerStatus& p : status.peers()) {
-    const double age =
-        p.last_sync_ms() > 0
-            ? static_cast<double>(now_ms - p.last_sync_ms()) / 1e3
-            : -1.0;
-    w.Sample("imeisync_peer_last_sync_age_seconds", {{"peer", p.id()}}, age);
-  }
-  w.Family("imeisync_peer_rejected_batches_total", "counter",
-           "Batches from the peer that failed verification.");
-  for (const v1::PeerStatus& p : status.peers()) {
-    w.Sample("imeisync_peer_rejected_batches_total", {{"peer", p.id()}},
-             uint64_t{p.rejected_batches()});
-  }
+  RenderPeers(w, status, now_ms);
   w.Family("imeisync_rejected_entries_total", "counter",
            "Entries the bundle's policy refused, by origin and reason.");
   for (const v1::RejectionCount& r : status.rejected()) {
@@ -114,33 +152,7 @@ std::string NodeMetrics::Render(const v1::NodeStatus& status,
   w.Gauge("imeisync_local_first_seen", "Local-only first-seen records.",
           static_cast<double>(status.local_first_seen()));
   if (status.has_oprf()) RenderOprf(w, status.oprf());
-  if (status.exports_size() > 0) {
-    w.Family("imeisync_export_pending_entries", "gauge",
-             "Export lag: domestic entries held here that the link's export "
-             "log has not read yet.");
-    for (const v1::ExportLogStatus& e : status.exports()) {
-      w.Sample("imeisync_export_pending_entries", {{"link", e.link()}},
-               uint64_t{e.pending_entries()});
-    }
-    w.Family("imeisync_export_unsigned_entries", "gauge",
-             "Export log entries no signed checkpoint covers yet.");
-    for (const v1::ExportLogStatus& e : status.exports()) {
-      w.Sample("imeisync_export_unsigned_entries", {{"link", e.link()}},
-               uint64_t{e.size() - std::min(e.size(), e.signed_size())});
-    }
-    w.Family("imeisync_export_log_entries", "gauge",
-             "Entries in each link's export log.");
-    for (const v1::ExportLogStatus& e : status.exports()) {
-      w.Sample("imeisync_export_log_entries", {{"link", e.link()}},
-               uint64_t{e.size()});
-    }
-    w.Family("imeisync_exported_devices", "gauge",
-             "(device, reason) pairs each link is exported now.");
-    for (const v1::ExportLogStatus& e : status.exports()) {
-      w.Sample("imeisync_exported_devices", {{"link", e.link()}},
-               uint64_t{e.exported()});
-    }
-  }
+  if (status.exports_size() > 0) RenderExports(w, status);
   return out;
 }
 

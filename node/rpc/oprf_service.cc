@@ -38,13 +38,8 @@ grpc::Status OprfService::BlindEvaluate(grpc::ServerContext* context,
   return ToGrpc(Evaluate(*context, *request, *response));
 }
 
-Status OprfService::Evaluate(const grpc::ServerContext& context,
-                             const v1::BlindEvaluateRequest& request,
-                             v1::BlindEvaluateResponse& response) {
-  IMEISYNC_ASSIGN_OR_RETURN(federation::Member caller,
-                            AuthorizeMember(context, node_.bundles()));
-  const auto bundle = node_.bundles().Current();
-  const federation::Bundle& b = bundle->bundle;
+Status OprfService::CheckEvaluator(const federation::Bundle& b,
+                                   uint64_t epoch) const {
   if (!b.oprf || b.oprf->evaluator != node_.id()) {
     return FailedPrecondition("node " + node_.id() +
                               " is not the OPRF evaluator of bundle version " +
@@ -57,12 +52,43 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
         " names another OPRF key than the one this node loaded; the "
         "evaluator must restart with the new epoch's key");
   }
-  if (request.epoch() != b.epoch) {
-    return Unavailable(
-        "the caller's bundle is for epoch " + std::to_string(request.epoch()) +
-        ", the evaluator's for epoch " + std::to_string(b.epoch) +
-        "; retry once both hold the same bundle");
+  if (epoch != b.epoch) {
+    return Unavailable("the caller's bundle is for epoch " +
+                       std::to_string(epoch) + ", the evaluator's for epoch " +
+                       std::to_string(b.epoch) +
+                       "; retry once both hold the same bundle");
   }
+  return Status::Ok();
+}
+
+Result<uint64_t> OprfService::BudgetOf(const federation::Bundle& b,
+                                       const std::string& caller_id) {
+  // The caller as this snapshot of the bundle knows it (it may have been
+  // removed or given another budget since AuthorizeMember's snapshot).
+  const federation::Member* member = b.FindMember(caller_id);
+  if (member == nullptr) {
+    return PermissionDenied("caller " + caller_id +
+                            " is not a member of bundle version " +
+                            std::to_string(b.version));
+  }
+  const uint64_t limit = federation::OprfBudget(b, *member);
+  if (limit == 0) {
+    return PermissionDenied("member " + caller_id + " (" +
+                            std::string(federation::RoleName(member->role)) +
+                            ") has no OPRF budget in bundle version " +
+                            std::to_string(b.version));
+  }
+  return limit;
+}
+
+Status OprfService::Evaluate(const grpc::ServerContext& context,
+                             const v1::BlindEvaluateRequest& request,
+                             v1::BlindEvaluateResponse& response) {
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member caller,
+                            AuthorizeMember(context, node_.bundles()));
+  const auto bundle = node_.bundles().Current();
+  const federation::Bundle& b = bundle->bundle;
+  IMEISYNC_RETURN_IF_ERROR(CheckEvaluator(b, request.epoch()));
   const int n = request.blinded_elements_size();
   if (n == 0) return InvalidArgument("no blinded element in the batch");
   if (n > kMaxOprfCallElements) {
@@ -70,21 +96,7 @@ Status OprfService::Evaluate(const grpc::ServerContext& context,
                            " blinded elements; at most " +
                            std::to_string(kMaxOprfCallElements) + " per call");
   }
-  // The caller as this snapshot of the bundle knows it (it may have been
-  // removed or given another budget since AuthorizeMember's snapshot).
-  const federation::Member* member = b.FindMember(caller.id);
-  if (member == nullptr) {
-    return PermissionDenied("caller " + caller.id +
-                            " is not a member of bundle version " +
-                            std::to_string(b.version));
-  }
-  const uint64_t limit = federation::OprfBudget(b, *member);
-  if (limit == 0) {
-    return PermissionDenied("member " + caller.id + " (" +
-                            std::string(federation::RoleName(member->role)) +
-                            ") has no OPRF budget in bundle version " +
-                            std::to_string(b.version));
-  }
+  IMEISYNC_ASSIGN_OR_RETURN(const uint64_t limit, BudgetOf(b, caller.id));
   // Charge first, so that concurrent calls beyond the budget are refused
   // before any of them spends CPU; a batch that then fails to evaluate is
   // refunded. A crash in between loses budget, never gains it.

@@ -36,6 +36,13 @@ class OprfService final : public v1::Oprf::Service {
   Status Evaluate(const grpc::ServerContext& context,
                   const v1::BlindEvaluateRequest& request,
                   v1::BlindEvaluateResponse& response);
+  // FailedPrecondition unless this node is `b`'s evaluator with the key
+  // `b` names; Unavailable if the caller's `epoch` is not `b`'s.
+  Status CheckEvaluator(const federation::Bundle& b, uint64_t epoch) const;
+  // The OPRF budget of `caller_id` in `b`: PermissionDenied if it is no
+  // member of `b` or has none.
+  static Result<uint64_t> BudgetOf(const federation::Bundle& b,
+                                   const std::string& caller_id);
 
   core::Node& node_;
   const crypto::OprfPrivateKey key_;

@@ -107,6 +107,13 @@ void ToProto(const core::NodeSnapshot& snapshot, uint64_t bundle_version,
   out->set_bundle_version(bundle_version);
 }
 
+Status ReplicationService::AdmitRead(const grpc::ServerContext& context,
+                                     std::string_view origin) const {
+  IMEISYNC_ASSIGN_OR_RETURN(federation::Member caller,
+                            AuthorizeMember(context, bundles_));
+  return CheckRead(bundles_, caller, origin);
+}
+
 grpc::Status ReplicationService::Hello(grpc::ServerContext* context,
                                        const v1::HelloRequest* request,
                                        v1::HelloResponse* response) {
@@ -184,9 +191,7 @@ grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
 grpc::Status ReplicationService::GetCheckpoint(
     grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
     v1::Checkpoint* response) {
-  auto caller = AuthorizeMember(*context, bundles_);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckRead(bundles_, *caller, request->origin()); !s.ok()) {
+  if (Status s = AdmitRead(*context, request->origin()); !s.ok()) {
     return ToGrpc(s);
   }
   auto note = reads_.CheckpointNote(request->origin());
@@ -198,11 +203,8 @@ grpc::Status ReplicationService::GetCheckpoint(
 grpc::Status ReplicationService::GetEntries(
     grpc::ServerContext* context, const v1::GetEntriesRequest* request,
     grpc::ServerWriter<v1::EntryChunk>* writer) {
-  auto caller = AuthorizeMember(*context, bundles_);
-  if (!caller.ok()) return ToGrpc(caller.status());
   const std::string& origin = request->origin();
-  if (Status s = CheckRead(bundles_, *caller, origin); !s.ok())
-    return ToGrpc(s);
+  if (Status s = AdmitRead(*context, origin); !s.ok()) return ToGrpc(s);
   auto head = reads_.Head(origin);
   if (!head.ok()) return ToGrpc(head.status());
   const uint64_t begin = request->begin(), end = request->end();
@@ -244,9 +246,7 @@ grpc::Status ReplicationService::GetEntries(
 grpc::Status ReplicationService::GetConsistency(
     grpc::ServerContext* context, const v1::GetConsistencyRequest* request,
     v1::ConsistencyProof* response) {
-  auto caller = AuthorizeMember(*context, bundles_);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  if (Status s = CheckRead(bundles_, *caller, request->origin()); !s.ok()) {
+  if (Status s = AdmitRead(*context, request->origin()); !s.ok()) {
     return ToGrpc(s);
   }
   auto proof = reads_.ConsistencyProof(request->origin(), request->first(),

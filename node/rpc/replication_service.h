@@ -55,6 +55,11 @@ class ReplicationService final : public v1::Replication::Service {
                         v1::AnnounceResponse* response) override;
 
  private:
+  // The caller is a member (AuthorizeMember) that may read `origin`
+  // (core::MayRead); PermissionDenied or Unauthenticated otherwise.
+  Status AdmitRead(const grpc::ServerContext& context,
+                   std::string_view origin) const;
+
   core::BundleHolder& bundles_;
   const core::StateHeads& heads_;
   const core::StoreReads& reads_;

@@ -16,8 +16,8 @@
 // DecodeDeviceProof is strict: unknown or missing fields, wrong types,
 // upper-case hex and non-canonical names are InvalidArgument naming the
 // field ("origins[1].slots[3].register.index").
-#ifndef IMEISYNC_NODE_AUDIT_DEVICE_PROOF_H_
-#define IMEISYNC_NODE_AUDIT_DEVICE_PROOF_H_
+#ifndef IMEISYNC_NODE_PROOFS_DEVICE_PROOF_H_
+#define IMEISYNC_NODE_PROOFS_DEVICE_PROOF_H_
 
 #include <cstdint>
 #include <optional>
@@ -31,7 +31,7 @@
 #include "node/merkle/state_proof.h"
 #include "node/verdict/verdict.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 
 inline constexpr std::string_view kDeviceProofFormat =
     "imeisync-device-proof/v1";
@@ -99,6 +99,6 @@ std::string EncodeDeviceProof(const DeviceProof& proof);
 // error. Decoding checks forms only; VerifyDeviceProof checks meaning.
 Result<DeviceProof> DecodeDeviceProof(std::string_view json);
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs
 
-#endif  // IMEISYNC_NODE_AUDIT_DEVICE_PROOF_H_
+#endif  // IMEISYNC_NODE_PROOFS_DEVICE_PROOF_H_

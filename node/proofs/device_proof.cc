@@ -1,11 +1,11 @@
-#include "node/audit/device_proof.h"
+#include "node/proofs/device_proof.h"
 
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
 #include "base/hex.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 namespace {
 
 using OrderedJson = nlohmann::ordered_json;
@@ -300,4 +300,4 @@ Result<DeviceProof> DecodeDeviceProof(std::string_view text) {
   return proof;
 }
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs

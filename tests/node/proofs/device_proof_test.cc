@@ -1,4 +1,4 @@
-#include "node/audit/device_proof.h"
+#include "node/proofs/device_proof.h"
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -6,8 +6,8 @@
 #include <optional>
 #include <random>
 
-#include "node/audit/proof_verifier.h"
-#include "node/audit/prover.h"
+#include "node/proofs/proof_verifier.h"
+#include "node/proofs/prover.h"
 #include "node/core/node.h"
 #include "node/federation/node_config.h"
 #include "node/federation/setup.h"
@@ -16,7 +16,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_seed.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 namespace {
 
 using testing::TempDir;
@@ -316,4 +316,4 @@ BOOST_FIXTURE_TEST_CASE(decoding_refuses_upper_case_hex_and_extra_fields,
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs

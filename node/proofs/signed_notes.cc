@@ -1,4 +1,4 @@
-#include "node/audit/signed_notes.h"
+#include "node/proofs/signed_notes.h"
 
 #include <algorithm>
 #include <span>
@@ -7,7 +7,7 @@
 #include "crypto/note.h"
 #include "node/core/origin_name.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 namespace {
 
 // The member `origin` names in `bundle`: the signer of a member's log, or
@@ -102,4 +102,4 @@ Result<CheckedCheckpoint> CheckCheckpoint(const federation::Bundle& bundle,
   return out;
 }
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs

@@ -6,21 +6,21 @@
 // present. Then the verdict those registers and the bundle's policy give,
 // with no local facts, on the state head's day (docs/audit.md "Device
 // proofs").
-#ifndef IMEISYNC_NODE_AUDIT_PROOF_VERIFIER_H_
-#define IMEISYNC_NODE_AUDIT_PROOF_VERIFIER_H_
+#ifndef IMEISYNC_NODE_PROOFS_PROOF_VERIFIER_H_
+#define IMEISYNC_NODE_PROOFS_PROOF_VERIFIER_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
-#include "node/audit/device_proof.h"
+#include "node/proofs/device_proof.h"
 #include "node/core/state_head.h"
 #include "node/federation/bundle.h"
 #include "node/state/state_fold.h"
 #include "node/verdict/verdict.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 
 struct ProvenOrigin {
   std::string origin;
@@ -66,6 +66,6 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
 Result<ProofFindings> VerifyDeviceProof(const federation::Bundle& bundle,
                                         const DeviceProof& proof);
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs
 
-#endif  // IMEISYNC_NODE_AUDIT_PROOF_VERIFIER_H_
+#endif  // IMEISYNC_NODE_PROOFS_PROOF_VERIFIER_H_

@@ -1,4 +1,4 @@
-#include "node/audit/prover.h"
+#include "node/proofs/prover.h"
 
 #include <map>
 #include <tuple>
@@ -6,10 +6,10 @@
 #include "base/hex.h"
 #include "crypto/checkpoint.h"
 #include "crypto/note.h"
-#include "node/audit/proof_verifier.h"
+#include "node/proofs/proof_verifier.h"
 #include "node/replication/origin_logs.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 namespace {
 
 using SlotKey = std::tuple<std::string, Reason, RegisterKind>;
@@ -109,4 +109,4 @@ Result<DeviceProof> BuildDeviceProof(core::Node& node, const Hash32& tag) {
   return proof;
 }
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs

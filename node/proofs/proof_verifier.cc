@@ -1,17 +1,17 @@
-#include "node/audit/proof_verifier.h"
+#include "node/proofs/proof_verifier.h"
 
 #include <optional>
 
 #include "base/hex.h"
 #include "crypto/checkpoint.h"
-#include "node/audit/signed_notes.h"
+#include "node/proofs/signed_notes.h"
 #include "node/core/links.h"
 #include "node/core/origin_name.h"
 #include "node/merkle/log_hash.h"
 #include "node/merkle/log_proof.h"
 #include "node/merkle/state_proof.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 namespace {
 
 // The checkpoint is a prefix of the log the state head names.
@@ -304,4 +304,4 @@ Result<ProofFindings> VerifyDeviceProof(const federation::Bundle& bundle,
   return found;
 }
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs

@@ -1,14 +1,14 @@
 // Making a device proof on a node: one LMDB read snapshot, a state head
 // signed over that same snapshot, and every proof read from it.
-#ifndef IMEISYNC_NODE_AUDIT_PROVER_H_
-#define IMEISYNC_NODE_AUDIT_PROVER_H_
+#ifndef IMEISYNC_NODE_PROOFS_PROVER_H_
+#define IMEISYNC_NODE_PROOFS_PROVER_H_
 
 #include "base/bytes.h"
 #include "base/status.h"
-#include "node/audit/device_proof.h"
+#include "node/proofs/device_proof.h"
 #include "node/core/node.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 
 // The proof of everything `node` holds about `tag`, with a freshly signed
 // state head (one Ed25519 signature). Before returning, the proof is
@@ -20,6 +20,6 @@ namespace imeisync::node::audit {
 // such a proof could not be verified, so try again shortly.
 Result<DeviceProof> BuildDeviceProof(core::Node& node, const Hash32& tag);
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs
 
-#endif  // IMEISYNC_NODE_AUDIT_PROVER_H_
+#endif  // IMEISYNC_NODE_PROOFS_PROVER_H_

@@ -1,9 +1,9 @@
 // The signed notes of a device proof, checked against the federation
 // bundle: the state head, signed by the node it names, and each origin's
 // checkpoint, signed by its origin and cosigned by witnesses (docs/audit.md
-// "Device proofs"). Internal to node/audit.
-#ifndef IMEISYNC_NODE_AUDIT_SIGNED_NOTES_H_
-#define IMEISYNC_NODE_AUDIT_SIGNED_NOTES_H_
+// "Device proofs"). Internal to node/proofs.
+#ifndef IMEISYNC_NODE_PROOFS_SIGNED_NOTES_H_
+#define IMEISYNC_NODE_PROOFS_SIGNED_NOTES_H_
 
 #include <string>
 #include <vector>
@@ -13,7 +13,7 @@
 #include "node/core/state_head.h"
 #include "node/federation/bundle.h"
 
-namespace imeisync::node::audit {
+namespace imeisync::node::proofs {
 
 // The error every proof check returns: InvalidArgument "<context>: <what>",
 // where `context` says what failed and where ("origins[1] (...) checkpoint").
@@ -50,6 +50,6 @@ Result<CheckedCheckpoint> CheckCheckpoint(const federation::Bundle& bundle,
                                           const std::string& text,
                                           const std::string& where);
 
-}  // namespace imeisync::node::audit
+}  // namespace imeisync::node::proofs
 
-#endif  // IMEISYNC_NODE_AUDIT_SIGNED_NOTES_H_
+#endif  // IMEISYNC_NODE_PROOFS_SIGNED_NOTES_H_
