@@ -1,7 +1,5 @@
 #include "node/core/exporter.h"
 
-#include "node/core/export_records.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,6 +10,7 @@
 #include "crypto/checkpoint.h"
 #include "crypto/ed25519.h"
 #include "crypto/note.h"
+#include "node/core/export_records.h"
 #include "node/core/origin_name.h"
 #include "node/replication/checkpoint_signing.h"
 

@@ -35,7 +35,7 @@ Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
                std::move(storage),
                Signers{std::move(log_signer), std::move(head_signer),
                        std::move(cosigner)}));
-  IMEISYNC_ASSIGN_OR_RETURN(std::shared_ptr<TagSource> tags,
+  IMEISYNC_ASSIGN_OR_RETURN(std::shared_ptr<tags::TagSource> tags,
                             LocalTagSource(config, *node->bundles_));
   node->tags_.Set(std::move(tags));
   return node;
@@ -49,7 +49,7 @@ Node::Node(federation::NodeConfig config, std::string origin,
       key_(std::move(key)),
       bundles_(std::move(bundles)),
       storage_(std::move(storage)),
-      tags_(NoTags("the node is still opening")),
+      tags_(tags::NoTags("the node is still opening")),
       reads_(*storage_) {
   witnessing_ = std::make_unique<Witnessing>(*storage_, *bundles_,
                                              std::move(signers.witness));

@@ -1,4 +1,4 @@
-// Where a node's parts get device tags: the node's current TagSource
+// Where a node's parts get device tags: the node's current tags::TagSource
 // (tag_source.h), which the daemon may replace once (an oprf member's
 // evaluator client). docs/design.md "Identity to entry".
 #ifndef IMEISYNC_NODE_CORE_NODE_TAGS_H_
@@ -14,14 +14,14 @@
 #include "base/bytes.h"
 #include "base/status.h"
 #include "node/core/bundle_holder.h"
-#include "node/core/tag_source.h"
 #include "node/federation/node_config.h"
+#include "node/tags/tag_source.h"
 
 namespace imeisync::node::core {
 
 class NodeTags {
  public:
-  explicit NodeTags(std::shared_ptr<TagSource> source)
+  explicit NodeTags(std::shared_ptr<tags::TagSource> source)
       : source_(std::move(source)) {}
 
   // The device tags of `imei14s` (each exactly 14 ASCII digits), in order.
@@ -33,18 +33,18 @@ class NodeTags {
   // One device's tag. As Tags().
   Result<Hash32> TagOf(std::string_view imei14) const;
   // Replaces the source; calls already running finish on the old one.
-  void Set(std::shared_ptr<TagSource> source);
+  void Set(std::shared_ptr<tags::TagSource> source);
 
  private:
   mutable std::mutex mu_;
-  std::shared_ptr<TagSource> source_;  // guarded by mu_
+  std::shared_ptr<tags::TagSource> source_;  // guarded by mu_
 };
 
 // The tag source a node can build from its own files: the salt, or the
 // OPRF key on the evaluator (checked against the bundle's [oprf] key). An
 // oprf member other than the evaluator gets one that refuses until the
 // daemon installs its evaluator client. `bundles` must outlive the source.
-Result<std::shared_ptr<TagSource>> LocalTagSource(
+Result<std::shared_ptr<tags::TagSource>> LocalTagSource(
     const federation::NodeConfig& config, const BundleHolder& bundles);
 
 }  // namespace imeisync::node::core

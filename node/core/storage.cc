@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "node/core/exporter.h"
-#include "node/core/oprf_budget.h"
-#include "node/core/tag_cache.h"
+#include "node/tags/oprf_budget.h"
+#include "node/tags/tag_cache.h"
 #include "node/verdict/local_data.h"
 
 namespace imeisync::node::core {
@@ -16,8 +16,8 @@ std::vector<std::string> StoreDatabases() {
   for (const char* d : state::kStateDatabases) dbs.push_back(d);
   for (const char* d : verdict::kLocalDatabases) dbs.push_back(d);
   for (const char* d : replication::kWitnessDatabases) dbs.push_back(d);
-  for (const char* d : kTagCacheDatabases) dbs.push_back(d);
-  for (const char* d : kOprfBudgetDatabases) dbs.push_back(d);
+  for (const char* d : tags::kTagCacheDatabases) dbs.push_back(d);
+  for (const char* d : tags::kOprfBudgetDatabases) dbs.push_back(d);
   for (const char* d : kExporterDatabases) dbs.push_back(d);
   return dbs;
 }

@@ -2,8 +2,8 @@
 
 #include <thread>
 
-#include "node/proofs/prover.h"
 #include "node/imei.h"
+#include "node/proofs/prover.h"
 #include "node/rpc/grpc_status.h"
 
 namespace imeisync::node::rpc {

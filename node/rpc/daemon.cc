@@ -333,11 +333,11 @@ Status Daemon::StartOprf() {
     }
     return Status::Ok();
   }
-  IMEISYNC_ASSIGN_OR_RETURN(core::TagCache cache,
-                            core::TagCache::Open(node_->storage().env()));
-  tag_counters_ = std::make_shared<core::TagCacheCounters>();
+  IMEISYNC_ASSIGN_OR_RETURN(tags::TagCache cache,
+                            tags::TagCache::Open(node_->storage().env()));
+  tag_counters_ = std::make_shared<tags::TagCacheCounters>();
   const core::Node* node = node_.get();
-  node_->tags().Set(core::CachedTags(
+  node_->tags().Set(tags::CachedTags(
       node_->storage().env(), cache,
       [node] { return node->bundles().Current()->bundle.epoch; },
       std::make_unique<RemoteOprfTags>(*node_, tls_), tag_counters_));

@@ -24,7 +24,6 @@
 #include "node/core/divergence_log.h"
 #include "node/core/exporter.h"
 #include "node/core/node.h"
-#include "node/core/tag_cache.h"
 #include "node/federation/node_config.h"
 #include "node/http/http_server.h"
 #include "node/rpc/admin_service.h"
@@ -36,6 +35,7 @@
 #include "node/rpc/replication_service.h"
 #include "node/rpc/sync_events.h"
 #include "node/rpc/tls.h"
+#include "node/tags/tag_cache.h"
 
 namespace imeisync::node::rpc {
 
@@ -103,7 +103,7 @@ class Daemon final : public SyncEvents {
   std::unique_ptr<AuditService> audit_;
   std::unique_ptr<OprfService> oprf_;  // the OPRF evaluator only
   // oprf mode, other members: the tag cache's counters.
-  std::shared_ptr<core::TagCacheCounters> tag_counters_;
+  std::shared_ptr<tags::TagCacheCounters> tag_counters_;
   NodeMetrics metrics_;
   std::unique_ptr<grpc::Server> peer_server_;
   std::unique_ptr<grpc::Server> admin_server_;

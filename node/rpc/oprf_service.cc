@@ -19,14 +19,14 @@ Result<std::unique_ptr<OprfService>> OprfService::Create(core::Node& node) {
   }
   IMEISYNC_ASSIGN_OR_RETURN(crypto::OprfPrivateKey key,
                             crypto::OprfPrivateKey::LoadFile(path));
-  IMEISYNC_ASSIGN_OR_RETURN(core::OprfBudgets budgets,
-                            core::OprfBudgets::Open(node.storage().env()));
+  IMEISYNC_ASSIGN_OR_RETURN(tags::OprfBudgets budgets,
+                            tags::OprfBudgets::Open(node.storage().env()));
   return std::unique_ptr<OprfService>(
       new OprfService(node, std::move(key), budgets));
 }
 
 OprfService::OprfService(core::Node& node, crypto::OprfPrivateKey key,
-                         core::OprfBudgets budgets)
+                         tags::OprfBudgets budgets)
     : node_(node),
       key_(std::move(key)),
       public_key_(key_.PublicKey()),

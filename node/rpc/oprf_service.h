@@ -11,7 +11,7 @@
 #include "base/status.h"
 #include "crypto/oprf.h"
 #include "node/core/node.h"
-#include "node/core/oprf_budget.h"
+#include "node/tags/oprf_budget.h"
 #include "proto/imeisync.grpc.pb.h"
 
 namespace imeisync::node::rpc {
@@ -32,7 +32,7 @@ class OprfService final : public v1::Oprf::Service {
 
  private:
   OprfService(core::Node& node, crypto::OprfPrivateKey key,
-              core::OprfBudgets budgets);
+              tags::OprfBudgets budgets);
   Status Evaluate(const grpc::ServerContext& context,
                   const v1::BlindEvaluateRequest& request,
                   v1::BlindEvaluateResponse& response);
@@ -47,7 +47,7 @@ class OprfService final : public v1::Oprf::Service {
   core::Node& node_;
   const crypto::OprfPrivateKey key_;
   const crypto::P256Element public_key_;
-  const core::OprfBudgets budgets_;
+  const tags::OprfBudgets budgets_;
 };
 
 }  // namespace imeisync::node::rpc

@@ -1,10 +1,10 @@
 #include "node/rpc/oprf_status.h"
 
-#include "node/core/oprf_budget.h"
+#include "node/tags/oprf_budget.h"
 
 namespace imeisync::node::rpc {
 
-Status FillOprfStatus(core::Node& node, const core::TagCacheCounters* counters,
+Status FillOprfStatus(core::Node& node, const tags::TagCacheCounters* counters,
                       v1::NodeStatus* out) {
   const auto bundle = node.bundles().Current();
   const federation::Bundle& b = bundle->bundle;
@@ -13,10 +13,10 @@ Status FillOprfStatus(core::Node& node, const core::TagCacheCounters* counters,
   o->set_epoch(b.epoch);
   const bool evaluator = b.oprf->evaluator == node.id();
   o->set_evaluator(evaluator);
-  IMEISYNC_ASSIGN_OR_RETURN(core::TagCache cache,
-                            core::TagCache::Open(node.storage().env()));
-  IMEISYNC_ASSIGN_OR_RETURN(core::OprfBudgets budgets,
-                            core::OprfBudgets::Open(node.storage().env()));
+  IMEISYNC_ASSIGN_OR_RETURN(tags::TagCache cache,
+                            tags::TagCache::Open(node.storage().env()));
+  IMEISYNC_ASSIGN_OR_RETURN(tags::OprfBudgets budgets,
+                            tags::OprfBudgets::Open(node.storage().env()));
   IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn,
                             node.storage().env().BeginRead());
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t cached, cache.Count(txn));

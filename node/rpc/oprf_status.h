@@ -5,14 +5,14 @@
 
 #include "base/status.h"
 #include "node/core/node.h"
-#include "node/core/tag_cache.h"
+#include "node/tags/tag_cache.h"
 #include "proto/imeisync.pb.h"
 
 namespace imeisync::node::rpc {
 
 // Fills `out` from one read snapshot. Does nothing in salted mode.
 // `counters` may be null (the evaluator keeps no cache).
-Status FillOprfStatus(core::Node& node, const core::TagCacheCounters* counters,
+Status FillOprfStatus(core::Node& node, const tags::TagCacheCounters* counters,
                       v1::NodeStatus* out);
 
 }  // namespace imeisync::node::rpc

@@ -138,7 +138,7 @@ RemoteOprfTags::RemoteOprfTags(const core::Node& node, OprfTransport transport,
 
 Result<std::vector<Hash32>> RemoteOprfTags::Query(
     uint64_t epoch, std::span<const std::string> imei14s,
-    const core::VerifiedTags& on_verified) {
+    const tags::VerifiedTags& on_verified) {
   IMEISYNC_ASSIGN_OR_RETURN(Evaluator ev, FindEvaluator(node_));
   if (ev.epoch != epoch) {
     return Unavailable("the federation moved from epoch " +

@@ -10,7 +10,7 @@
 //   4. unblinds and finalizes: the tag.
 // Large requests are split into batches that run on a few threads, so the
 // client's hashing and proof checks overlap the evaluator's work.
-// Sits behind core::CachedTags, which asks only for uncached devices.
+// Sits behind tags::CachedTags, which asks only for uncached devices.
 #ifndef IMEISYNC_NODE_RPC_REMOTE_OPRF_TAGS_H_
 #define IMEISYNC_NODE_RPC_REMOTE_OPRF_TAGS_H_
 
@@ -22,8 +22,8 @@
 
 #include "base/status.h"
 #include "node/core/node.h"
-#include "node/core/tag_cache.h"
 #include "node/rpc/tls.h"
+#include "node/tags/tag_cache.h"
 #include "proto/imeisync.grpc.pb.h"
 
 namespace imeisync::node::rpc {
@@ -38,7 +38,7 @@ struct RemoteOprfOptions {
   int threads = 3;       // calls in flight for one large request
 };
 
-class RemoteOprfTags final : public core::TagOracle {
+class RemoteOprfTags final : public tags::TagOracle {
  public:
   // Calls the evaluator over mutual TLS with `tls`. `node` must outlive
   // this object.
@@ -49,14 +49,14 @@ class RemoteOprfTags final : public core::TagOracle {
   RemoteOprfTags(const core::Node& node, OprfTransport transport,
                  RemoteOprfOptions options = {});
 
-  // See core::TagOracle. Errors name the evaluator: FailedPrecondition
+  // See tags::TagOracle. Errors name the evaluator: FailedPrecondition
   // (salted bundle, no evaluator or endpoint), Unavailable (the bundle
   // left `epoch`), the evaluator's own status (RESOURCE_EXHAUSTED with its
   // remaining budget, UNAVAILABLE, ...), or DataLoss for an answer that
   // does not verify, whose tags are never passed on.
   Result<std::vector<Hash32>> Query(
       uint64_t epoch, std::span<const std::string> imei14s,
-      const core::VerifiedTags& on_verified) override;
+      const tags::VerifiedTags& on_verified) override;
 
  private:
   const core::Node& node_;

@@ -12,11 +12,11 @@
 
 #include "base/hex.h"
 #include "node/core/node.h"
-#include "node/core/tag_cache.h"
 #include "node/federation/node_config.h"
 #include "node/imei.h"
 #include "node/rpc/remote_oprf_tags.h"
 #include "node/rpc/tls.h"
+#include "node/tags/tag_cache.h"
 #include "proto/imeisync.grpc.pb.h"
 #include "tests/integration/test_federation.h"
 #include "tests/support/test_seed.h"
@@ -379,10 +379,10 @@ BOOST_AUTO_TEST_CASE(an_evaluator_using_another_key_is_caught_by_the_proof) {
   int calls = 0;
   node::rpc::OprfTransport rogue =
       InProcessEvaluator(*rogue_key, /*swap=*/false, &calls);
-  auto cache = node::core::TagCache::Open((*op1)->storage().env());
+  auto cache = node::tags::TagCache::Open((*op1)->storage().env());
   BOOST_TEST_REQUIRE(cache.ok());
-  auto counters = std::make_shared<node::core::TagCacheCounters>();
-  auto tags = node::core::CachedTags(
+  auto counters = std::make_shared<node::tags::TagCacheCounters>();
+  auto tags = node::tags::CachedTags(
       (*op1)->storage().env(), *cache, [] { return uint64_t{1}; },
       std::make_unique<node::rpc::RemoteOprfTags>(**op1, rogue), counters);
   const std::vector<std::string> imei14s = {"35209900176148", "49015420323751"};
@@ -407,7 +407,7 @@ BOOST_AUTO_TEST_CASE(an_evaluator_using_another_key_is_caught_by_the_proof) {
   BOOST_TEST_REQUIRE(honest_key.ok());
   node::rpc::OprfTransport tampering =
       InProcessEvaluator(*honest_key, /*swap=*/true);
-  const node::core::VerifiedTags ignore = [](size_t, std::span<const Hash32>) {
+  const node::tags::VerifiedTags ignore = [](size_t, std::span<const Hash32>) {
     return Status::Ok();
   };
   node::rpc::RemoteOprfTags swapped(**op1, tampering);
@@ -439,7 +439,7 @@ BOOST_AUTO_TEST_CASE(an_evaluator_using_another_key_is_caught_by_the_proof) {
     if (answered++ == 1) return ResourceExhausted("budget spent");
     return honest(id, endpoint, request);
   };
-  auto partial = node::core::CachedTags(
+  auto partial = node::tags::CachedTags(
       (*op1)->storage().env(), *cache, [] { return uint64_t{1}; },
       std::make_unique<node::rpc::RemoteOprfTags>(
           **op1, refuses_second,

@@ -4,8 +4,8 @@
 // per epoch. Local-only data, like local_pairs: no log carries it, no state
 // tree covers it and no peer RPC serves it. It holds the member's own
 // subscribers' IMEIs, which docs/formats.md "Local-only data" describes.
-#ifndef IMEISYNC_NODE_CORE_TAG_CACHE_H_
-#define IMEISYNC_NODE_CORE_TAG_CACHE_H_
+#ifndef IMEISYNC_NODE_TAGS_TAG_CACHE_H_
+#define IMEISYNC_NODE_TAGS_TAG_CACHE_H_
 
 #include <array>
 #include <atomic>
@@ -20,10 +20,10 @@
 
 #include "base/bytes.h"
 #include "base/status.h"
-#include "node/core/tag_source.h"
 #include "node/store/env.h"
+#include "node/tags/tag_source.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::tags {
 
 inline constexpr std::array<const char*, 1> kTagCacheDatabases = {"tag_cache"};
 
@@ -85,6 +85,6 @@ std::unique_ptr<TagSource> CachedTags(
     std::unique_ptr<TagOracle> oracle,
     std::shared_ptr<TagCacheCounters> counters);
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::tags
 
-#endif  // IMEISYNC_NODE_CORE_TAG_CACHE_H_
+#endif  // IMEISYNC_NODE_TAGS_TAG_CACHE_H_

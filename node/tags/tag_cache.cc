@@ -1,4 +1,4 @@
-#include "node/core/tag_cache.h"
+#include "node/tags/tag_cache.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -10,7 +10,7 @@
 
 #include "base/big_endian.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::tags {
 namespace {
 
 Bytes CacheKey(uint64_t epoch, std::string_view imei14) {
@@ -181,4 +181,4 @@ std::unique_ptr<TagSource> CachedTags(
                                   std::move(oracle), std::move(counters));
 }
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::tags

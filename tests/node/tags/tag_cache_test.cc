@@ -1,7 +1,7 @@
 // The oprf member's tag cache in front of a stand-in evaluator: hits need
 // no query, concurrent misses of one device are asked for once, a failed
 // query leaves the waiting call to ask for itself.
-#include "node/core/tag_cache.h"
+#include "node/tags/tag_cache.h"
 
 #include <boost/test/unit_test.hpp>
 #include <condition_variable>
@@ -12,7 +12,7 @@
 #include "crypto/sha256.h"
 #include "tests/support/temp_dir.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::tags {
 namespace {
 
 Hash32 FakeTag(const std::string& imei14) {
@@ -69,7 +69,7 @@ struct Fixture {
   FakeOracle* oracle = nullptr;
   std::shared_ptr<TagCacheCounters> counters =
       std::make_shared<TagCacheCounters>();
-  std::unique_ptr<TagSource> tags;
+  std::unique_ptr<TagSource> cached;
 
   Fixture() {
     store::EnvOptions o;
@@ -82,7 +82,7 @@ struct Fixture {
     BOOST_TEST_REQUIRE(cache.ok());
     auto fake = std::make_unique<FakeOracle>();
     oracle = fake.get();
-    tags = CachedTags(
+    cached = CachedTags(
         *env, *cache, [] { return uint64_t{1}; }, std::move(fake), counters);
   }
 };
@@ -92,13 +92,13 @@ BOOST_AUTO_TEST_SUITE(tag_cache)
 BOOST_FIXTURE_TEST_CASE(hits_need_no_query, Fixture) {
   const std::vector<std::string> first = {"35209900176148", "49015420323751",
                                           "35209900176148"};
-  auto r = tags->Tags(first);
+  auto r = cached->Tags(first);
   BOOST_TEST_REQUIRE(r.ok(), r.status().ToString());
   BOOST_TEST(((*r)[0] == FakeTag(first[0]) && (*r)[2] == FakeTag(first[0]) &&
               (*r)[1] == FakeTag(first[1])));
   BOOST_TEST(oracle->queries == 1);
   BOOST_TEST(oracle->asked[first[0]] == 1);  // a repeat within a call: once
-  r = tags->Tags(first);
+  r = cached->Tags(first);
   BOOST_TEST_REQUIRE(r.ok());
   BOOST_TEST(oracle->queries == 1);
   BOOST_TEST(counters->hits.load() == 3u);
@@ -110,11 +110,11 @@ BOOST_FIXTURE_TEST_CASE(concurrent_misses_of_one_device_are_asked_once,
   oracle->hold_first = true;
   Result<std::vector<Hash32>> a = Internal("not run"), b = Internal("not run");
   std::thread first([&] {
-    a = tags->Tags(std::vector<std::string>{"x", "y"});
+    a = cached->Tags(std::vector<std::string>{"x", "y"});
   });
   oracle->WaitForQueries(1);  // "x" and "y" are in flight
   std::thread second([&] {
-    b = tags->Tags(std::vector<std::string>{"x", "z"});
+    b = cached->Tags(std::vector<std::string>{"x", "z"});
   });
   oracle->WaitForQueries(2);  // the second asked for "z" only
   oracle->Release(/*fail=*/false);
@@ -132,9 +132,9 @@ BOOST_FIXTURE_TEST_CASE(a_waiting_call_asks_itself_if_the_first_fails,
                         Fixture) {
   oracle->hold_first = true;
   Result<std::vector<Hash32>> a = Internal("not run"), b = Internal("not run");
-  std::thread first([&] { a = tags->Tags(std::vector<std::string>{"w"}); });
+  std::thread first([&] { a = cached->Tags(std::vector<std::string>{"w"}); });
   oracle->WaitForQueries(1);
-  std::thread second([&] { b = tags->Tags(std::vector<std::string>{"w"}); });
+  std::thread second([&] { b = cached->Tags(std::vector<std::string>{"w"}); });
   // The second waits for the first: nothing for it to ask yet. Give it
   // time to start waiting, then fail the first query.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -150,4 +150,4 @@ BOOST_FIXTURE_TEST_CASE(a_waiting_call_asks_itself_if_the_first_fails,
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::tags

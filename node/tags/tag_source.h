@@ -6,8 +6,8 @@
 //     (tag_cache.h).
 // Every consumer (submit, import, checks, the EIR API, proofs) asks the
 // node's TagSource, so one code path serves both modes.
-#ifndef IMEISYNC_NODE_CORE_TAG_SOURCE_H_
-#define IMEISYNC_NODE_CORE_TAG_SOURCE_H_
+#ifndef IMEISYNC_NODE_TAGS_TAG_SOURCE_H_
+#define IMEISYNC_NODE_TAGS_TAG_SOURCE_H_
 
 #include <functional>
 #include <memory>
@@ -20,7 +20,7 @@
 #include "crypto/device_tag.h"
 #include "crypto/oprf.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::tags {
 
 class TagSource {
  public:
@@ -48,6 +48,6 @@ std::unique_ptr<TagSource> OprfKeyTags(
 // A node that cannot tag: every call is FailedPrecondition(`why`).
 std::unique_ptr<TagSource> NoTags(std::string why);
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::tags
 
-#endif  // IMEISYNC_NODE_CORE_TAG_SOURCE_H_
+#endif  // IMEISYNC_NODE_TAGS_TAG_SOURCE_H_

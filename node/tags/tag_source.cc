@@ -1,9 +1,9 @@
-#include "node/core/tag_source.h"
+#include "node/tags/tag_source.h"
 
 #include <mutex>
 #include <utility>
 
-namespace imeisync::node::core {
+namespace imeisync::node::tags {
 namespace {
 
 class Salted final : public TagSource {
@@ -85,4 +85,4 @@ std::unique_ptr<TagSource> NoTags(std::string why) {
   return std::make_unique<None>(std::move(why));
 }
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::tags

@@ -3,8 +3,8 @@
 // budget survives restarts; a charge and the answer it pays for are
 // decided in one write transaction, so a crash never loses a charge that
 // was answered. Local-only, like the tag cache.
-#ifndef IMEISYNC_NODE_CORE_OPRF_BUDGET_H_
-#define IMEISYNC_NODE_CORE_OPRF_BUDGET_H_
+#ifndef IMEISYNC_NODE_TAGS_OPRF_BUDGET_H_
+#define IMEISYNC_NODE_TAGS_OPRF_BUDGET_H_
 
 #include <array>
 #include <cstdint>
@@ -15,7 +15,7 @@
 #include "base/status.h"
 #include "node/store/env.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::tags {
 
 inline constexpr std::array<const char*, 1> kOprfBudgetDatabases = {
     "oprf_budget"};
@@ -54,6 +54,6 @@ class OprfBudgets {
 Status BudgetExhausted(std::string_view member, uint64_t epoch,
                        uint64_t remaining, uint64_t limit, uint64_t count);
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::tags
 
-#endif  // IMEISYNC_NODE_CORE_OPRF_BUDGET_H_
+#endif  // IMEISYNC_NODE_TAGS_OPRF_BUDGET_H_

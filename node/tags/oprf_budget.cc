@@ -1,11 +1,11 @@
-#include "node/core/oprf_budget.h"
+#include "node/tags/oprf_budget.h"
 
 #include <algorithm>
 
 #include "base/big_endian.h"
 #include "node/store/cursor.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::tags {
 namespace {
 
 Bytes EpochPrefix(uint64_t epoch) {
@@ -98,4 +98,4 @@ Result<std::map<std::string, uint64_t>> OprfBudgets::UsedIn(
   return out;
 }
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::tags
