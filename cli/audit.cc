@@ -22,9 +22,9 @@
 #include "crypto/cosignature.h"
 #include "node/auditor/audit_memory.h"
 #include "node/auditor/node_source.h"
-#include "node/core/origin_name.h"
 #include "node/federation/bundle.h"
 #include "node/federation/node_config.h"
+#include "node/federation/origin_name.h"
 #include "node/rpc/tls.h"
 
 namespace imeisync::cli {
@@ -206,9 +206,9 @@ Result<Auditor> LoadAuditor(const std::string& config_path) {
   IMEISYNC_ASSIGN_OR_RETURN(
       auto key, crypto::Ed25519PrivateKey::LoadPem(config.signing_key));
   IMEISYNC_ASSIGN_OR_RETURN(
-      auto cosigner, crypto::Cosigner::Create(
-                         node::core::OriginName(bundle.federation, config.id),
-                         std::move(key)));
+      auto cosigner, crypto::Cosigner::Create(node::federation::OriginName(
+                                                  bundle.federation, config.id),
+                                              std::move(key)));
   return Auditor{std::move(config), std::move(bundle), std::move(tls),
                  std::move(cosigner)};
 }

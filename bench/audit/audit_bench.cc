@@ -25,8 +25,8 @@
 #include "crypto/note.h"
 #include "crypto/sha256.h"
 #include "node/core/node.h"
-#include "node/core/origin_name.h"
 #include "node/federation/node_config.h"
+#include "node/federation/origin_name.h"
 #include "node/merkle/compact_range.h"
 #include "node/merkle/log_hash.h"
 
@@ -59,7 +59,7 @@ std::vector<node::Entry> Entries(uint64_t origin, uint64_t first,
 void Grow(node::core::Node& node, const std::string& federation, int o,
           const std::string& key_path, uint64_t count) {
   const std::string origin =
-      node::core::OriginName(federation, "o" + std::to_string(o));
+      node::federation::OriginName(federation, "o" + std::to_string(o));
   auto key = crypto::Ed25519PrivateKey::LoadPem(key_path);
   if (!key.ok()) Fail("loading " + key_path + ": " + key.status().ToString());
   auto signer = crypto::NoteSigner::Create(origin, *std::move(key));

@@ -28,8 +28,8 @@
 
 #include "node/core/exporter.h"
 #include "node/core/node.h"
-#include "node/core/origin_name.h"
 #include "node/federation/node_config.h"
+#include "node/federation/origin_name.h"
 #include "node/federation/setup.h"
 
 namespace imeisync::bench {
@@ -127,9 +127,9 @@ int Run(uint64_t n) {
   auto config = Must(fed::LoadNodeConfig((dir / "ministry/node.toml").string()),
                      "node.toml");
   auto ministry = Must(node::core::Node::Open(config), "open ministry");
-  const std::string op1 = node::core::OriginName("kz", "op1");
+  const std::string op1 = node::federation::OriginName("kz", "op1");
   const std::string export_origin =
-      node::core::ExportOriginName("kz", "ministry", "uz");
+      node::federation::ExportOriginName("kz", "ministry", "uz");
 
   std::mt19937_64 rng(1);
   std::vector<node::Entry> entries(n);

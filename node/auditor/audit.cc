@@ -4,7 +4,7 @@
 
 #include "base/base64.h"
 #include "node/auditor/auditor_run.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 
 namespace imeisync::node::auditor::internal {
 
@@ -25,7 +25,7 @@ Auditor::Auditor(const federation::Bundle& bundle, const std::string& self_id,
       options_(options),
       memory_(memory) {
   for (const federation::Member& m : bundle.members) {
-    const std::string origin = core::OriginName(bundle.federation, m.id);
+    const std::string origin = federation::OriginName(bundle.federation, m.id);
     if (auto v = crypto::NoteVerifier::Create(origin, m.key); v.ok()) {
       origin_keys_.emplace(origin, *std::move(v));
     }
@@ -85,7 +85,7 @@ std::optional<Sighting> Auditor::Verify(const std::string& node,
   }
   Sighting s{node, *std::move(c), *std::move(note), note_text, {}};
   auto origin_member =
-      core::OriginNode(bundle_.federation, s.checkpoint.origin);
+      federation::OriginNode(bundle_.federation, s.checkpoint.origin);
   auto witnesses = replication::VerifiedWitnesses(
       s.note, witness_keys_, origin_member.ok() ? *origin_member : "");
   if (witnesses.ok()) {

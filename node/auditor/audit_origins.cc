@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "node/auditor/auditor_run.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 #include "node/merkle/log_proof.h"
 
 namespace imeisync::node::auditor::internal {
@@ -85,7 +85,7 @@ void Auditor::CheckOrigin(const std::string& origin) {
   summary.served_by = seen.big_servers();
   summary.nodes_behind = seen.nodes_behind;
   const Richest richest = RichestCopy(origin, all, big);
-  auto origin_member = core::OriginNode(bundle_.federation, origin);
+  auto origin_member = federation::OriginNode(bundle_.federation, origin);
   if (richest.note.ok()) {
     auto w = replication::VerifiedWitnesses(
         *richest.note, witness_keys_, origin_member.ok() ? *origin_member : "");

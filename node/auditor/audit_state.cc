@@ -6,7 +6,7 @@
 #include "base/base64.h"
 #include "node/auditor/auditor_run.h"
 #include "node/auditor/replay.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 #include "node/merkle/log_proof.h"
 #include "node/rpc/wire.h"
 
@@ -20,7 +20,7 @@ void Auditor::CheckStateHead(NodeSource& n, const v1::Frontier& frontier,
       m != nullptr && m->role == federation::Role::kForeign) {
     return;
   }
-  const std::string origin = core::OriginName(bundle_.federation, n.id());
+  const std::string origin = federation::OriginName(bundle_.federation, n.id());
   auto bad = [&](const std::string& why) {
     Violate("bad-state-head", n.id(), "",
             "node " + n.id() + "'s state head: " + why,
@@ -34,7 +34,7 @@ void Auditor::CheckStateHead(NodeSource& n, const v1::Frontier& frontier,
       !ok.ok()) {
     return bad(ok.status().message());
   }
-  auto head = core::ParseStateHeadText(note->text);
+  auto head = state::ParseStateHeadText(note->text);
   if (!head.ok()) return bad(head.status().message());
   if (head->node_origin != origin) {
     return bad("it is signed for " + head->node_origin);
@@ -51,8 +51,8 @@ void Auditor::CheckFrontiers() {
   for (const NodeView& v : views_) {
     if (!v.head || IsLinkNode(v)) continue;
     const std::string& id = v.source->id();
-    const std::string own = core::OriginName(bundle_.federation, id);
-    for (const core::FrontierEntry& f : v.head->frontier) {
+    const std::string own = federation::OriginName(bundle_.federation, id);
+    for (const state::FrontierEntry& f : v.head->frontier) {
       auto it = sightings_.find(f.origin);
       const std::vector<Sighting>* seen =
           it == sightings_.end() ? nullptr : &it->second;
@@ -130,7 +130,7 @@ void Auditor::CompareStateRoots() {
   for (const NodeView& v : views_) {
     if (!v.head) continue;
     std::vector<std::tuple<std::string, uint64_t, Hash32>> key;
-    for (const core::FrontierEntry& f : v.head->frontier) {
+    for (const state::FrontierEntry& f : v.head->frontier) {
       key.emplace_back(f.origin, f.size, f.root);
     }
     groups[key].push_back(&v);
@@ -163,11 +163,11 @@ Status Auditor::Deep() {
   std::map<std::string, ReplayResult> done;  // state head frontier text
   for (NodeView& v : views_) {
     if (!v.head || IsLinkNode(v)) continue;
-    core::StateHead key_head = *v.head;
+    state::StateHead key_head = *v.head;
     key_head.node_origin = "x";
     key_head.time_ms = 0;
     key_head.state_root = Hash32{};
-    const std::string key = core::FormatStateHeadText(key_head);
+    const std::string key = state::FormatStateHeadText(key_head);
     auto it = done.find(key);
     // A replay whose logs did not match the head belongs to the node that
     // served them: it is never reused for another node's equal frontier.

@@ -24,9 +24,9 @@
 #include "node/auditor/audit.h"
 #include "node/auditor/audit_memory.h"
 #include "node/auditor/node_source.h"
-#include "node/core/state_head.h"
 #include "node/federation/bundle.h"
 #include "node/replication/witness.h"
+#include "node/state/state_head.h"
 
 namespace imeisync::node::auditor::internal {
 
@@ -43,7 +43,7 @@ struct Sighting {
 // that verified.
 struct NodeView {
   NodeSource* source = nullptr;
-  std::optional<core::StateHead> head;
+  std::optional<state::StateHead> head;
   std::string head_note;
 };
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "base/base64.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 #include "node/merkle/compact_range.h"
 #include "node/merkle/log_hash.h"
 #include "node/state/state_fold.h"
@@ -26,7 +26,7 @@ struct ScratchDir {
 }  // namespace
 
 Result<ReplayResult> ReplayState(
-    NodeSource& source, const std::vector<core::FrontierEntry>& frontier,
+    NodeSource& source, const std::vector<state::FrontierEntry>& frontier,
     const federation::Bundle& bundle, const std::string& scratch_dir,
     const std::function<void(const std::string&)>& progress) {
   ScratchDir scratch{scratch_dir};
@@ -41,12 +41,13 @@ Result<ReplayResult> ReplayState(
   IMEISYNC_ASSIGN_OR_RETURN(state::StateFold fold,
                             state::StateFold::Open(*env));
   ReplayResult result;
-  for (const core::FrontierEntry& f : frontier) {
+  for (const state::FrontierEntry& f : frontier) {
     // As a node folds it (core::Node::FoldNew): the origin's allowance,
     // narrowed by its link for a foreign member.
     federation::Role role = federation::Role::kAuditor;
     federation::Policy policy;
-    if (auto id = core::OriginNode(bundle.federation, f.origin); id.ok()) {
+    if (auto id = federation::OriginNode(bundle.federation, f.origin);
+        id.ok()) {
       if (const federation::Member* m = bundle.FindMember(*id)) {
         role = m->role;
         policy.roles[role] = federation::AllowanceOf(bundle, *m);

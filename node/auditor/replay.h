@@ -10,8 +10,8 @@
 #include "base/bytes.h"
 #include "base/status.h"
 #include "node/auditor/node_source.h"
-#include "node/core/state_head.h"
 #include "node/federation/bundle.h"
+#include "node/state/state_head.h"
 
 namespace imeisync::node::auditor {
 
@@ -28,7 +28,7 @@ struct ReplayResult {
 // removed). An origin that names no member is folded as an auditor's
 // (which may issue nothing). Errors: the source failing or a store error.
 Result<ReplayResult> ReplayState(
-    NodeSource& source, const std::vector<core::FrontierEntry>& frontier,
+    NodeSource& source, const std::vector<state::FrontierEntry>& frontier,
     const federation::Bundle& bundle, const std::string& scratch_dir,
     const std::function<void(const std::string&)>& progress);
 

@@ -4,8 +4,8 @@
 
 #include "base/file_util.h"
 #include "crypto/note.h"
-#include "node/core/links.h"
-#include "node/core/origin_name.h"
+#include "node/federation/links.h"
+#include "node/federation/origin_name.h"
 
 namespace imeisync::node::core {
 namespace {
@@ -34,8 +34,8 @@ struct Named {
 
 Result<Named> Resolve(const federation::Bundle& bundle,
                       std::string_view origin) {
-  IMEISYNC_ASSIGN_OR_RETURN(OriginParts parts,
-                            ParseOrigin(bundle.federation, origin));
+  IMEISYNC_ASSIGN_OR_RETURN(federation::OriginParts parts,
+                            federation::ParseOrigin(bundle.federation, origin));
   Named named;
   named.member = bundle.FindMember(parts.node);
   if (named.member == nullptr) {
@@ -131,7 +131,7 @@ Result<federation::RolePolicy> BundleHolder::AllowanceOf(
     std::string_view origin) const {
   auto b = Current();  // one snapshot for the member and the link
   IMEISYNC_ASSIGN_OR_RETURN(Named named, Resolve(b->bundle, origin));
-  if (named.link != nullptr) return ExportAllowance(*named.link);
+  if (named.link != nullptr) return federation::ExportAllowance(*named.link);
   return federation::AllowanceOf(b->bundle, *named.member);
 }
 
@@ -139,9 +139,9 @@ std::vector<replication::WitnessKey> BundleHolder::WitnessKeys() const {
   auto b = Current();
   std::vector<replication::WitnessKey> keys;
   for (const federation::Member& m : b->bundle.members) {
-    auto v =
-        crypto::NoteVerifier::Create(OriginName(b->bundle.federation, m.id),
-                                     m.key, crypto::kNoteTypeCosignatureV1);
+    auto v = crypto::NoteVerifier::Create(
+        federation::OriginName(b->bundle.federation, m.id), m.key,
+        crypto::kNoteTypeCosignatureV1);
     // Member ids are validated when the bundle is parsed, so every origin
     // name is a valid key name.
     if (v.ok()) keys.push_back({m.id, *std::move(v)});

@@ -1,7 +1,8 @@
 #include "node/core/device_checks.h"
 
-#include "node/core/links.h"
+#include "node/federation/links.h"
 #include "node/imei.h"
+#include "node/verdict/import_rules.h"
 
 namespace imeisync::node::core {
 
@@ -41,7 +42,7 @@ Result<std::vector<CheckResult>> DeviceChecks::Check(
     policy.registration_required = false;
   }
   const verdict::OriginRules origin_rules =
-      ImportRules(bundle->bundle, node_->id());
+      verdict::ImportRules(bundle->bundle, node_->id());
   const uint32_t today = verdict::DayOf(now_ms);
   IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn,
                             node_->storage().env().BeginRead());

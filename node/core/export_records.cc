@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "base/big_endian.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 #include "node/store/cursor.h"
 
 namespace imeisync::node::core {
@@ -198,7 +198,7 @@ Result<uint64_t> ReadDomestic(store::WriteTxn& txn,
   IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
   for (const auto& [origin, head] : frontier) {
     if (read >= max_entries) break;
-    auto parts = ParseOrigin(b.federation, origin);
+    auto parts = federation::ParseOrigin(b.federation, origin);
     if (!parts.ok() || !parts->link.empty()) continue;  // export logs
     const federation::Member* m = b.FindMember(parts->node);
     if (m == nullptr || m->role == federation::Role::kForeign) continue;

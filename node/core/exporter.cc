@@ -11,7 +11,7 @@
 #include "crypto/ed25519.h"
 #include "crypto/note.h"
 #include "node/core/export_records.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 #include "node/replication/checkpoint_signing.h"
 
 namespace imeisync::node::core {
@@ -108,7 +108,7 @@ Result<uint64_t> Exporter::Step(uint64_t max_entries) {
   imeisync::Status first_error;
   for (const federation::Link& link : OwnLinks(b, node_.id())) {
     const std::string export_origin =
-        ExportOriginName(b.federation, node_.id(), link.member);
+        federation::ExportOriginName(b.federation, node_.id(), link.member);
     uint64_t read = 0;
     Status written = env.Update([&](store::WriteTxn& txn) -> Status {
       IMEISYNC_ASSIGN_OR_RETURN(Definition def,
@@ -159,7 +159,7 @@ Result<std::vector<std::string>> Exporter::SignCheckpoints() {
   std::vector<std::string> notes;
   for (const federation::Link& link : OwnLinks(b, node_.id())) {
     const std::string origin =
-        ExportOriginName(b.federation, node_.id(), link.member);
+        federation::ExportOriginName(b.federation, node_.id(), link.member);
     auto signer = signers_.find(origin);
     if (signer == signers_.end()) {
       IMEISYNC_ASSIGN_OR_RETURN(
@@ -190,13 +190,14 @@ Result<std::vector<ExportStatus>> Exporter::Exports() {
   for (const federation::Link& link : OwnLinks(b, node_.id())) {
     ExportStatus s;
     s.link = link.member;
-    s.origin = ExportOriginName(b.federation, node_.id(), link.member);
+    s.origin =
+        federation::ExportOriginName(b.federation, node_.id(), link.member);
     IMEISYNC_ASSIGN_OR_RETURN(replication::LogHead head,
                               logs.Head(txn, s.origin));
     s.size = head.size;
     IMEISYNC_ASSIGN_OR_RETURN(s.signed_size, logs.SignedSize(txn, s.origin));
     for (const auto& [origin, h] : frontier) {
-      auto parts = ParseOrigin(b.federation, origin);
+      auto parts = federation::ParseOrigin(b.federation, origin);
       if (!parts.ok() || !parts->link.empty()) continue;
       const federation::Member* m = b.FindMember(parts->node);
       if (m == nullptr || m->role == federation::Role::kForeign) continue;

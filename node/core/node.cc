@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "crypto/cosignature.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 
 namespace imeisync::node::core {
 
@@ -20,7 +20,8 @@ Result<std::unique_ptr<Node>> Node::Open(const federation::NodeConfig& config) {
                               " is not the key the bundle lists for " +
                               config.id);
   }
-  std::string origin = OriginName(current->bundle.federation, config.id);
+  std::string origin =
+      federation::OriginName(current->bundle.federation, config.id);
   IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteSigner log_signer,
                             crypto::NoteSigner::Create(origin, key.Share()));
   IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteSigner head_signer,

@@ -1,6 +1,6 @@
 #include "node/core/replicator.h"
 
-#include "node/core/links.h"
+#include "node/federation/links.h"
 
 namespace imeisync::node::core {
 namespace {
@@ -31,7 +31,7 @@ Result<replication::VerifiedCheckpoint> Replicator::VerifyCheckpoint(
   {
     auto b = bundles_.Current();
     const federation::Member* self = b->bundle.FindMember(self_id_);
-    if (self == nullptr || !MayRead(b->bundle, *self, c.origin)) {
+    if (self == nullptr || !federation::MayRead(b->bundle, *self, c.origin)) {
       return PermissionDenied(
           "this node may not hold " + c.origin +
           ": export logs are for their link's member only, and a foreign "

@@ -41,7 +41,7 @@ class Replicator {
   // origin names. InvalidArgument for an origin outside this federation or
   // a bad signature; NotFound for a member or link this node's bundle does
   // not list (its bundle may be older); PermissionDenied for a log this
-  // node may not hold (core::MayRead: another link's export log, or on a
+  // node may not hold (federation::MayRead: another link's export log, or on a
   // foreign member anything but its own log and its link's export log).
   Result<replication::VerifiedCheckpoint> VerifyCheckpoint(
       const crypto::ParsedCheckpoint& parsed) const;

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "base/clock.h"
-#include "node/core/state_head.h"
+#include "node/state/state_head.h"
 
 namespace imeisync::node::core {
 
@@ -16,7 +16,7 @@ bool StateHeads::IsOwnExportLog(std::string_view origin) const {
 Result<NodeSnapshot> StateHeads::Snapshot(bool sign_state_head) const {
   const replication::OriginLogs& logs = storage_.logs();
   NodeSnapshot snap;
-  StateHead head;
+  state::StateHead head;
   {
     IMEISYNC_ASSIGN_OR_RETURN(store::ReadTxn txn, storage_.env().BeginRead());
     IMEISYNC_ASSIGN_OR_RETURN(auto frontier, logs.Frontier(txn));
@@ -47,14 +47,14 @@ Result<NodeSnapshot> StateHeads::Snapshot(bool sign_state_head) const {
   head.time_ms = UnixMillis();
   head.state_root = snap.state_root;
   crypto::Note note;
-  note.text = FormatStateHeadText(head);
+  note.text = state::FormatStateHeadText(head);
   note.signatures.push_back(signer_.Sign(note.text));
   snap.state_head_note = crypto::FormatNote(note);
   return snap;
 }
 
 Result<std::string> StateHeads::SignStateHead(const store::Txn& txn) const {
-  StateHead head;
+  state::StateHead head;
   head.node_origin = signer_.name();
   IMEISYNC_ASSIGN_OR_RETURN(auto frontier, storage_.logs().Frontier(txn));
   for (auto& [origin, log_head] : frontier) {
@@ -64,7 +64,7 @@ Result<std::string> StateHeads::SignStateHead(const store::Txn& txn) const {
   IMEISYNC_ASSIGN_OR_RETURN(head.state_root, storage_.fold().Root(txn));
   head.time_ms = UnixMillis();
   crypto::Note note;
-  note.text = FormatStateHeadText(head);
+  note.text = state::FormatStateHeadText(head);
   note.signatures.push_back(signer_.Sign(note.text));
   return crypto::FormatNote(note);
 }

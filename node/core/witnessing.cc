@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 
 namespace imeisync::node::core {
 
@@ -64,8 +64,8 @@ Status Witnessing::RecordWitnesses(store::WriteTxn& txn,
                                    const crypto::Checkpoint& checkpoint) const {
   auto b = bundles_.Current();
   IMEISYNC_ASSIGN_OR_RETURN(
-      OriginParts origin_parts,
-      ParseOrigin(b->bundle.federation, checkpoint.origin));
+      federation::OriginParts origin_parts,
+      federation::ParseOrigin(b->bundle.federation, checkpoint.origin));
   const std::vector<replication::WitnessKey> keys = bundles_.WitnessKeys();
   IMEISYNC_ASSIGN_OR_RETURN(
       std::vector<std::string> witnesses,
@@ -151,8 +151,9 @@ Result<size_t> Witnessing::OlderCheckpointWitnesses(
   IMEISYNC_ASSIGN_OR_RETURN(Hash32 root, logs.RootAt(txn, c.origin, c.size));
   if (root != c.root) return size_t{0};
   auto b = bundles_.Current();
-  IMEISYNC_ASSIGN_OR_RETURN(OriginParts parts,
-                            ParseOrigin(b->bundle.federation, c.origin));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      federation::OriginParts parts,
+      federation::ParseOrigin(b->bundle.federation, c.origin));
   const std::vector<replication::WitnessKey> keys = bundles_.WitnessKeys();
   auto witnesses = replication::VerifiedWitnesses(note, keys, parts.node);
   if (!witnesses.ok() || witnesses->empty()) return size_t{0};

@@ -4,19 +4,20 @@
 
 #include "base/hex.h"
 #include "crypto/checkpoint.h"
-#include "node/proofs/signed_notes.h"
-#include "node/core/links.h"
-#include "node/core/origin_name.h"
+#include "node/federation/links.h"
+#include "node/federation/origin_name.h"
 #include "node/merkle/log_hash.h"
 #include "node/merkle/log_proof.h"
 #include "node/merkle/state_proof.h"
+#include "node/proofs/signed_notes.h"
+#include "node/verdict/import_rules.h"
 
 namespace imeisync::node::proofs {
 namespace {
 
 // The checkpoint is a prefix of the log the state head names.
 Status CheckConsistency(const crypto::Checkpoint& cp,
-                        const core::FrontierEntry& f,
+                        const state::FrontierEntry& f,
                         const std::vector<Hash32>& proof,
                         const std::string& where) {
   if (cp.size > f.size) {
@@ -52,10 +53,10 @@ std::string SlotName(size_t slot) {
 }
 
 // The id of the node that signed `head`, or "" if it names none: on a
-// link's own node its export log counts grey-only (core::ImportRules).
+// link's own node its export log counts grey-only (verdict::ImportRules).
 std::string ProverId(const federation::Bundle& bundle,
-                     const core::StateHead& head) {
-  auto id = core::OriginNode(bundle.federation, head.node_origin);
+                     const state::StateHead& head) {
+  auto id = federation::OriginNode(bundle.federation, head.node_origin);
   return id.ok() ? *id : "";
 }
 
@@ -87,7 +88,7 @@ struct CheckedOrigin {
 // the same position as `o`; `where` names that position.
 Result<CheckedOrigin> CheckOriginLog(const federation::Bundle& bundle,
                                      const OriginProof& o,
-                                     const core::FrontierEntry& f,
+                                     const state::FrontierEntry& f,
                                      const std::string& where) {
   if (o.origin != f.origin) {
     return Fail(where, "the proof names origin \"" + o.origin.substr(0, 80) +
@@ -131,7 +132,7 @@ std::string SlotWhere(const std::string& where, size_t s,
 // REQUIRES: `state_root` is from a verified state head; `origin` passed
 // CheckOriginLog for the frontier entry `f`.
 Result<std::optional<state::Register>> CheckSlot(
-    const Hash32& tag, const Hash32& state_root, const core::FrontierEntry& f,
+    const Hash32& tag, const Hash32& state_root, const state::FrontierEntry& f,
     const CheckedOrigin& origin, size_t s, const SlotProof& slot,
     const std::string& at) {
   if (slot.reason != SlotReason(s) || slot.kind != SlotKind(s)) {
@@ -201,7 +202,7 @@ struct CountedRegisters {
 // passing CheckSlot. Appends the present registers to `out.registers` (and
 // the witnessed ones to `counted`) and counts the proven keys.
 // REQUIRES: as CheckSlot; `out.head` is the verified state head.
-Status CheckOriginRegisters(const Hash32& tag, const core::FrontierEntry& f,
+Status CheckOriginRegisters(const Hash32& tag, const state::FrontierEntry& f,
                             const CheckedOrigin& origin,
                             const std::vector<SlotProof>& slots,
                             const std::string& where, ProofFindings& out,
@@ -247,7 +248,7 @@ Status DecideVerdict(const federation::Bundle& bundle,
   }
   const verdict::Decision d = verdict::Decide(
       policy, counted.registers, verdict::LocalFacts{},
-      verdict::DayOf(out.head.time_ms), core::ImportRules(bundle, prover));
+      verdict::DayOf(out.head.time_ms), verdict::ImportRules(bundle, prover));
   out.verdict = d.verdict;
   out.rule = d.rule;
   for (uint16_t b : d.basis) out.registers[counted.at[b]].basis = true;
@@ -265,7 +266,7 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
                             CheckStateHead(bundle, proof.state_head));
   out.head = std::move(head.head);
   out.node_id = std::move(head.node_id);
-  const std::vector<core::FrontierEntry>& frontier = out.head.frontier;
+  const std::vector<state::FrontierEntry>& frontier = out.head.frontier;
   if (proof.origins.size() != frontier.size()) {
     return InvalidArgument("the proof covers " +
                            std::to_string(proof.origins.size()) +
@@ -275,7 +276,7 @@ Result<ProofFindings> CheckDeviceProof(const federation::Bundle& bundle,
   CountedRegisters counted;
   for (size_t i = 0; i < frontier.size(); ++i) {
     const OriginProof& o = proof.origins[i];
-    const core::FrontierEntry& f = frontier[i];
+    const state::FrontierEntry& f = frontier[i];
     const std::string where =
         "origins[" + std::to_string(i) + "] (" + f.origin + ")";
     IMEISYNC_ASSIGN_OR_RETURN(CheckedOrigin origin,

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "base/status.h"
-#include "node/proofs/device_proof.h"
-#include "node/core/state_head.h"
 #include "node/federation/bundle.h"
+#include "node/proofs/device_proof.h"
 #include "node/state/state_fold.h"
+#include "node/state/state_head.h"
 #include "node/verdict/verdict.h"
 
 namespace imeisync::node::proofs {
@@ -42,7 +42,7 @@ struct FoundRegister {
 // What a valid proof shows.
 struct ProofFindings {
   Hash32 tag{};
-  core::StateHead head;
+  state::StateHead head;
   std::string node_id;  // the member that signed the state head
   std::vector<ProvenOrigin> origins;
   size_t keys = 0;  // register keys proven present or absent

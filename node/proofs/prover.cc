@@ -17,7 +17,7 @@ using SlotKey = std::tuple<std::string, Reason, RegisterKind>;
 // One origin's checkpoint and consistency proof, read in `txn`.
 Status FillCheckpoint(const store::Txn& txn,
                       const replication::OriginLogs& logs,
-                      const core::FrontierEntry& f, OriginProof& o,
+                      const state::FrontierEntry& f, OriginProof& o,
                       uint64_t& checkpoint_size) {
   checkpoint_size = 0;
   auto note = logs.CheckpointNote(txn, f.origin);
@@ -54,15 +54,15 @@ Result<DeviceProof> BuildDeviceProof(core::Node& node, const Hash32& tag) {
                               node.state_heads().SignStateHead(txn));
     IMEISYNC_ASSIGN_OR_RETURN(crypto::Note head_note,
                               crypto::ParseNote(proof.state_head));
-    IMEISYNC_ASSIGN_OR_RETURN(core::StateHead head,
-                              core::ParseStateHeadText(head_note.text));
+    IMEISYNC_ASSIGN_OR_RETURN(state::StateHead head,
+                              state::ParseStateHeadText(head_note.text));
     IMEISYNC_ASSIGN_OR_RETURN(std::vector<state::Register> registers,
                               node.storage().fold().RegistersOf(txn, tag));
     std::map<SlotKey, const state::Register*> by_slot;
     for (const state::Register& r : registers) {
       by_slot[{r.origin, r.entry.reason, KindOf(r.entry.action)}] = &r;
     }
-    for (const core::FrontierEntry& f : head.frontier) {
+    for (const state::FrontierEntry& f : head.frontier) {
       OriginProof o;
       o.origin = f.origin;
       uint64_t signed_size = 0;

@@ -5,7 +5,7 @@
 
 #include "crypto/cosignature.h"
 #include "crypto/note.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 
 namespace imeisync::node::proofs {
 namespace {
@@ -14,8 +14,8 @@ namespace {
 // of an export log (docs/links.md).
 Result<const federation::Member*> MemberOf(const federation::Bundle& bundle,
                                            const std::string& origin) {
-  IMEISYNC_ASSIGN_OR_RETURN(core::OriginParts parts,
-                            core::ParseOrigin(bundle.federation, origin));
+  IMEISYNC_ASSIGN_OR_RETURN(federation::OriginParts parts,
+                            federation::ParseOrigin(bundle.federation, origin));
   const federation::Member* m = bundle.FindMember(parts.node);
   if (m == nullptr) {
     return InvalidArgument("\"" + origin.substr(0, 80) +
@@ -37,7 +37,7 @@ Result<CheckedHead> CheckStateHead(const federation::Bundle& bundle,
     return Fail(where, "has " + std::to_string(note->signatures.size()) +
                            " signatures; a state head has exactly one");
   }
-  auto head = core::ParseStateHeadText(note->text);
+  auto head = state::ParseStateHeadText(note->text);
   if (!head.ok()) return Fail(where, head.status().message());
   auto member = MemberOf(bundle, head->node_origin);
   if (!member.ok()) return Fail(where, member.status().message());

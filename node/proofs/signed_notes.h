@@ -10,8 +10,8 @@
 
 #include "base/status.h"
 #include "crypto/checkpoint.h"
-#include "node/core/state_head.h"
 #include "node/federation/bundle.h"
+#include "node/state/state_head.h"
 
 namespace imeisync::node::proofs {
 
@@ -22,7 +22,7 @@ inline Status Fail(const std::string& context, const std::string& what) {
 }
 
 struct CheckedHead {
-  core::StateHead head;
+  state::StateHead head;
   std::string node_id;  // the bundle member that signed it
 };
 

@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "base/clock.h"
-#include "node/core/links.h"
+#include "node/federation/links.h"
 #include "node/http/http_api.h"
 #include "node/rpc/oprf_status.h"
 #include "node/rpc/remote_oprf_tags.h"
@@ -301,7 +301,7 @@ void Daemon::OnBundleChanged() {
 
 void Daemon::OnNewCheckpoints(const std::string& from,
                               const std::vector<std::string>& notes) {
-  // Each peer hears of the logs it may read only (core::MayRead): export
+  // Each peer hears of the logs it may read only (federation::MayRead): export
   // logs reach their link's member, and nothing else does.
   // Entries arrived or were signed: a ministry's export reads them soon.
   if (exporter_) exporter_->Notify();
@@ -315,7 +315,8 @@ void Daemon::OnNewCheckpoints(const std::string& from,
     for (const std::string& note : notes) {
       const std::string_view origin =
           std::string_view(note).substr(0, note.find('\n'));
-      if (core::MayRead(bundle->bundle, *m, origin)) readable.push_back(note);
+      if (federation::MayRead(bundle->bundle, *m, origin))
+        readable.push_back(note);
     }
     if (!readable.empty()) p->QueueAnnounce(readable);
   }

@@ -4,8 +4,8 @@
 
 #include "crypto/checkpoint.h"
 #include "crypto/note.h"
-#include "node/core/links.h"
-#include "node/core/origin_name.h"
+#include "node/federation/links.h"
+#include "node/federation/origin_name.h"
 #include "node/rpc/grpc_status.h"
 #include "node/rpc/tls.h"
 #include "node/rpc/wire.h"
@@ -33,14 +33,14 @@ Result<merkle::NibblePrefix> ParsePrefix(const v1::SubtreeRequest& request) {
 }
 
 // PermissionDenied unless `caller` may read `origin` from this node
-// (core::MayRead, against the node's current bundle).
+// (federation::MayRead, against the node's current bundle).
 Status CheckRead(const core::BundleHolder& bundles,
                  const federation::Member& caller, std::string_view origin) {
   auto bundle = bundles.Current();
   // A name that is no origin of this federation is the caller's mistake.
   IMEISYNC_RETURN_IF_ERROR(
-      core::ParseOrigin(bundle->bundle.federation, origin).status());
-  if (core::MayRead(bundle->bundle, caller, origin)) return Status::Ok();
+      federation::ParseOrigin(bundle->bundle.federation, origin).status());
+  if (federation::MayRead(bundle->bundle, caller, origin)) return Status::Ok();
   const std::string what = std::string(origin.substr(0, 120));
   if (caller.role == federation::Role::kForeign) {
     return PermissionDenied("foreign member " + caller.id +
@@ -173,7 +173,7 @@ grpc::Status ReplicationService::GetFrontier(grpc::ServerContext* context,
   std::vector<core::OriginState> shown;
   for (auto* list : {&snapshot->origins, &snapshot->exports}) {
     for (core::OriginState& o : *list) {
-      if (core::MayRead(bundle->bundle, *caller, o.origin)) {
+      if (federation::MayRead(bundle->bundle, *caller, o.origin)) {
         shown.push_back(std::move(o));
       }
     }

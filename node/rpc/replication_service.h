@@ -1,7 +1,7 @@
 // The peer listener's services: Replication and StateSync of
 // proto/imeisync.proto. Every call is authorised by the caller's
 // certificate (its SAN is its node id) against the current bundle, and
-// every origin a call names by core::MayRead (node/core/links.h): a
+// every origin a call names by federation::MayRead (node/federation/links.h): a
 // foreign member reads its own log and its link's export log and nothing
 // else, export logs go to their link's member only, and StateSync is
 // refused to foreign members (PERMISSION_DENIED).
@@ -56,7 +56,7 @@ class ReplicationService final : public v1::Replication::Service {
 
  private:
   // The caller is a member (AuthorizeMember) that may read `origin`
-  // (core::MayRead); PermissionDenied or Unauthenticated otherwise.
+  // (federation::MayRead); PermissionDenied or Unauthenticated otherwise.
   Status AdmitRead(const grpc::ServerContext& context,
                    std::string_view origin) const;
 

@@ -12,8 +12,8 @@
 #include <set>
 
 #include "node/core/node.h"
-#include "node/core/origin_name.h"
 #include "node/federation/node_config.h"
+#include "node/federation/origin_name.h"
 #include "node/rpc/tls.h"
 #include "proto/imeisync.grpc.pb.h"
 #include "tests/integration/test_federation.h"

@@ -5,8 +5,8 @@
 #include "crypto/checkpoint.h"
 #include "crypto/cosignature.h"
 #include "crypto/note.h"
-#include "node/core/origin_name.h"
-#include "node/core/state_head.h"
+#include "node/federation/origin_name.h"
+#include "node/state/state_head.h"
 #include "tests/node/auditor/fake_federation.h"
 
 namespace imeisync::node::auditor::testing {
@@ -71,8 +71,9 @@ BOOST_FIXTURE_TEST_CASE(an_honest_federation_passes_and_each_origin_is_cosigned,
     auto c = crypto::ParseCheckpointText(n.text);
     BOOST_TEST_REQUIRE(c.ok());
     // The origin's signature is kept beside ours.
-    BOOST_TEST(Has(note, fed.SignCheckpoint(
-                             *core::OriginNode(kFederation, c->origin), *c)));
+    BOOST_TEST(
+        Has(note, fed.SignCheckpoint(
+                      *federation::OriginNode(kFederation, c->origin), *c)));
     BOOST_TEST(AuditorCosignatureTime(fed, note) == kNowS + 60);
   }
   // RunAudit itself announces nothing: the caller does, after saving.
@@ -182,9 +183,9 @@ BOOST_AUTO_TEST_CASE(every_kind_of_bad_state_head_names_the_node) {
       {"signed with a key not the node's", "no signature from a known key",
        [](FakeFederation&, FakeNode& n) {
          auto head =
-             *core::ParseStateHeadText(crypto::ParseNote(n.state_head)->text);
+             *state::ParseStateHeadText(crypto::ParseNote(n.state_head)->text);
          crypto::Note note;
-         note.text = core::FormatStateHeadText(head);
+         note.text = state::FormatStateHeadText(head);
          crypto::NoteSigner s = *crypto::NoteSigner::Create(
              Origin("op1"), *crypto::Ed25519PrivateKey::Generate());
          note.signatures.push_back(s.Sign(note.text));
@@ -198,7 +199,7 @@ BOOST_AUTO_TEST_CASE(every_kind_of_bad_state_head_names_the_node) {
       {"signed for another node", "it is signed for imeisync/kz/ministry",
        [](FakeFederation& f, FakeNode& n) {
          auto head =
-             *core::ParseStateHeadText(crypto::ParseNote(n.state_head)->text);
+             *state::ParseStateHeadText(crypto::ParseNote(n.state_head)->text);
          head.node_origin = Origin("ministry");
          n.state_head = f.SignStateHead("op1", head);
        }},

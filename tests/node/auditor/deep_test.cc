@@ -31,7 +31,7 @@ struct DeepFederation : HonestFederation {
 BOOST_AUTO_TEST_SUITE(deep_replay)
 
 BOOST_FIXTURE_TEST_CASE(replay_folds_the_logs_as_a_node_does, DeepFederation) {
-  std::vector<core::FrontierEntry> frontier;
+  std::vector<state::FrontierEntry> frontier;
   for (const auto& [origin, log] : op2->logs) {
     frontier.push_back({origin, log.size(), log.Root()});
   }

@@ -6,7 +6,7 @@
 #include "crypto/note.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 #include "node/state/state_fold.h"
 #include "node/store/env.h"
 #include "tests/support/temp_dir.h"
@@ -25,7 +25,7 @@ T Ok(Result<T> r) {
 }  // namespace
 
 std::string Origin(const std::string& id) {
-  return core::OriginName(kFederation, id);
+  return federation::OriginName(kFederation, id);
 }
 
 std::vector<Entry> MakeEntries(Role role, const std::string& salt,
@@ -110,11 +110,11 @@ std::string FakeFederation::Cosign(const std::string& witness,
 }
 
 std::string FakeFederation::SignStateHead(const std::string& signer,
-                                          const core::StateHead& head) const {
+                                          const state::StateHead& head) const {
   crypto::NoteSigner s =
       Ok(crypto::NoteSigner::Create(Origin(signer), KeyOf(signer)));
   crypto::Note note;
-  note.text = core::FormatStateHeadText(head);
+  note.text = state::FormatStateHeadText(head);
   note.signatures.push_back(s.Sign(note.text));
   return crypto::FormatNote(note);
 }
@@ -137,7 +137,7 @@ Hash32 FakeFederation::FoldedRoot(
   state::StateFold fold = Ok(state::StateFold::Open(*env));
   for (const auto& [origin, log] : logs) {
     const federation::Member* m =
-        bundle_->FindMember(Ok(core::OriginNode(kFederation, origin)));
+        bundle_->FindMember(Ok(federation::OriginNode(kFederation, origin)));
     BOOST_TEST_REQUIRE(m != nullptr, origin);
     federation::Policy allowed;
     allowed.roles[m->role] = federation::AllowanceOf(*bundle_, *m);
@@ -183,7 +183,7 @@ void FakeFederation::Hold(FakeNode& node, const std::string& origin_id,
 
 void FakeFederation::SignState(FakeNode& node,
                                std::optional<Hash32> root) const {
-  core::StateHead head;
+  state::StateHead head;
   head.node_origin = Origin(node.id());
   head.time_ms = kNowS * 1000;
   for (const auto& [origin, log] : node.logs) {

@@ -18,9 +18,9 @@
 #include "crypto/cosignature.h"
 #include "crypto/ed25519.h"
 #include "node/auditor/audit.h"
-#include "node/core/state_head.h"
 #include "node/entry.h"
 #include "node/federation/bundle.h"
+#include "node/state/state_head.h"
 #include "tests/node/auditor/fake_node.h"
 
 namespace imeisync::node::auditor::testing {
@@ -63,7 +63,7 @@ class FakeFederation {
   std::string Cosign(const std::string& witness, const std::string& note) const;
   // The note of `head`, signed under `signer`'s origin name with its key.
   std::string SignStateHead(const std::string& signer,
-                            const core::StateHead& head) const;
+                            const state::StateHead& head) const;
 
   // The state root an honest node reaches folding `logs` (origin name to
   // log) under the bundle's policy, as core::Node::FoldNew does.

@@ -1,6 +1,6 @@
 // RunAudit's checks of what state heads list: only logs their origins
 // signed, and equal state roots for equal frontiers.
-#include "node/core/state_head.h"
+#include "node/state/state_head.h"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -12,10 +12,10 @@
 namespace imeisync::node::auditor::testing {
 namespace {
 
-core::StateHead HeadOf(const FakeNode& node) {
+state::StateHead HeadOf(const FakeNode& node) {
   auto note = crypto::ParseNote(node.state_head);
   BOOST_TEST_REQUIRE(note.ok(), note.status().ToString());
-  auto head = core::ParseStateHeadText(note->text);
+  auto head = state::ParseStateHeadText(note->text);
   BOOST_TEST_REQUIRE(head.ok(), head.status().ToString());
   return *std::move(head);
 }
@@ -23,9 +23,9 @@ core::StateHead HeadOf(const FakeNode& node) {
 // Makes `node`'s state head list `entry` (replacing its origin's), signed
 // by the node, with the state root unchanged.
 void Relist(const FakeFederation& fed, FakeNode& node,
-            const core::FrontierEntry& entry) {
-  core::StateHead head = HeadOf(node);
-  std::erase_if(head.frontier, [&](const core::FrontierEntry& f) {
+            const state::FrontierEntry& entry) {
+  state::StateHead head = HeadOf(node);
+  std::erase_if(head.frontier, [&](const state::FrontierEntry& f) {
     return f.origin == entry.origin;
   });
   head.frontier.push_back(entry);
@@ -74,36 +74,36 @@ BOOST_AUTO_TEST_CASE(
     a_state_head_listing_a_log_its_origin_never_signed_is_a_fork) {
   struct Case {
     std::string name, origin, want;
-    std::function<core::FrontierEntry(const FakeFederation&)> entry;
+    std::function<state::FrontierEntry(const FakeFederation&)> entry;
   } cases[] = {
       {"another root at a signed size", Origin("op1"),
        "the origin signed root ",
        [](const FakeFederation& f) {
-         return core::FrontierEntry{Origin("op1"), 4,
-                                    f.Fork("op1", 2, 4).Root()};
+         return state::FrontierEntry{Origin("op1"), 4,
+                                     f.Fork("op1", 2, 4).Root()};
        }},
       {"a size beyond every checkpoint", Origin("op1"),
        "beyond the largest signed checkpoint (size 4)",
        [](const FakeFederation& f) {
-         return core::FrontierEntry{Origin("op1"), 6,
-                                    f.Fork("op1", 4, 6).Root()};
+         return state::FrontierEntry{Origin("op1"), 6,
+                                     f.Fork("op1", 4, 6).Root()};
        }},
       {"an unsigned size off the log", Origin("op1"),
        "not consistent with the signed checkpoint at size 4",
        [](const FakeFederation& f) {
-         return core::FrontierEntry{Origin("op1"), 3,
-                                    f.Fork("op1", 2, 3).Root()};
+         return state::FrontierEntry{Origin("op1"), 3,
+                                     f.Fork("op1", 2, 3).Root()};
        }},
       {"an origin nobody signed for", Origin("auditor"),
        "no signed checkpoint of it is known",
        [](const FakeFederation&) {
-         return core::FrontierEntry{Origin("auditor"), 1, Hash32{3}};
+         return state::FrontierEntry{Origin("auditor"), 1, Hash32{3}};
        }},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.name) {
       HonestFederation h;
-      const core::FrontierEntry listed = c.entry(h.fed);
+      const state::FrontierEntry listed = c.entry(h.fed);
       Relist(h.fed, *h.op2, listed);
       const AuditReport r = Audit(h.fed, h.nodes(), h.memory);
       const auto fork = OfKind(r, "state-head-fork");

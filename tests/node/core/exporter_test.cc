@@ -10,7 +10,7 @@
 #include "crypto/checkpoint.h"
 #include "crypto/ed25519.h"
 #include "crypto/note.h"
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 #include "tests/support/node_federation.h"
 
 namespace imeisync::testing {

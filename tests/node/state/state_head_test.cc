@@ -1,12 +1,11 @@
-#include "node/core/state_head.h"
+#include "node/state/state_head.h"
 
 #include <boost/test/unit_test.hpp>
 #include <random>
 
-#include "node/core/origin_name.h"
 #include "tests/support/test_seed.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::state {
 namespace {
 
 StateHead RandomHead(std::mt19937_64& rng) {
@@ -79,16 +78,7 @@ BOOST_AUTO_TEST_CASE(malformed_heads_are_refused_naming_the_line) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(origin_names_belong_to_one_federation) {
-  BOOST_TEST(OriginName("kz", "op1") == "imeisync/kz/op1");
-  BOOST_TEST(*OriginNode("kz", "imeisync/kz/op1") == "op1");
-  BOOST_TEST(!OriginNode("uz", "imeisync/kz/op1").ok());
-  BOOST_TEST(!OriginNode("kz", "imeisync/kz/").ok());
-  BOOST_TEST(!OriginNode("kz", "imeisync/kz/op1/export").ok());
-  BOOST_TEST(!OriginNode("kz", "imeisync/kz/OP1").ok());
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::state

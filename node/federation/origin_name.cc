@@ -1,8 +1,8 @@
-#include "node/core/origin_name.h"
+#include "node/federation/origin_name.h"
 
 #include "node/federation/bundle.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::federation {
 
 std::string OriginName(std::string_view federation, std::string_view node) {
   return "imeisync/" + std::string(federation) + "/" + std::string(node);
@@ -18,7 +18,7 @@ Result<std::string> OriginNode(std::string_view federation,
                            "<node>)");
   }
   std::string_view id = origin.substr(prefix.size());
-  if (!federation::IsValidNodeId(id)) {
+  if (!IsValidNodeId(id)) {
     return InvalidArgument("origin \"" + std::string(origin.substr(0, 80)) +
                            "\" does not end in a node id [a-z0-9-]{1,32}");
   }
@@ -47,7 +47,7 @@ Result<OriginParts> ParseOrigin(std::string_view federation,
   const std::string_view rest = origin.substr(cut);
   const std::string_view link =
       rest.substr(0, 8) == "/export/" ? rest.substr(8) : std::string_view();
-  if (!federation::IsValidNodeId(link)) {
+  if (!IsValidNodeId(link)) {
     return InvalidArgument("origin \"" + std::string(origin.substr(0, 120)) +
                            "\" is neither imeisync/" + std::string(federation) +
                            "/<node> nor an export log .../<node>/export/"
@@ -56,4 +56,4 @@ Result<OriginParts> ParseOrigin(std::string_view federation,
   return OriginParts{std::move(node), std::string(link)};
 }
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::federation

@@ -11,8 +11,8 @@
 //   then per origin, in byte order: <origin> SP <size> SP <root, base64> LF
 // The first line differs from every checkpoint origin, so a state head can
 // never be mistaken for a checkpoint.
-#ifndef IMEISYNC_NODE_CORE_STATE_HEAD_H_
-#define IMEISYNC_NODE_CORE_STATE_HEAD_H_
+#ifndef IMEISYNC_NODE_STATE_STATE_HEAD_H_
+#define IMEISYNC_NODE_STATE_STATE_HEAD_H_
 
 #include <cstdint>
 #include <string>
@@ -22,7 +22,7 @@
 #include "base/bytes.h"
 #include "base/status.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::state {
 
 struct FrontierEntry {
   std::string origin;
@@ -45,6 +45,6 @@ std::string FormatStateHeadText(const StateHead& head);
 // Strict inverse of FormatStateHeadText. InvalidArgument naming the line.
 Result<StateHead> ParseStateHeadText(std::string_view text);
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::state
 
-#endif  // IMEISYNC_NODE_CORE_STATE_HEAD_H_
+#endif  // IMEISYNC_NODE_STATE_STATE_HEAD_H_

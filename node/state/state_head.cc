@@ -1,11 +1,11 @@
-#include "node/core/state_head.h"
+#include "node/state/state_head.h"
 
 #include <algorithm>
 #include <charconv>
 
 #include "base/base64.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::state {
 namespace {
 
 constexpr std::string_view kSuffix = "/state-head";
@@ -100,4 +100,4 @@ Result<StateHead> ParseStateHeadText(std::string_view text) {
   return head;
 }
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::state

@@ -3,15 +3,15 @@
 // member's export log for a link "imeisync/<federation>/<node>/export/<link>"
 // (docs/links.md). The name is also the C2SP key name its checkpoints are
 // signed under, with the node's key.
-#ifndef IMEISYNC_NODE_CORE_ORIGIN_NAME_H_
-#define IMEISYNC_NODE_CORE_ORIGIN_NAME_H_
+#ifndef IMEISYNC_NODE_FEDERATION_ORIGIN_NAME_H_
+#define IMEISYNC_NODE_FEDERATION_ORIGIN_NAME_H_
 
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
 
-namespace imeisync::node::core {
+namespace imeisync::node::federation {
 
 // "imeisync/<federation>/<node>". REQUIRES: both are valid ids.
 std::string OriginName(std::string_view federation, std::string_view node);
@@ -37,6 +37,6 @@ struct OriginParts {
 Result<OriginParts> ParseOrigin(std::string_view federation,
                                 std::string_view origin);
 
-}  // namespace imeisync::node::core
+}  // namespace imeisync::node::federation
 
-#endif  // IMEISYNC_NODE_CORE_ORIGIN_NAME_H_
+#endif  // IMEISYNC_NODE_FEDERATION_ORIGIN_NAME_H_
