@@ -66,6 +66,8 @@ void Grow(node::core::Node& node, const std::string& federation, int o,
   if (!signer.ok()) Fail(signer.status().ToString());
   auto head = node.reads().Head(origin);
   if (!head.ok()) Fail(head.status().ToString());
+  auto terms = node.bundles().TermsOf(origin);
+  if (!terms.ok()) Fail(terms.status().ToString());
   uint64_t at = head->size;
   // The compact range of the stored log, rebuilt from its leaves' hashes.
   node::merkle::CompactRange range;
@@ -88,7 +90,7 @@ void Grow(node::core::Node& node, const std::string& federation, int o,
     note.text = crypto::FormatCheckpointText(c);
     note.signatures.push_back(signer->Sign(note.text));
     node::replication::VerifiedCheckpoint cp{c, crypto::FormatNote(note)};
-    auto applied = node.replicator().ApplyRange(cp, at, entries);
+    auto applied = node.replicator().ApplyRange(cp, *terms, at, entries);
     if (!applied.ok() ||
         *applied != node::replication::ApplyOutcome::kApplied) {
       Fail("applying " + origin + ": " +

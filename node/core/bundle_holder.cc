@@ -53,6 +53,20 @@ Result<Named> Resolve(const federation::Bundle& bundle,
   return named;
 }
 
+std::vector<replication::WitnessKey> WitnessKeysOf(
+    const federation::Bundle& bundle) {
+  std::vector<replication::WitnessKey> keys;
+  for (const federation::Member& m : bundle.members) {
+    auto v = crypto::NoteVerifier::Create(
+        federation::OriginName(bundle.federation, m.id), m.key,
+        crypto::kNoteTypeCosignatureV1);
+    // Member ids are validated when the bundle is parsed, so every origin
+    // name is a valid key name.
+    if (v.ok()) keys.push_back({m.id, *std::move(v)});
+  }
+  return keys;
+}
+
 }  // namespace
 
 federation::Role RoleIn(const federation::Bundle& bundle, std::string_view id) {
@@ -120,33 +134,24 @@ Result<uint64_t> BundleHolder::Offer(std::string_view toml,
   return bundle_->bundle.version;
 }
 
-Result<federation::Member> BundleHolder::OriginMember(
-    std::string_view origin) const {
-  auto b = Current();
+Result<OriginTerms> BundleHolder::TermsOf(std::string_view origin) const {
+  auto b = Current();  // one snapshot for every answer
   IMEISYNC_ASSIGN_OR_RETURN(Named named, Resolve(b->bundle, origin));
-  return *named.member;
-}
-
-Result<federation::RolePolicy> BundleHolder::AllowanceOf(
-    std::string_view origin) const {
-  auto b = Current();  // one snapshot for the member and the link
-  IMEISYNC_ASSIGN_OR_RETURN(Named named, Resolve(b->bundle, origin));
-  if (named.link != nullptr) return federation::ExportAllowance(*named.link);
-  return federation::AllowanceOf(b->bundle, *named.member);
+  const federation::Member* self = b->bundle.FindMember(self_id_);
+  return OriginTerms{
+      .bundle_version = b->bundle.version,
+      .member = *named.member,
+      .allowance = named.link != nullptr
+                       ? federation::ExportAllowance(*named.link)
+                       : federation::AllowanceOf(b->bundle, *named.member),
+      .self_may_hold =
+          self != nullptr && federation::MayRead(b->bundle, *self, origin),
+      .witness_keys = WitnessKeysOf(b->bundle),
+  };
 }
 
 std::vector<replication::WitnessKey> BundleHolder::WitnessKeys() const {
-  auto b = Current();
-  std::vector<replication::WitnessKey> keys;
-  for (const federation::Member& m : b->bundle.members) {
-    auto v = crypto::NoteVerifier::Create(
-        federation::OriginName(b->bundle.federation, m.id), m.key,
-        crypto::kNoteTypeCosignatureV1);
-    // Member ids are validated when the bundle is parsed, so every origin
-    // name is a valid key name.
-    if (v.ok()) keys.push_back({m.id, *std::move(v)});
-  }
-  return keys;
+  return WitnessKeysOf(Current()->bundle);
 }
 
 }  // namespace imeisync::node::core

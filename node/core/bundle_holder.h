@@ -29,6 +29,17 @@ struct SignedBundle {
   federation::Bundle bundle;
 };
 
+// What one bundle version says of one origin's log. A pull asks for it
+// once and hands it to every step (verify, apply, fold, witness), so that
+// one checkpoint is checked and applied under one bundle version.
+struct OriginTerms {
+  uint64_t bundle_version = 0;
+  federation::Member member;         // whose key signs the log
+  federation::RolePolicy allowance;  // what its entries may hold
+  bool self_may_hold = false;        // federation::MayRead for this node
+  std::vector<replication::WitnessKey> witness_keys;  // every member's
+};
+
 // `id`'s role in `bundle`; a member missing from it keeps the least power
 // (auditor).
 federation::Role RoleIn(const federation::Bundle& bundle, std::string_view id);
@@ -64,14 +75,13 @@ class BundleHolder {
   // atomically. Returns the version now held.
   Result<uint64_t> Offer(std::string_view toml, std::string_view signature);
 
-  // The member `origin` names, from the current bundle. InvalidArgument for
-  // a malformed origin or another federation's; NotFound for a member, or
-  // an export log's link, the bundle does not list.
-  Result<federation::Member> OriginMember(std::string_view origin) const;
-  // What entries of `origin` the current bundle allows: its member's
-  // allowance (federation::AllowanceOf), or for an export log, its link's
-  // (ExportAllowance). Errors as OriginMember().
-  Result<federation::RolePolicy> AllowanceOf(std::string_view origin) const;
+  // The terms of `origin` in the current bundle: the member it names; its
+  // member's allowance (federation::AllowanceOf) or, for an export log, its
+  // link's (federation::ExportAllowance); whether this node may hold it.
+  // InvalidArgument for a malformed origin or another federation's;
+  // NotFound for a member, or an export log's link, the bundle does not
+  // list.
+  Result<OriginTerms> TermsOf(std::string_view origin) const;
   // The witness keys of the current bundle's members.
   std::vector<replication::WitnessKey> WitnessKeys() const;
 

@@ -1,7 +1,5 @@
 #include "node/core/replicator.h"
 
-#include "node/federation/links.h"
-
 namespace imeisync::node::core {
 namespace {
 
@@ -20,26 +18,23 @@ Result<replication::VerifiedCheckpoint> Replicator::VerifyCheckpoint(
     std::string_view note) const {
   IMEISYNC_ASSIGN_OR_RETURN(crypto::ParsedCheckpoint parsed,
                             crypto::ParseSignedCheckpoint(note));
-  return VerifyCheckpoint(parsed);
+  IMEISYNC_ASSIGN_OR_RETURN(OriginTerms terms,
+                            bundles_.TermsOf(parsed.checkpoint.origin));
+  return VerifyCheckpoint(parsed, terms);
 }
 
 Result<replication::VerifiedCheckpoint> Replicator::VerifyCheckpoint(
-    const crypto::ParsedCheckpoint& parsed) const {
+    const crypto::ParsedCheckpoint& parsed, const OriginTerms& terms) const {
   const crypto::Checkpoint& c = parsed.checkpoint;
-  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member,
-                            bundles_.OriginMember(c.origin));
-  {
-    auto b = bundles_.Current();
-    const federation::Member* self = b->bundle.FindMember(self_id_);
-    if (self == nullptr || !federation::MayRead(b->bundle, *self, c.origin)) {
-      return PermissionDenied(
-          "this node may not hold " + c.origin +
-          ": export logs are for their link's member only, and a foreign "
-          "member holds only its own log and its link's export log");
-    }
+  if (!terms.self_may_hold) {
+    return PermissionDenied(
+        "this node may not hold " + c.origin +
+        ": export logs are for their link's member only, and a foreign "
+        "member holds only its own log and its link's export log");
   }
-  IMEISYNC_ASSIGN_OR_RETURN(crypto::NoteVerifier verifier,
-                            crypto::NoteVerifier::Create(c.origin, member.key));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      crypto::NoteVerifier verifier,
+      crypto::NoteVerifier::Create(c.origin, terms.member.key));
   auto verified = crypto::VerifyNote(parsed.note, std::span(&verifier, 1));
   if (!verified.ok()) {
     return InvalidArgument("checkpoint of " + c.origin + " at size " +
@@ -51,24 +46,22 @@ Result<replication::VerifiedCheckpoint> Replicator::VerifyCheckpoint(
 
 Result<uint64_t> Replicator::FoldNew(store::WriteTxn& txn,
                                      std::string_view origin,
+                                     const OriginTerms& terms,
                                      uint64_t first_index,
                                      std::span<const Entry> entries) const {
-  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member,
-                            bundles_.OriginMember(origin));
   // Fold() checks entries against a role's policy: give it a policy whose
   // only role is this origin's allowance.
   federation::Policy allowed;
-  IMEISYNC_ASSIGN_OR_RETURN(allowed.roles[member.role],
-                            bundles_.AllowanceOf(origin));
-  IMEISYNC_ASSIGN_OR_RETURN(state::FoldResult r,
-                            storage_.fold().Fold(txn, allowed, member.role,
-                                                 origin, first_index, entries));
+  allowed.roles[terms.member.role] = terms.allowance;
+  IMEISYNC_ASSIGN_OR_RETURN(
+      state::FoldResult r, storage_.fold().Fold(txn, allowed, terms.member.role,
+                                                origin, first_index, entries));
   return r.rejected;
 }
 
 Result<replication::ApplyOutcome> Replicator::ApplyRange(
-    const replication::VerifiedCheckpoint& cp, uint64_t first_index,
-    std::span<const Entry> entries) {
+    const replication::VerifiedCheckpoint& cp, const OriginTerms& terms,
+    uint64_t first_index, std::span<const Entry> entries) {
   const replication::OriginLogs& logs = storage_.logs();
   replication::ApplyOutcome outcome{};
   Status written = storage_.env().Update([&](store::WriteTxn& txn) -> Status {
@@ -81,9 +74,10 @@ Result<replication::ApplyOutcome> Replicator::ApplyRange(
     IMEISYNC_ASSIGN_OR_RETURN(outcome, logs.Apply(txn, cp, entries));
     if (outcome == replication::ApplyOutcome::kApplied) {
       IMEISYNC_RETURN_IF_ERROR(
-          FoldNew(txn, cp.checkpoint.origin, before.size, entries).status());
+          FoldNew(txn, cp.checkpoint.origin, terms, before.size, entries)
+              .status());
       if (cp.checkpoint.origin != self_origin_) {
-        IMEISYNC_RETURN_IF_ERROR(witnessing_.CosignApplied(txn, cp));
+        IMEISYNC_RETURN_IF_ERROR(witnessing_.CosignApplied(txn, cp, terms));
       }
     }
     return Status::Ok();
@@ -93,8 +87,9 @@ Result<replication::ApplyOutcome> Replicator::ApplyRange(
 }
 
 Result<replication::LogHead> Replicator::ApplyPiece(
-    const replication::VerifiedCheckpoint& cp, uint64_t first_index,
-    std::span<const Entry> entries, std::span<const Hash32> proof) {
+    const replication::VerifiedCheckpoint& cp, const OriginTerms& terms,
+    uint64_t first_index, std::span<const Entry> entries,
+    std::span<const Hash32> proof) {
   const replication::OriginLogs& logs = storage_.logs();
   replication::LogHead head;
   Status written = storage_.env().Update([&](store::WriteTxn& txn) -> Status {
@@ -103,7 +98,8 @@ Result<replication::LogHead> Replicator::ApplyPiece(
     IMEISYNC_RETURN_IF_ERROR(
         CheckAt(before, first_index, cp.checkpoint.origin));
     IMEISYNC_ASSIGN_OR_RETURN(head, logs.ApplyPrefix(txn, cp, entries, proof));
-    return FoldNew(txn, cp.checkpoint.origin, before.size, entries).status();
+    return FoldNew(txn, cp.checkpoint.origin, terms, before.size, entries)
+        .status();
   });
   if (!written.ok()) return written;
   return head;

@@ -38,14 +38,17 @@ class Replicator {
         self_origin_(std::move(self_origin)) {}
 
   // Verifies the signature of `parsed` with the key of the member its
-  // origin names. InvalidArgument for an origin outside this federation or
-  // a bad signature; NotFound for a member or link this node's bundle does
-  // not list (its bundle may be older); PermissionDenied for a log this
-  // node may not hold (federation::MayRead: another link's export log, or on a
-  // foreign member anything but its own log and its link's export log).
+  // origin names. REQUIRES: `terms` are BundleHolder::TermsOf the parsed
+  // origin. InvalidArgument for a bad signature; PermissionDenied for a log
+  // this node may not hold (federation::MayRead: another link's export
+  // log, or on a foreign member anything but its own log and its link's
+  // export log).
   Result<replication::VerifiedCheckpoint> VerifyCheckpoint(
-      const crypto::ParsedCheckpoint& parsed) const;
-  // The same for a note not yet parsed: InvalidArgument if it does not.
+      const crypto::ParsedCheckpoint& parsed, const OriginTerms& terms) const;
+  // The same for a note not yet parsed, under the current bundle's terms:
+  // InvalidArgument if it does not parse or names an origin outside this
+  // federation; NotFound for a member or link this node's bundle does not
+  // list (its bundle may be older).
   Result<replication::VerifiedCheckpoint> VerifyCheckpoint(
       std::string_view note) const;
 
@@ -57,22 +60,25 @@ class Replicator {
   // `entries` empty skips that check.
   // When applied, and the origin is not this node, this node witnesses the
   // checkpoint in the same transaction (Witnessing::CosignApplied); if it
-  // cannot, nothing is applied.
+  // cannot, nothing is applied. Entries are folded under
+  // `terms.allowance`, and cosignatures kept by `terms.witness_keys`.
+  // REQUIRES: `terms` are those `cp` was verified under.
   Result<replication::ApplyOutcome> ApplyRange(
-      const replication::VerifiedCheckpoint& cp, uint64_t first_index,
-      std::span<const Entry> entries);
+      const replication::VerifiedCheckpoint& cp, const OriginTerms& terms,
+      uint64_t first_index, std::span<const Entry> entries);
   // One piece of a long range, checked by a consistency proof to the
   // checkpoint; see OriginLogs::ApplyPrefix. Folds in the same transaction.
   // AlreadyExists as ApplyRange.
   Result<replication::LogHead> ApplyPiece(
-      const replication::VerifiedCheckpoint& cp, uint64_t first_index,
-      std::span<const Entry> entries, std::span<const Hash32> proof);
+      const replication::VerifiedCheckpoint& cp, const OriginTerms& terms,
+      uint64_t first_index, std::span<const Entry> entries,
+      std::span<const Hash32> proof);
 
  private:
   // Folds `entries` of `origin`, appended at `first_index`, under the
   // origin's allowance. Returns how many were rejected.
   Result<uint64_t> FoldNew(store::WriteTxn& txn, std::string_view origin,
-                           uint64_t first_index,
+                           const OriginTerms& terms, uint64_t first_index,
                            std::span<const Entry> entries) const;
 
   Storage& storage_;

@@ -3,22 +3,19 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "node/federation/origin_name.h"
 
 namespace imeisync::node::core {
 
 Result<crypto::Note> Witnessing::KeptNote(
     const crypto::Note& note, const replication::VerifiedCheckpoint& cp,
-    crypto::NoteSignature mine) const {
-  IMEISYNC_ASSIGN_OR_RETURN(federation::Member member,
-                            bundles_.OriginMember(cp.checkpoint.origin));
+    const OriginTerms& terms, crypto::NoteSignature mine) const {
+  const federation::Member& member = terms.member;
   IMEISYNC_ASSIGN_OR_RETURN(
       crypto::NoteVerifier origin_key,
       crypto::NoteVerifier::Create(cp.checkpoint.origin, member.key));
   // What is stored is the origin's signature and the cosignatures of other
   // members that verify, nothing else: a relay cannot pad the note with
   // lines of unknown keys until ours no longer fits.
-  const std::vector<replication::WitnessKey> keys = bundles_.WitnessKeys();
   crypto::Note kept{note.text, {}};
   for (const crypto::NoteSignature& s : note.signatures) {
     if (origin_key.Matches(s)) {
@@ -26,7 +23,7 @@ Result<crypto::Note> Witnessing::KeptNote(
       continue;
     }
     if (s.key_name == mine.key_name && s.key_id == mine.key_id) continue;
-    for (const replication::WitnessKey& k : keys) {
+    for (const replication::WitnessKey& k : terms.witness_keys) {
       if (k.member != member.id && k.verifier.Matches(s) &&
           crypto::VerifyCosignature(note.text, s, k.verifier).ok()) {
         kept.signatures.push_back(s);
@@ -44,8 +41,9 @@ Result<crypto::Note> Witnessing::KeptNote(
   return kept;
 }
 
-Status Witnessing::CosignApplied(
-    store::WriteTxn& txn, const replication::VerifiedCheckpoint& cp) const {
+Status Witnessing::CosignApplied(store::WriteTxn& txn,
+                                 const replication::VerifiedCheckpoint& cp,
+                                 const OriginTerms& terms) const {
   IMEISYNC_ASSIGN_OR_RETURN(crypto::Note note, crypto::ParseNote(cp.note));
   const uint64_t now_s = UnixMillis() / 1000;
   IMEISYNC_ASSIGN_OR_RETURN(
@@ -53,23 +51,19 @@ Status Witnessing::CosignApplied(
       storage_.witness().Cosign(txn, storage_.logs(), cp.checkpoint, cosigner_,
                                 now_s));
   IMEISYNC_ASSIGN_OR_RETURN(crypto::Note kept,
-                            KeptNote(note, cp, std::move(mine)));
+                            KeptNote(note, cp, terms, std::move(mine)));
   IMEISYNC_RETURN_IF_ERROR(storage_.logs().ReplaceCheckpointNote(
       txn, cp.checkpoint.origin, crypto::FormatNote(kept)));
-  return RecordWitnesses(txn, kept, cp.checkpoint);
+  return RecordWitnesses(txn, kept, cp.checkpoint, terms);
 }
 
 Status Witnessing::RecordWitnesses(store::WriteTxn& txn,
                                    const crypto::Note& note,
-                                   const crypto::Checkpoint& checkpoint) const {
-  auto b = bundles_.Current();
-  IMEISYNC_ASSIGN_OR_RETURN(
-      federation::OriginParts origin_parts,
-      federation::ParseOrigin(b->bundle.federation, checkpoint.origin));
-  const std::vector<replication::WitnessKey> keys = bundles_.WitnessKeys();
-  IMEISYNC_ASSIGN_OR_RETURN(
-      std::vector<std::string> witnesses,
-      replication::VerifiedWitnesses(note, keys, origin_parts.node));
+                                   const crypto::Checkpoint& checkpoint,
+                                   const OriginTerms& terms) const {
+  IMEISYNC_ASSIGN_OR_RETURN(std::vector<std::string> witnesses,
+                            replication::VerifiedWitnesses(
+                                note, terms.witness_keys, terms.member.id));
   return storage_.witness().RecordWitnessed(txn, checkpoint.origin,
                                             checkpoint.size, witnesses.size());
 }
@@ -82,11 +76,17 @@ Result<std::optional<std::string>> Witnessing::AddCosignatures(
 }
 
 Result<std::optional<std::string>> Witnessing::AddCosignatures(
-    const crypto::ParsedCheckpoint& checkpoint) {
+    const crypto::ParsedCheckpoint& parsed) {
+  IMEISYNC_ASSIGN_OR_RETURN(OriginTerms terms,
+                            bundles_.TermsOf(parsed.checkpoint.origin));
+  return AddCosignatures(parsed, terms);
+}
+
+Result<std::optional<std::string>> Witnessing::AddCosignatures(
+    const crypto::ParsedCheckpoint& checkpoint, const OriginTerms& terms) {
   const crypto::Note& parsed = checkpoint.note;
   const crypto::Checkpoint& c = checkpoint.checkpoint;
   const std::string_view note = checkpoint.raw;
-  const std::vector<replication::WitnessKey> keys = bundles_.WitnessKeys();
   const replication::OriginLogs& logs = storage_.logs();
   auto merged_with =
       [&](const store::Txn& txn) -> Result<std::optional<std::string>> {
@@ -100,7 +100,7 @@ Result<std::optional<std::string>> Witnessing::AddCosignatures(
     }
     IMEISYNC_ASSIGN_OR_RETURN(crypto::Note ours, crypto::ParseNote(*stored));
     if (ours.text != parsed.text) return std::optional<std::string>();
-    return replication::MergeCosignatures(*stored, note, keys);
+    return replication::MergeCosignatures(*stored, note, terms.witness_keys);
   };
   // Most announces bring nothing new: decide that without the writer lock.
   bool merge = false;
@@ -111,8 +111,8 @@ Result<std::optional<std::string>> Witnessing::AddCosignatures(
                               merged_with(txn));
     merge = merged.has_value();
     if (!merge) {
-      IMEISYNC_ASSIGN_OR_RETURN(older,
-                                OlderCheckpointWitnesses(txn, parsed, c));
+      IMEISYNC_ASSIGN_OR_RETURN(
+          older, OlderCheckpointWitnesses(txn, parsed, c, terms));
     }
   }
   if (!merge) {
@@ -131,7 +131,7 @@ Result<std::optional<std::string>> Witnessing::AddCosignatures(
     if (!out) return Status::Ok();
     IMEISYNC_RETURN_IF_ERROR(logs.ReplaceCheckpointNote(txn, c.origin, *out));
     IMEISYNC_ASSIGN_OR_RETURN(crypto::Note now, crypto::ParseNote(*out));
-    return RecordWitnesses(txn, now, c);
+    return RecordWitnesses(txn, now, c, terms);
   });
   if (!written.ok()) return written;
   return out;
@@ -139,7 +139,7 @@ Result<std::optional<std::string>> Witnessing::AddCosignatures(
 
 Result<size_t> Witnessing::OlderCheckpointWitnesses(
     const store::Txn& txn, const crypto::Note& note,
-    const crypto::Checkpoint& c) const {
+    const crypto::Checkpoint& c, const OriginTerms& terms) const {
   // Cosignatures on a checkpoint older than the stored one still witness
   // the entries it covers, if it is a prefix of the log held here: without
   // this, an origin signing faster than cosignatures travel would never be
@@ -150,12 +150,8 @@ Result<size_t> Witnessing::OlderCheckpointWitnesses(
   if (c.size == 0 || c.size > head.size) return size_t{0};
   IMEISYNC_ASSIGN_OR_RETURN(Hash32 root, logs.RootAt(txn, c.origin, c.size));
   if (root != c.root) return size_t{0};
-  auto b = bundles_.Current();
-  IMEISYNC_ASSIGN_OR_RETURN(
-      federation::OriginParts parts,
-      federation::ParseOrigin(b->bundle.federation, c.origin));
-  const std::vector<replication::WitnessKey> keys = bundles_.WitnessKeys();
-  auto witnesses = replication::VerifiedWitnesses(note, keys, parts.node);
+  auto witnesses =
+      replication::VerifiedWitnesses(note, terms.witness_keys, terms.member.id);
   if (!witnesses.ok() || witnesses->empty()) return size_t{0};
   IMEISYNC_ASSIGN_OR_RETURN(
       uint64_t counted,

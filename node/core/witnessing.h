@@ -34,19 +34,26 @@ class Witnessing {
   // (FailedPrecondition if not: the caller aborts `txn`), and stores the
   // note with the origin's signature, the verified cosignatures of other
   // members and this node's. ResourceExhausted if the note has no room.
+  // REQUIRES: `terms` are those `cp` was verified under.
   Status CosignApplied(store::WriteTxn& txn,
-                       const replication::VerifiedCheckpoint& cp) const;
+                       const replication::VerifiedCheckpoint& cp,
+                       const OriginTerms& terms) const;
 
   // Adds the cosignatures on `note` that this node's copy of the same
   // checkpoint lacks and that verify with a member's witness key, and
   // records how many witnesses the checkpoint now has. Returns the stored
   // note if it gained any, else nullopt (also when this node holds another
-  // checkpoint of that origin, or none). InvalidArgument for a malformed
-  // note.
-  Result<std::optional<std::string>> AddCosignatures(std::string_view note);
-  // The same for a note parsed at the rpc edge.
+  // checkpoint of that origin, or none). Only cosignatures that verify
+  // with `terms.witness_keys` count. REQUIRES: `terms` are
+  // BundleHolder::TermsOf the note's origin.
+  Result<std::optional<std::string>> AddCosignatures(
+      const crypto::ParsedCheckpoint& parsed, const OriginTerms& terms);
+  // The same under the current bundle's terms. InvalidArgument for a
+  // malformed note or origin; NotFound for an origin the bundle does not
+  // list.
   Result<std::optional<std::string>> AddCosignatures(
       const crypto::ParsedCheckpoint& parsed);
+  Result<std::optional<std::string>> AddCosignatures(std::string_view note);
 
   // How many of `origin`'s entries count for verdicts under the policy's
   // witness quorum: all of them when the quorum is 0 or for an export log,
@@ -60,14 +67,17 @@ class Witnessing {
   // would raise a witnessed size; else 0.
   Result<size_t> OlderCheckpointWitnesses(const store::Txn& txn,
                                           const crypto::Note& note,
-                                          const crypto::Checkpoint& c) const;
+                                          const crypto::Checkpoint& c,
+                                          const OriginTerms& terms) const;
   // Records how many witnesses `note` (the stored note of its origin) has.
   Status RecordWitnesses(store::WriteTxn& txn, const crypto::Note& note,
-                         const crypto::Checkpoint& checkpoint) const;
+                         const crypto::Checkpoint& checkpoint,
+                         const OriginTerms& terms) const;
   // The note this node stores for `cp`: the origin's signature, every
   // other member's cosignature that verifies, and `mine`.
   Result<crypto::Note> KeptNote(const crypto::Note& note,
                                 const replication::VerifiedCheckpoint& cp,
+                                const OriginTerms& terms,
                                 crypto::NoteSignature mine) const;
 
   Storage& storage_;

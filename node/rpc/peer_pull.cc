@@ -23,9 +23,13 @@ constexpr size_t kApplyBatch = size_t{1} << 18;
 
 Status PeerSync::Pull(const Result<crypto::ParsedCheckpoint>& parsed,
                       bool after_hello) {
-  auto cp = parsed.ok()
-                ? node_.replicator().VerifyCheckpoint(*parsed)
-                : Result<replication::VerifiedCheckpoint>(parsed.status());
+  // The bundle is asked once: the checkpoint is verified, its cosignatures
+  // kept, and its entries folded under one version's terms.
+  auto terms = parsed.ok() ? node_.bundles().TermsOf(parsed->checkpoint.origin)
+                           : Result<core::OriginTerms>(parsed.status());
+  auto cp = terms.ok()
+                ? node_.replicator().VerifyCheckpoint(*parsed, *terms)
+                : Result<replication::VerifiedCheckpoint>(terms.status());
   if (!cp.ok() && !after_hello && cp.status().code() == StatusCode::kNotFound) {
     // Announced by a member that may hold a newer bundle: the next round
     // exchanges bundles first, then pulls.
@@ -41,7 +45,7 @@ Status PeerSync::Pull(const Result<crypto::ParsedCheckpoint>& parsed,
   }
   // Witnesses' cosignatures travel with the note: keep the new ones, and
   // pass the richer note on (to the sender too, which may lack ours).
-  auto gained = node_.witnessing().AddCosignatures(*parsed);
+  auto gained = node_.witnessing().AddCosignatures(*parsed, *terms);
   if (!gained.ok()) return gained.status();
   if (*gained) events_.OnNewCheckpoints("", {**gained});
   if (cp->checkpoint.origin == node_.origin() ||
@@ -50,12 +54,14 @@ Status PeerSync::Pull(const Result<crypto::ParsedCheckpoint>& parsed,
   }
   auto head = node_.reads().Head(cp->checkpoint.origin);
   if (!head.ok()) return head.status();
-  if (cp->checkpoint.size <= head->size) return CheckHeld(*cp, head->size);
+  if (cp->checkpoint.size <= head->size) {
+    return CheckHeld(*cp, *terms, head->size);
+  }
   // One pull per origin at a time across all peers: a mesh would otherwise
   // fetch the same range from every peer that announces it.
   PullClaim claim(pulls_, cp->checkpoint.origin);
   if (!claim.held()) return Status::Ok();  // a later round looks again
-  Status s = PullRange(*cp, head->size);
+  Status s = PullRange(*cp, *terms, head->size);
   if (!s.ok()) {
     const bool forged = s.code() == StatusCode::kDataLoss ||
                         s.code() == StatusCode::kInvalidArgument;
@@ -74,8 +80,8 @@ Status PeerSync::Pull(const Result<crypto::ParsedCheckpoint>& parsed,
 }
 
 Status PeerSync::CheckHeld(const replication::VerifiedCheckpoint& cp,
-                           uint64_t have) {
-  auto outcome = node_.replicator().ApplyRange(cp, have, {});
+                           const core::OriginTerms& terms, uint64_t have) {
+  auto outcome = node_.replicator().ApplyRange(cp, terms, have, {});
   if (!outcome.ok()) {
     if (outcome.status().code() == StatusCode::kFailedPrecondition) {
       return Status::Ok();  // frozen origin: nothing more is taken
@@ -141,7 +147,7 @@ void PeerSync::CountApplied(uint64_t entries) {
 }
 
 Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
-                           uint64_t have) {
+                           const core::OriginTerms& terms, uint64_t have) {
   const std::string& origin = cp.checkpoint.origin;
   const uint64_t size = cp.checkpoint.size;
   v1::GetEntriesRequest request;
@@ -172,11 +178,12 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
       proof = std::move(checked->proof);
       if (pending.size() < kApplyBatch) continue;
       failure = node_.replicator()
-                    .ApplyPiece(cp, pending_from, pending, proof)
+                    .ApplyPiece(cp, terms, pending_from, pending, proof)
                     .status();
     } else {
-      failure =
-          node_.replicator().ApplyRange(cp, pending_from, pending).status();
+      failure = node_.replicator()
+                    .ApplyRange(cp, terms, pending_from, pending)
+                    .status();
     }
     if (failure.code() == StatusCode::kAlreadyExists) {
       // Another peer's pull of this origin got there first: not an error.
@@ -192,7 +199,7 @@ Status PeerSync::PullRange(const replication::VerifiedCheckpoint& cp,
   if (failure.ok() && !pending.empty() && at < size) {
     // The stream ended early: keep the verified part for the next pull.
     Status kept = node_.replicator()
-                      .ApplyPiece(cp, pending_from, pending, proof)
+                      .ApplyPiece(cp, terms, pending_from, pending, proof)
                       .status();
     if (kept.ok()) {
       CountApplied(pending.size());

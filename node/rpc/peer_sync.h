@@ -7,7 +7,7 @@
 //     the next round waits an exponential backoff with jitter.
 // Nothing from the peer is applied before the origin's signature, the
 // consistency with what is stored and the recomputed root all check out
-// (core::Node::ApplyRange / ApplyPiece).
+// (core::Replicator::ApplyRange / ApplyPiece).
 #ifndef IMEISYNC_NODE_RPC_PEER_SYNC_H_
 #define IMEISYNC_NODE_RPC_PEER_SYNC_H_
 
@@ -94,8 +94,10 @@ class PeerSync {
               bool after_hello);
   // A checkpoint no larger than the `have` entries held: stored if it is
   // consistent, else kept as equivocation evidence (logged and counted).
-  Status CheckHeld(const replication::VerifiedCheckpoint& cp, uint64_t have);
-  Status PullRange(const replication::VerifiedCheckpoint& cp, uint64_t have);
+  Status CheckHeld(const replication::VerifiedCheckpoint& cp,
+                   const core::OriginTerms& terms, uint64_t have);
+  Status PullRange(const replication::VerifiedCheckpoint& cp,
+                   const core::OriginTerms& terms, uint64_t have);
   void CountApplied(uint64_t entries);
   Status CompareState(const v1::Frontier& theirs);
   Status SendAnnounce(std::vector<std::string> notes);

@@ -6,11 +6,14 @@
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/file_util.h"
+#include "crypto/ed25519.h"
 #include "node/core/node.h"
 #include "node/federation/node_config.h"
 #include "node/federation/setup.h"
@@ -95,7 +98,33 @@ class NodeFederation {
     auto entries =
         from.reads().ReadEntries(origin, have->size, cp->checkpoint.size);
     BOOST_TEST_REQUIRE(entries.ok());
-    REQUIRE_OK(to.replicator().ApplyRange(*cp, have->size, *entries));
+    auto terms = to.bundles().TermsOf(origin);
+    BOOST_TEST_REQUIRE(terms.ok(), terms.status().ToString());
+    REQUIRE_OK(to.replicator().ApplyRange(*cp, *terms, have->size, *entries));
+  }
+
+  // The federation's bundle with `edit` applied at the next version,
+  // signed with the federation key, written to FED and offered to `to`.
+  // Returns what the offer returned.
+  imeisync::Status Reissue(
+      const std::function<void(node::federation::Bundle&)>& edit,
+      node::core::Node& to) {
+    auto b = node::federation::LoadFederationBundle(fed_dir());
+    BOOST_TEST_REQUIRE(b.ok(), b.status().ToString());
+    edit(*b);
+    b->version += 1;
+    auto key =
+        crypto::Ed25519PrivateKey::LoadPem(fed_dir() + "/federation.key");
+    BOOST_TEST_REQUIRE(key.ok());
+    const std::string text = node::federation::FormatBundle(*b);
+    const std::string sig = node::federation::SignBundle(text, *key);
+    for (const auto& [path, bytes] :
+         {std::pair{fed_dir() + "/bundle.toml", text},
+          std::pair{fed_dir() + "/bundle.toml.sig", sig}}) {
+      BOOST_TEST_REQUIRE(
+          WriteFileAtomic(path, AsBytes(bytes), 0644, Overwrite::kYes).ok());
+    }
+    return to.bundles().Offer(text, sig).status();
   }
 
  private:

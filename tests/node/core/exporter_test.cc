@@ -43,26 +43,11 @@ struct LinkedFederation : NodeFederation {
     }
   }
 
-  // FED's bundle with `edit` applied at the next version, signed and given
-  // to the ministry.
+  // FED's bundle with `edit` applied at the next version, given to the
+  // ministry.
   imeisync::Status Reissue(
       const std::function<void(node::federation::Bundle&)>& edit) {
-    auto b = node::federation::LoadFederationBundle(fed_dir());
-    BOOST_TEST_REQUIRE(b.ok(), b.status().ToString());
-    edit(*b);
-    b->version += 1;
-    auto key =
-        crypto::Ed25519PrivateKey::LoadPem(fed_dir() + "/federation.key");
-    BOOST_TEST_REQUIRE(key.ok());
-    const std::string text = node::federation::FormatBundle(*b);
-    const std::string sig = node::federation::SignBundle(text, *key);
-    BOOST_TEST_REQUIRE(WriteFileAtomic(fed_dir() + "/bundle.toml",
-                                       AsBytes(text), 0644, Overwrite::kYes)
-                           .ok());
-    BOOST_TEST_REQUIRE(WriteFileAtomic(fed_dir() + "/bundle.toml.sig",
-                                       AsBytes(sig), 0644, Overwrite::kYes)
-                           .ok());
-    return ministry().bundles().Offer(text, sig).status();
+    return NodeFederation::Reissue(edit, ministry());
   }
 
   // Everything op1 and op2 signed, at the ministry.
