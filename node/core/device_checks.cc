@@ -106,21 +106,22 @@ Result<Hash32> DeviceChecks::TagOf(std::string_view imei) const {
 }
 
 Status DeviceChecks::Pair(std::string_view imei, std::string_view imsi) {
-  IMEISYNC_ASSIGN_OR_RETURN(Hash32 tag, TagOf(imei));
-  if (!verdict::IsValidImsi(imsi)) {
-    return InvalidArgument("IMSI must be 5 to 15 digits");
-  }
-  return node_->storage().env().Update(
-      [&](store::WriteTxn& txn) { return local_.Pair(txn, tag, imsi); });
+  return SetPaired(imei, imsi, true);
 }
 
 Status DeviceChecks::Unpair(std::string_view imei, std::string_view imsi) {
+  return SetPaired(imei, imsi, false);
+}
+
+Status DeviceChecks::SetPaired(std::string_view imei, std::string_view imsi,
+                               bool paired) {
   IMEISYNC_ASSIGN_OR_RETURN(Hash32 tag, TagOf(imei));
   if (!verdict::IsValidImsi(imsi)) {
     return InvalidArgument("IMSI must be 5 to 15 digits");
   }
-  return node_->storage().env().Update(
-      [&](store::WriteTxn& txn) { return local_.Unpair(txn, tag, imsi); });
+  return node_->storage().env().Update([&](store::WriteTxn& txn) {
+    return paired ? local_.Pair(txn, tag, imsi) : local_.Unpair(txn, tag, imsi);
+  });
 }
 
 Status DeviceChecks::SetFirstSeen(std::string_view imei, uint32_t day) {

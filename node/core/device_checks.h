@@ -84,6 +84,8 @@ class DeviceChecks {
   DeviceChecks(Node& node, verdict::LocalData local)
       : node_(&node), local_(local), unseen_(std::make_unique<Unseen>()) {}
   Result<Hash32> TagOf(std::string_view imei) const;
+  // Pair() when `paired`, else Unpair().
+  Status SetPaired(std::string_view imei, std::string_view imsi, bool paired);
   // Under a witness quorum, removes the registers whose entries no
   // checkpoint with enough witnesses covers yet (Node::CountedSize),
   // caching each origin's counted size in `counted`.

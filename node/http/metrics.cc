@@ -59,10 +59,14 @@ void AppendUint(std::string& out, uint64_t v) {
   out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
-void AppendEscapedHelp(std::string& out, std::string_view help) {
-  for (char c : help) {
+// The text format escapes backslash and line feed in HELP text, and also
+// the double quote in label values.
+void AppendEscaped(std::string& out, std::string_view text, bool escape_quote) {
+  for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
+    } else if (c == '"' && escape_quote) {
+      out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
     } else {
@@ -111,17 +115,7 @@ void AppendSampleLine(std::string& out, std::string_view name,
 }  // namespace
 
 void AppendEscapedLabelValue(std::string& out, std::string_view value) {
-  for (char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
+  AppendEscaped(out, value, true);
 }
 
 void PrometheusWriter::Family(std::string_view name, std::string_view type,
@@ -130,7 +124,7 @@ void PrometheusWriter::Family(std::string_view name, std::string_view type,
   out_ += "# HELP ";
   out_ += name;
   out_ += ' ';
-  AppendEscapedHelp(out_, help);
+  AppendEscaped(out_, help, false);
   out_ += "\n# TYPE ";
   out_ += name;
   out_ += ' ';
