@@ -33,13 +33,15 @@ namespace {
 using Json = nlohmann::ordered_json;
 using node::auditor::AuditReport;
 
-struct AuditArgs {
+struct AuditArgs : JsonFlag {
+  static constexpr const char* kJsonHelp =
+      "print the report as one JSON object";
+
   std::string config;
   std::string state_dir;
   std::vector<std::string> nodes;
   bool deep = false;
   bool no_cosign = false;
-  bool json = false;
   uint32_t timeout_s = 10;
 
   void Bind(CLI::App& c) {
@@ -59,7 +61,6 @@ struct AuditArgs {
                "check only; do not cosign or announce");
     c.add_option("--timeout", timeout_s, "seconds per call (default 10)")
         ->check(CLI::Range(1, 3600));
-    AddJsonFlag(c, json, "print the report as one JSON object");
   }
 
   static constexpr const char* kName = "audit";

@@ -13,18 +13,18 @@
 namespace imeisync::cli {
 namespace {
 
-struct CheckArgs {
+struct CheckArgs : JsonFlag {
+  static constexpr const char* kJsonHelp = "print one JSON line per IMEI";
+
   std::string config;
   std::vector<std::string> imeis;
   std::string imsi;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     AddConfigOption(c, config);
     c.add_option("IMEI", imeis, "IMEIs, in any accepted form")->required();
     c.add_option("--imsi", imsi,
                  "the subscriber using the device(s), for local pairings");
-    AddJsonFlag(c, json, "print one JSON line per IMEI");
   }
 
   static constexpr const char* kName = "check";

@@ -36,8 +36,8 @@ void AddConfigOption(CLI::App& command, std::string& config) {
   command.add_option("--config", config, "the node's node.toml")->required();
 }
 
-void AddJsonFlag(CLI::App& command, bool& json, const std::string& help) {
-  command.add_flag("--json", json, help);
+void AddFederationDirOption(CLI::App& command, std::string& dir) {
+  command.add_option("--dir", dir, "the federation directory")->required();
 }
 
 }  // namespace imeisync::cli

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "base/status.h"
 
@@ -41,16 +42,29 @@ CLI::App* AddRunCommand(CLI::App& parent, const std::string& name,
                         const std::string& description, RunFn* run,
                         CommandFn body);
 
+// Base of the Args of every command that can print its result as JSON.
+// AddCommand binds `json` to a --json flag after the options of Bind, so it
+// ends every --help, described by Args::kJsonHelp (an Args may hide this
+// one with its own).
+struct JsonFlag {
+  bool json = false;
+  static constexpr const char* kJsonHelp = "print the result as JSON";
+};
+
 // AddRunCommand for the command line an `Args` describes: its name
 // Args::kName, its --help text Args::kHelp, and its options, which a fresh
-// Args declares with `void Bind(CLI::App&)` in --help order. The command
-// runs body(args).
+// Args declares with `void Bind(CLI::App&)` in --help order, then --json if
+// it derives from JsonFlag. The command runs body(args).
 template <class Args>
 void AddCommand(CLI::App& parent, RunFn* run,
                 Result<int> (*body)(const Args&)) {
   auto args = std::make_shared<Args>();
-  args->Bind(*AddRunCommand(parent, Args::kName, Args::kHelp, run,
-                            [args, body] { return body(*args); }));
+  CLI::App* command = AddRunCommand(parent, Args::kName, Args::kHelp, run,
+                                    [args, body] { return body(*args); });
+  args->Bind(*command);
+  if constexpr (std::is_base_of_v<JsonFlag, Args>) {
+    command->add_flag("--json", args->json, Args::kJsonHelp);
+  }
 }
 
 // Adds `name` to `parent` as a group of commands (federation, link, ...):
@@ -58,11 +72,24 @@ void AddCommand(CLI::App& parent, RunFn* run,
 CLI::App* AddCommandGroup(CLI::App& parent, const std::string& name,
                           const std::string& description);
 
-// The options most commands share: --config, required, naming the running
-// node's node.toml; and a --json flag with `help`.
+// AddCommandGroup, then AddCommand for each of `bodies`, in --help order.
+// Returns the group, for subcommands added elsewhere.
+template <class... Args>
+CLI::App* AddCommandGroup(CLI::App& parent, const std::string& name,
+                          const std::string& description, RunFn* run,
+                          Result<int> (*... bodies)(const Args&)) {
+  CLI::App* group = AddCommandGroup(parent, name, description);
+  (AddCommand(*group, run, bodies), ...);
+  return group;
+}
+
+// The option most commands share: --config, required, naming the running
+// node's node.toml.
 void AddConfigOption(CLI::App& command, std::string& config);
-void AddJsonFlag(CLI::App& command, bool& json,
-                 const std::string& help = "print the result as JSON");
+
+// --dir, required, naming the federation directory that federation init
+// made (the ministry's offline FED directory).
+void AddFederationDirOption(CLI::App& command, std::string& dir);
 
 void AddImeiCommand(CLI::App& app, RunFn* run);
 void AddTagCommand(CLI::App& app, RunFn* run);

@@ -2,6 +2,13 @@
 
 namespace imeisync::cli {
 
+void AddActionOption(CLI::App& command, const std::string& option,
+                     std::string& name) {
+  command
+      .add_option(option, name, "block, clear, register, deregister or allow")
+      ->required();
+}
+
 Result<node::Action> ParseActionArg(const std::string& name) {
   auto action = node::ParseAction(name);
   if (!action) {

@@ -3,12 +3,18 @@
 #ifndef IMEISYNC_CLI_ENTRY_ARGS_H_
 #define IMEISYNC_CLI_ENTRY_ARGS_H_
 
+#include <CLI/CLI.hpp>
 #include <string>
 
 #include "base/status.h"
 #include "node/entry.h"
 
 namespace imeisync::cli {
+
+// Adds `option` ("ACTION", "--action"), required, for the name of an action
+// that ParseActionArg reads.
+void AddActionOption(CLI::App& command, const std::string& option,
+                     std::string& name);
 
 // InvalidArgument `unknown action "<name>" (block, clear, ...)` for a name
 // that is not an action.

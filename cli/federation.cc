@@ -18,10 +18,9 @@ namespace {
 
 namespace fed = node::federation;
 
-struct InitArgs {
+struct InitArgs : JsonFlag {
   std::string id, mode = "salted", dir;
   uint64_t oprf_budget = fed::OprfParams::kDefaultOprfBudget;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     c.add_option("--id", id, "federation id, [a-z0-9-]{1,32}")->required();
@@ -36,7 +35,6 @@ struct InitArgs {
     c.add_option("--dir", dir,
                  "directory to create; must not exist or be empty")
         ->required();
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "init";
@@ -45,10 +43,9 @@ struct InitArgs {
       "(salted) or OPRF key (oprf) and bundle version 1";
 };
 
-struct AddArgs {
+struct AddArgs : JsonFlag {
   std::string dir, id, role, endpoint, out, http;
   bool http_given = false;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     c.add_option("--dir", dir, "the federation directory made by init")
@@ -63,7 +60,6 @@ struct AddArgs {
                  "host:port of the node's HTTP listener (EIR API, metrics); "
                  "\"\" for none; default 127.0.0.1 and a free port")
         ->each([this](const std::string&) { http_given = true; });
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "add-member";
@@ -149,9 +145,8 @@ Result<int> RunAddMember(const AddArgs& a) {
 
 void AddFederationCommand(CLI::App& app, RunFn* run) {
   CLI::App* federation =
-      AddCommandGroup(app, "federation", "Create a federation and its members");
-  AddCommand(*federation, run, RunInit);
-  AddCommand(*federation, run, RunAddMember);
+      AddCommandGroup(app, "federation", "Create a federation and its members",
+                      run, RunInit, RunAddMember);
   AddFederationPublishCommand(*federation, run);
 }
 

@@ -13,16 +13,14 @@
 namespace imeisync::cli {
 namespace {
 
-struct PublishArgs {
+struct PublishArgs : JsonFlag {
   std::string dir;
   std::string config;
-  bool json = false;
 
   void Bind(CLI::App& c) {
-    c.add_option("--dir", dir, "the federation directory")->required();
+    AddFederationDirOption(c, dir);
     c.add_option("--config", config, "node.toml of the running node")
         ->required();
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "publish";

@@ -31,14 +31,25 @@ Result<std::vector<Hash32>> ParseHashList(std::string_view what,
   return out;
 }
 
-std::vector<std::string> ReadLines(std::istream& in) {
+Status ForEachLine(
+    std::istream& in, std::string_view name,
+    const std::function<Status(const std::string& line, size_t number)>& fn) {
+  // All of `in` is read before the first line is looked at, so a writer
+  // feeding us a pipe never sees it closed early.
   std::vector<std::string> lines;
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     lines.push_back(std::move(line));
   }
-  return lines;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    Status s = fn(lines[i], i + 1);
+    if (!s.ok()) {
+      return s.WithContext(std::string(name) + " line " +
+                           std::to_string(i + 1));
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace imeisync::cli

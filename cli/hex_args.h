@@ -2,6 +2,7 @@
 #ifndef IMEISYNC_CLI_HEX_ARGS_H_
 #define IMEISYNC_CLI_HEX_ARGS_H_
 
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -20,9 +21,13 @@ Result<Hash32> ParseHashArg(std::string_view what, std::string_view hex);
 Result<std::vector<Hash32>> ParseHashList(std::string_view what,
                                           std::string_view list);
 
-// Lines of `in` without their "\n" or "\r\n". A final newline ends the last
-// line rather than starting an empty one.
-std::vector<std::string> ReadLines(std::istream& in);
+// Reads `in` to its end, then calls fn(line, number) for each line without
+// its "\n" or "\r\n" (`number` from 1; a final newline ends the last line
+// rather than starting an empty one). Stops at the first error of `fn` and
+// returns it in the context "<name> line <number>".
+Status ForEachLine(
+    std::istream& in, std::string_view name,
+    const std::function<Status(const std::string& line, size_t number)>& fn);
 
 }  // namespace imeisync::cli
 

@@ -3,8 +3,7 @@
 #include <vector>
 
 #include "cli/command.h"
-#include "cli/output.h"
-#include "node/imei.h"
+#include "cli/imei_lines.h"
 
 namespace imeisync::cli {
 namespace {
@@ -25,29 +24,22 @@ struct ParseArgs {
 };
 
 Result<int> RunImeiParse(const ParseArgs& a) {
-  for (const std::string& input : a.imeis) {
-    auto imei = node::Imei::Parse(input);
-    if (!imei.ok()) {
-      // Named by the IMEI rather than the command.
-      PrintError("invalid IMEI \"" + input + "\"", imei.status());
-      return kExitUsage;
-    }
-    nlohmann::ordered_json line;
-    line["input"] = input;
-    line["imei14"] = std::string(imei->imei14());
-    line["imei15"] = imei->imei15();
-    line["tac"] = std::string(imei->tac());
-    line["serial"] = std::string(imei->serial());
-    PrintJsonLine(line);
-  }
-  return kExitOk;
+  return PrintImeiLines(
+      a.imeis, std::string::npos,
+      [](const std::string& input,
+         const node::Imei& imei) -> Result<nlohmann::ordered_json> {
+        return nlohmann::ordered_json{{"input", input},
+                                      {"imei14", std::string(imei.imei14())},
+                                      {"imei15", imei.imei15()},
+                                      {"tac", std::string(imei.tac())},
+                                      {"serial", std::string(imei.serial())}};
+      });
 }
 
 }  // namespace
 
 void AddImeiCommand(CLI::App& app, RunFn* run) {
-  CLI::App* imei = AddCommandGroup(app, "imei", "IMEI utilities");
-  AddCommand(*imei, run, RunImeiParse);
+  AddCommandGroup(app, "imei", "IMEI utilities", run, RunImeiParse);
 }
 
 }  // namespace imeisync::cli

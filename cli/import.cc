@@ -31,17 +31,16 @@ constexpr size_t kDefaultBatch = 50'000;
 constexpr size_t kMaxBatch = 200'000;  // the node's limit per submit
 constexpr size_t kMaxListed = 20;
 
-struct ImportArgs {
+struct ImportArgs : JsonFlag {
+  static constexpr const char* kJsonHelp = "print the summary as JSON";
+
   std::string config, action, reason, file, rejects;
   size_t batch = kDefaultBatch;
   bool skip_invalid = false;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     AddConfigOption(c, config);
-    c.add_option("--action", action,
-                 "block, clear, register, deregister or allow")
-        ->required();
+    AddActionOption(c, "--action", action);
     c.add_option("--reason", reason,
                  "reason for rows without one (stolen, lost, unregistered, "
                  "counterfeit, duplicate, court_order, foreign_stolen, "
@@ -57,7 +56,6 @@ struct ImportArgs {
                  "rows per submit (one LMDB transaction each); larger batches "
                  "amortise the state tree's upper levels")
         ->check(CLI::Range(size_t{1}, kMaxBatch));
-    AddJsonFlag(c, json, "print the summary as JSON");
   }
 
   static constexpr const char* kName = "import";

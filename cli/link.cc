@@ -16,17 +16,23 @@ namespace {
 
 namespace fed = node::federation;
 
-struct CreateArgs {
+// Adds `flag`, a comma-separated list of names (parsed by ParseNames) whose
+// default, `names` as given, --help shows.
+void AddNameList(CLI::App& c, const std::string& flag,
+                 std::vector<std::string>& names, const std::string& help) {
+  c.add_option(flag, names, help)->delimiter(',')->capture_default_str();
+}
+
+struct CreateArgs : JsonFlag {
   std::string dir, id, endpoint, out, exporter, imported = "grey-only", http;
   std::vector<std::string> export_reasons{"STOLEN", "LOST"};
   std::vector<std::string> import_actions{"BLOCK", "CLEAR"};
   std::vector<std::string> import_reasons{"FOREIGN_STOLEN"};
   uint64_t oprf_budget = 0;
   bool budget_given = false;
-  bool json = false;
 
   void Bind(CLI::App& c) {
-    c.add_option("--dir", dir, "the federation directory")->required();
+    AddFederationDirOption(c, dir);
     c.add_option("--id", id, "the foreign member's id, [a-z0-9-]{1,32}")
         ->required();
     c.add_option("--endpoint", endpoint,
@@ -35,18 +41,12 @@ struct CreateArgs {
     c.add_option("--out", out, "node directory to create")->required();
     c.add_option("--exporter", exporter,
                  "ministry member keeping the export log; default the first");
-    c.add_option("--export-reasons", export_reasons,
-                 "reasons whose blocks are exported")
-        ->delimiter(',')
-        ->capture_default_str();
-    c.add_option("--import-actions", import_actions,
-                 "actions the foreign member may submit (BLOCK, CLEAR)")
-        ->delimiter(',')
-        ->capture_default_str();
-    c.add_option("--import-reasons", import_reasons,
-                 "reasons the foreign member may submit")
-        ->delimiter(',')
-        ->capture_default_str();
+    AddNameList(c, "--export-reasons", export_reasons,
+                "reasons whose blocks are exported");
+    AddNameList(c, "--import-actions", import_actions,
+                "actions the foreign member may submit (BLOCK, CLEAR)");
+    AddNameList(c, "--import-reasons", import_reasons,
+                "reasons the foreign member may submit");
     c.add_option("--imported", imported,
                  "how its blocks count here: grey-only, enforce or ignore")
         ->capture_default_str();
@@ -55,7 +55,6 @@ struct CreateArgs {
         ->each([this](const std::string&) { budget_given = true; });
     c.add_option("--http", http,
                  "host:port of the link node's HTTP listener; default none");
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "create";
@@ -64,14 +63,12 @@ struct CreateArgs {
       "1) and create its node directory";
 };
 
-struct RemoveArgs {
+struct RemoveArgs : JsonFlag {
   std::string dir, id;
-  bool json = false;
 
   void Bind(CLI::App& c) {
-    c.add_option("--dir", dir, "the federation directory")->required();
+    AddFederationDirOption(c, dir);
     c.add_option("--id", id, "the foreign member's id")->required();
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "remove";
@@ -79,9 +76,8 @@ struct RemoveArgs {
       "Drop a foreign member's [[link]] (version + 1)";
 };
 
-struct JoinArgs {
+struct JoinArgs : JsonFlag {
   std::string bundle, member_dir;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     c.add_option("--bundle", bundle,
@@ -89,7 +85,6 @@ struct JoinArgs {
         ->required();
     c.add_option("--member-dir", member_dir, "the node directory they sent")
         ->required();
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "join";
@@ -187,13 +182,10 @@ Result<int> RunJoin(const JoinArgs& a) {
 }  // namespace
 
 void AddLinkCommand(CLI::App& app, RunFn* run) {
-  CLI::App* link = AddCommandGroup(
-      app, "link",
-      "Link a foreign regulator in, or join another federation's "
-      "link (docs/links.md)");
-  AddCommand(*link, run, RunCreate);
-  AddCommand(*link, run, RunRemove);
-  AddCommand(*link, run, RunJoin);
+  AddCommandGroup(app, "link",
+                  "Link a foreign regulator in, or join another federation's "
+                  "link (docs/links.md)",
+                  run, RunCreate, RunRemove, RunJoin);
 }
 
 }  // namespace imeisync::cli

@@ -15,15 +15,26 @@ namespace {
 
 constexpr auto kLocalTimeout = std::chrono::seconds(30);
 
-struct PairArgs {
-  std::string config, imei, imsi;
-  bool json = false;
+// What every local command names: the node, the device, and the one value
+// of its own.
+struct LocalArgs : JsonFlag {
+  std::string config, imei;
 
-  void Bind(CLI::App& c) {
+  // Binds --config, IMEI and the required `value` of the command as
+  // `name`, in that order.
+  void BindWith(CLI::App& c, const std::string& name, std::string& value,
+                const std::string& help) {
     AddConfigOption(c, config);
     c.add_option("IMEI", imei, "the device")->required();
-    c.add_option("IMSI", imsi, "the subscriber, 5 to 15 digits")->required();
-    AddJsonFlag(c, json);
+    c.add_option(name, value, help)->required();
+  }
+};
+
+struct PairArgs : LocalArgs {
+  std::string imsi;
+
+  void Bind(CLI::App& c) {
+    BindWith(c, "IMSI", imsi, "the subscriber, 5 to 15 digits");
   }
 
   static constexpr const char* kName = "pair";
@@ -37,16 +48,10 @@ struct UnpairArgs : PairArgs {
   static constexpr const char* kHelp = "Remove a pair";
 };
 
-struct SeenArgs {
-  std::string config, imei, date;
-  bool json = false;
+struct SeenArgs : LocalArgs {
+  std::string date;
 
-  void Bind(CLI::App& c) {
-    AddConfigOption(c, config);
-    c.add_option("IMEI", imei, "the device")->required();
-    c.add_option("--date", date, "YYYY-MM-DD (UTC)")->required();
-    AddJsonFlag(c, json);
-  }
+  void Bind(CLI::App& c) { BindWith(c, "--date", date, "YYYY-MM-DD (UTC)"); }
 
   static constexpr const char* kName = "seen";
   static constexpr const char* kHelp =
@@ -54,26 +59,30 @@ struct SeenArgs {
       "its registration grace period)";
 };
 
-// Reports the node's answer to the call `what`: its refusal, or `text`.
-int Report(const char* what, const grpc::Status& s, bool json,
-           const std::string& text) {
+// Sends `request` to the node of `a` as the Admin call `method`, named
+// `what`, and reports its refusal or, when it is done, `text`.
+template <class Request>
+Result<int> CallLocal(
+    const LocalArgs& a,
+    grpc::Status (v1::Admin::Stub::*method)(grpc::ClientContext*,
+                                            const Request&, v1::LocalResponse*),
+    const Request& request, const char* what, const std::string& text) {
+  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
+  v1::LocalResponse reply;
+  grpc::Status s =
+      UnaryCall(*client.stub, method, request, &reply, kLocalTimeout);
   if (!s.ok()) return ReportFailedCall(what, s);
-  PrintResult(json, {{"done", what}}, text);
+  PrintResult(a.json, {{"done", what}}, text);
   return kExitOk;
 }
 
 Result<int> RunPairing(const PairArgs& a, bool pair) {
-  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
   v1::LocalPairRequest request;
   request.set_imei(a.imei);
   request.set_imsi(a.imsi);
-  v1::LocalResponse reply;
-  grpc::Status s = UnaryCall(
-      *client.stub,
-      pair ? &v1::Admin::Stub::LocalPair : &v1::Admin::Stub::LocalUnpair,
-      request, &reply, kLocalTimeout);
-  return Report(
-      pair ? "local pair" : "local unpair", s, a.json,
+  return CallLocal(
+      a, pair ? &v1::Admin::Stub::LocalPair : &v1::Admin::Stub::LocalUnpair,
+      request, pair ? "local pair" : "local unpair",
       pair ? "paired: the device is WHITELISTED for that IMSI" : "unpaired");
 }
 
@@ -83,26 +92,21 @@ Result<int> RunUnpair(const UnpairArgs& a) { return RunPairing(a, false); }
 Result<int> RunSeen(const SeenArgs& a) {
   auto day = ParseDay(a.date);
   if (!day.ok()) return InvalidArgument("--" + day.status().message());
-  IMEISYNC_ASSIGN_OR_RETURN(AdminClient client, ConnectAdmin(a.config));
   v1::LocalSeenRequest request;
   request.set_imei(a.imei);
   request.set_day(*day);
-  v1::LocalResponse reply;
-  grpc::Status s = UnaryCall(*client.stub, &v1::Admin::Stub::LocalSeen, request,
-                             &reply, kLocalTimeout);
-  return Report("local seen", s, a.json, "first seen on " + a.date);
+  return CallLocal(a, &v1::Admin::Stub::LocalSeen, request, "local seen",
+                   "first seen on " + a.date);
 }
 
 }  // namespace
 
 void AddLocalCommand(CLI::App& app, RunFn* run) {
-  CLI::App* local = AddCommandGroup(
-      app, "local",
-      "The operator's local-only data: IMEI-IMSI exception pairs and "
-      "first-seen days. Kept on this node only; never replicated");
-  AddCommand(*local, run, RunPair);
-  AddCommand(*local, run, RunUnpair);
-  AddCommand(*local, run, RunSeen);
+  AddCommandGroup(app, "local",
+                  "The operator's local-only data: IMEI-IMSI exception pairs "
+                  "and first-seen days. Kept on this node only; never "
+                  "replicated",
+                  run, RunPair, RunUnpair, RunSeen);
 }
 
 }  // namespace imeisync::cli

@@ -1,11 +1,12 @@
 // imeisync merkle ...: auditor utilities over hashes alone.
-#include "cli/command.h"
+#include "cli/merkle.h"
+
+#include <string>
+
+#include "base/hex.h"
+#include "cli/output.h"
 
 namespace imeisync::cli {
-
-void AddMerkleRootCommand(CLI::App& merkle, RunFn* run);
-void AddMerkleVerifyCommands(CLI::App& merkle, RunFn* run);
-void AddMerkleStateRootCommand(CLI::App& merkle, RunFn* run);
 
 void AddMerkleCommand(CLI::App& app, RunFn* run) {
   CLI::App* merkle = AddCommandGroup(
@@ -14,6 +15,12 @@ void AddMerkleCommand(CLI::App& app, RunFn* run) {
   AddMerkleRootCommand(*merkle, run);
   AddMerkleVerifyCommands(*merkle, run);
   AddMerkleStateRootCommand(*merkle, run);
+}
+
+void PrintRoot(bool json, std::string_view count_key, uint64_t count,
+               const Hash32& root) {
+  const std::string hex = HexEncode(root);
+  PrintResult(json, {{std::string(count_key), count}, {"root", hex}}, hex);
 }
 
 }  // namespace imeisync::cli

@@ -4,19 +4,18 @@
 #include "base/hex.h"
 #include "cli/command.h"
 #include "cli/hex_args.h"
-#include "cli/output.h"
+#include "cli/merkle.h"
 #include "node/merkle/compact_range.h"
 #include "node/merkle/log_hash.h"
 
 namespace imeisync::cli {
 namespace {
 
-struct RootArgs {
-  bool json = false;
+struct RootArgs : JsonFlag {
+  static constexpr const char* kJsonHelp =
+      "print {\"size\":N,\"root\":\"<hex>\"}";
 
-  void Bind(CLI::App& c) {
-    AddJsonFlag(c, json, "print {\"size\":N,\"root\":\"<hex>\"}");
-  }
+  void Bind(CLI::App&) {}
 
   static constexpr const char* kName = "root";
   static constexpr const char* kHelp =
@@ -26,18 +25,13 @@ struct RootArgs {
 
 Result<int> RunMerkleRoot(const RootArgs& a) {
   node::merkle::CompactRange range;
-  size_t line_number = 0;
-  for (const std::string& line : ReadLines(std::cin)) {
-    ++line_number;
-    auto data = HexDecode(line);
-    if (!data.ok()) {
-      return data.status().WithContext("stdin line " +
-                                       std::to_string(line_number));
-    }
-    range.Append(node::merkle::LogLeafHash(*data));
-  }
-  std::string root = HexEncode(range.Root());
-  PrintResult(a.json, {{"size", range.size()}, {"root", root}}, root);
+  IMEISYNC_RETURN_IF_ERROR(ForEachLine(
+      std::cin, "stdin", [&](const std::string& line, size_t) -> Status {
+        IMEISYNC_ASSIGN_OR_RETURN(Bytes data, HexDecode(line));
+        range.Append(node::merkle::LogLeafHash(data));
+        return Status::Ok();
+      }));
+  PrintRoot(a.json, "size", range.size(), range.Root());
   return kExitOk;
 }
 

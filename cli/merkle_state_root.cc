@@ -5,7 +5,7 @@
 #include "base/hex.h"
 #include "cli/command.h"
 #include "cli/hex_args.h"
-#include "cli/output.h"
+#include "cli/merkle.h"
 #include "node/merkle/state_hash.h"
 
 namespace imeisync::cli {
@@ -32,12 +32,11 @@ Result<StatePair> ParsePairLine(const std::string& line) {
   return StatePair{key, value};
 }
 
-struct StateRootArgs {
-  bool json = false;
+struct StateRootArgs : JsonFlag {
+  static constexpr const char* kJsonHelp =
+      "print {\"keys\":N,\"root\":\"<hex>\"}";
 
-  void Bind(CLI::App& c) {
-    AddJsonFlag(c, json, "print {\"keys\":N,\"root\":\"<hex>\"}");
-  }
+  void Bind(CLI::App&) {}
 
   static constexpr const char* kName = "state-root";
   static constexpr const char* kHelp =
@@ -49,18 +48,16 @@ struct StateRootArgs {
 Result<int> RunStateRoot(const StateRootArgs& a) {
   std::vector<StatePair> pairs;
   std::vector<size_t> line_of;
-  size_t line_number = 0;
-  for (const std::string& line : ReadLines(std::cin)) {
-    ++line_number;
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto pair = ParsePairLine(line);
-    if (!pair.ok()) {
-      return pair.status().WithContext("stdin line " +
-                                       std::to_string(line_number));
-    }
-    pairs.push_back(*pair);
-    line_of.push_back(line_number);
-  }
+  IMEISYNC_RETURN_IF_ERROR(ForEachLine(
+      std::cin, "stdin", [&](const std::string& line, size_t number) -> Status {
+        if (line.find_first_not_of(" \t") == std::string::npos) {
+          return Status::Ok();
+        }
+        IMEISYNC_ASSIGN_OR_RETURN(StatePair pair, ParsePairLine(line));
+        pairs.push_back(pair);
+        line_of.push_back(number);
+        return Status::Ok();
+      }));
   std::vector<size_t> order(pairs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
@@ -76,8 +73,8 @@ Result<int> RunStateRoot(const StateRootArgs& a) {
     }
     sorted.push_back(pairs[order[i]]);
   }
-  std::string root = HexEncode(node::merkle::ComputeStateRoot(sorted));
-  PrintResult(a.json, {{"keys", sorted.size()}, {"root", root}}, root);
+  PrintRoot(a.json, "keys", sorted.size(),
+            node::merkle::ComputeStateRoot(sorted));
   return kExitOk;
 }
 

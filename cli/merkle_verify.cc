@@ -12,10 +12,11 @@ namespace {
 
 constexpr const char* kValidJson = "print {\"valid\":bool[,\"reason\":...]}";
 
-struct InclusionArgs {
+struct InclusionArgs : JsonFlag {
+  static constexpr const char* kJsonHelp = kValidJson;
+
   uint64_t index = 0, size = 0;
   std::string leaf_hash, root, proof;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     c.add_option("--index", index, "0-based leaf index")->required();
@@ -25,7 +26,6 @@ struct InclusionArgs {
         ->required();
     c.add_option("--proof", proof,
                  "audit path h1,h2,... leaf side first (empty: none)");
-    AddJsonFlag(c, json, kValidJson);
   }
 
   static constexpr const char* kName = "verify-inclusion";
@@ -34,10 +34,11 @@ struct InclusionArgs {
       "(reason on stderr), 2 unusable arguments.";
 };
 
-struct ConsistencyArgs {
+struct ConsistencyArgs : JsonFlag {
+  static constexpr const char* kJsonHelp = kValidJson;
+
   uint64_t size1 = 0, size2 = 0;
   std::string root1, root2, proof;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     c.add_option("--size1", size1, "older tree size, at least 1")->required();
@@ -45,7 +46,6 @@ struct ConsistencyArgs {
     c.add_option("--root1", root1, "root at --size1, 64 hex")->required();
     c.add_option("--root2", root2, "root at --size2, 64 hex")->required();
     c.add_option("--proof", proof, "consistency proof h1,h2,... (empty: none)");
-    AddJsonFlag(c, json, kValidJson);
   }
 
   static constexpr const char* kName = "verify-consistency";

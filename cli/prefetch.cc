@@ -26,10 +26,9 @@ namespace {
 constexpr size_t kDefaultBatch = 50'000;
 constexpr size_t kMaxBatch = 200'000;  // the node's limit per call
 
-struct PrefetchArgs {
+struct PrefetchArgs : JsonFlag {
   std::string config, file;
   size_t batch = kDefaultBatch;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     AddConfigOption(c, config);
@@ -37,7 +36,6 @@ struct PrefetchArgs {
         ->capture_default_str();
     c.add_option("FILE", file, "file of IMEIs, one per line; - for stdin")
         ->required();
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "prefetch";

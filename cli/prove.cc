@@ -16,12 +16,14 @@
 namespace imeisync::cli {
 namespace {
 
-struct ProveArgs {
+struct ProveArgs : JsonFlag {
+  static constexpr const char* kJsonHelp =
+      "print the summary (with --out) as JSON";
+
   std::string config;
   std::string imei;
   std::string tag;
   std::string out;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     AddConfigOption(c, config);
@@ -32,7 +34,6 @@ struct ProveArgs {
     c.add_option("--out", out,
                  "write the proof here and print a summary; default: the "
                  "proof on stdout");
-    AddJsonFlag(c, json, "print the summary (with --out) as JSON");
   }
 
   static constexpr const char* kName = "prove";

@@ -14,14 +14,13 @@
 namespace imeisync::cli {
 namespace {
 
-struct StatusArgs {
-  std::string config;
-  bool json = false;
+struct StatusArgs : JsonFlag {
+  static constexpr const char* kJsonHelp =
+      "print the status as one JSON object";
 
-  void Bind(CLI::App& c) {
-    AddConfigOption(c, config);
-    AddJsonFlag(c, json, "print the status as one JSON object");
-  }
+  std::string config;
+
+  void Bind(CLI::App& c) { AddConfigOption(c, config); }
 
   static constexpr const char* kName = "status";
   static constexpr const char* kHelp =

@@ -12,20 +12,17 @@
 namespace imeisync::cli {
 namespace {
 
-struct SubmitArgs {
+struct SubmitArgs : JsonFlag {
   std::string config;
   std::string action;
   std::string reason;
   std::vector<std::string> imeis;
   std::string from;  // file of IMEIs, one per line; "-" = stdin
   int64_t issued_at_ms = 0;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     AddConfigOption(c, config);
-    c.add_option("ACTION", action,
-                 "block, clear, register, deregister or allow")
-        ->required();
+    AddActionOption(c, "ACTION", action);
     c.add_option("--reason", reason,
                  "stolen, lost, unregistered, counterfeit, duplicate, "
                  "court_order, foreign_stolen or registry")
@@ -36,7 +33,6 @@ struct SubmitArgs {
     c.add_option("--from", from,
                  "also read IMEIs from this file, one per line; - for stdin "
                  "(all of them go in one submit, up to 200,000)");
-    AddJsonFlag(c, json);
   }
 
   static constexpr const char* kName = "submit";

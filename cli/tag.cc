@@ -6,10 +6,9 @@
 
 #include "base/hex.h"
 #include "cli/command.h"
-#include "cli/output.h"
+#include "cli/imei_lines.h"
 #include "crypto/device_tag.h"
 #include "crypto/oprf.h"
-#include "node/imei.h"
 
 namespace imeisync::cli {
 namespace {
@@ -38,24 +37,19 @@ struct TagArgs {
 };
 
 // Prints one {"imei14", "tag"} line per IMEI, in order; stops at the first
-// malformed IMEI (the lines before it stay printed).
+// malformed IMEI, quoting at most 40 characters of it (the lines before it
+// stay printed).
 Result<int> PrintTags(
     const std::vector<std::string>& inputs,
     const std::function<Result<Hash32>(std::string_view)>& tag) {
-  for (const std::string& input : inputs) {
-    auto imei = node::Imei::Parse(input);
-    if (!imei.ok()) {
-      // Named by the IMEI rather than the command, as imei parse does.
-      PrintError("invalid IMEI \"" + input.substr(0, 40) + "\"", imei.status());
-      return kExitUsage;
-    }
-    IMEISYNC_ASSIGN_OR_RETURN(Hash32 t, tag(imei->imei14()));
-    nlohmann::ordered_json line;
-    line["imei14"] = std::string(imei->imei14());
-    line["tag"] = HexEncode(t);
-    PrintJsonLine(line);
-  }
-  return kExitOk;
+  return PrintImeiLines(
+      inputs, 40,
+      [&](const std::string&,
+          const node::Imei& imei) -> Result<nlohmann::ordered_json> {
+        IMEISYNC_ASSIGN_OR_RETURN(Hash32 t, tag(imei.imei14()));
+        return nlohmann::ordered_json{{"imei14", std::string(imei.imei14())},
+                                      {"tag", HexEncode(t)}};
+      });
 }
 
 Result<int> RunTag(const TagArgs& args) {

@@ -7,19 +7,20 @@
 #include "base/hex.h"
 #include "cli/command.h"
 #include "cli/output.h"
+#include "node/federation/bundle.h"
 #include "node/proofs/device_proof.h"
 #include "node/proofs/proof_verifier.h"
-#include "node/federation/bundle.h"
 
 namespace imeisync::cli {
 namespace {
 
 constexpr size_t kMaxProofBytes = 64 << 20;
 
-struct VerifyProofArgs {
+struct VerifyProofArgs : JsonFlag {
+  static constexpr const char* kJsonHelp = "print the result as one JSON line";
+
   std::string bundle;
   std::string proof;
-  bool json = false;
 
   void Bind(CLI::App& c) {
     c.add_option("--bundle", bundle,
@@ -27,7 +28,6 @@ struct VerifyProofArgs {
         ->required();
     c.add_option("PROOF", proof, "the proof, from `imeisync prove`")
         ->required();
-    AddJsonFlag(c, json, "print the result as one JSON line");
   }
 
   static constexpr const char* kName = "verify-proof";
