@@ -125,6 +125,26 @@ BOOST_AUTO_TEST_CASE(submit_refuses_what_the_operator_role_may_not_issue) {
   BOOST_TEST(LogSize() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(submit_refuses_everything_on_an_auditors_node) {
+  auto aud = fed.Open("aud");
+  ServedNode auditor(fed, *aud);
+  v1::SubmitResponse response;
+  BOOST_CHECK_GRPC(auditor.Admin()->Submit(
+                       Ctx().get(), Block(Imeis(35209900176148, 1)), &response),
+                   StatusCode::PERMISSION_DENIED,
+                   "does not allow role auditor to issue BLOCK STOLEN");
+  BOOST_TEST(auditor.LogSize(fed.Origin("aud")) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(submit_rejects_a_batch_over_200000_imeis) {
+  v1::SubmitRequest r = Block({});
+  const std::string imei = Imeis(35209900176148, 1)[0];
+  for (int i = 0; i < 200'001; ++i) r.add_imeis(imei);
+  BOOST_CHECK_GRPC(Submit(r), StatusCode::INVALID_ARGUMENT,
+                   "200001 IMEIs in one submit; at most 200000");
+  BOOST_TEST(LogSize() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(submit_names_a_malformed_imei_by_position_and_rule) {
   const std::vector<std::string> good = Imeis(35209900176148, 3);
   struct Bad {
