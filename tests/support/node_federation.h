@@ -28,6 +28,25 @@ namespace imeisync::testing {
     BOOST_TEST_REQUIRE(_s.ok(), _s.status().ToString()); \
   } while (0)
 
+// `to` pulls `origin`'s log from `from` up to the checkpoint `from` holds
+// (or `note`, if given), as a peer round would: verify, read the missing
+// entries, apply them under `to`'s terms for the origin.
+inline void PullLog(node::core::Node& to, node::core::Node& from,
+                    const std::string& origin, const std::string& note = "") {
+  auto held = from.reads().CheckpointNote(origin);
+  BOOST_TEST_REQUIRE(held.ok(), held.status().ToString());
+  auto cp = to.replicator().VerifyCheckpoint(note.empty() ? *held : note);
+  BOOST_TEST_REQUIRE(cp.ok(), cp.status().ToString());
+  auto have = to.reads().Head(origin);
+  BOOST_TEST_REQUIRE(have.ok());
+  auto entries =
+      from.reads().ReadEntries(origin, have->size, cp->checkpoint.size);
+  BOOST_TEST_REQUIRE(entries.ok());
+  auto terms = to.bundles().TermsOf(origin);
+  BOOST_TEST_REQUIRE(terms.ok(), terms.status().ToString());
+  REQUIRE_OK(to.replicator().ApplyRange(*cp, *terms, have->size, *entries));
+}
+
 // A federation of a ministry and two operators on disk, with op1 and op2
 // open in this process.
 class NodeFederation {
@@ -85,22 +104,10 @@ class NodeFederation {
   // op1 pulls op2's whole signed log, as a peer round would.
   void Op1PullsOp2() { Pull(*op1_, *op2_, op2_->origin()); }
 
-  // `to` pulls `origin`'s log from `from` up to the checkpoint `from`
-  // holds (or `note`, if given), as a peer round would.
+  // `to` pulls `origin`'s log from `from` (testing::PullLog).
   void Pull(node::core::Node& to, node::core::Node& from,
             const std::string& origin, const std::string& note = "") {
-    auto held = from.reads().CheckpointNote(origin);
-    BOOST_TEST_REQUIRE(held.ok(), held.status().ToString());
-    auto cp = to.replicator().VerifyCheckpoint(note.empty() ? *held : note);
-    BOOST_TEST_REQUIRE(cp.ok(), cp.status().ToString());
-    auto have = to.reads().Head(origin);
-    BOOST_TEST_REQUIRE(have.ok());
-    auto entries =
-        from.reads().ReadEntries(origin, have->size, cp->checkpoint.size);
-    BOOST_TEST_REQUIRE(entries.ok());
-    auto terms = to.bundles().TermsOf(origin);
-    BOOST_TEST_REQUIRE(terms.ok(), terms.status().ToString());
-    REQUIRE_OK(to.replicator().ApplyRange(*cp, *terms, have->size, *entries));
+    PullLog(to, from, origin, note);
   }
 
   // The federation's bundle with `edit` applied at the next version,

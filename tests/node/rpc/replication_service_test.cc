@@ -26,7 +26,7 @@ struct Op1Peer {
   Op1Peer() {
     SubmitSigned(*op1, Imeis(35209900176148, 3));
     SubmitSigned(*op2, Imeis(35209900276148, 5));
-    Pull(*op1, *op2, op2_origin);
+    PullLog(*op1, *op2, op2_origin);
   }
 
   grpc::Status GetCheckpoint(const std::string& caller,
@@ -230,7 +230,7 @@ BOOST_AUTO_TEST_CASE(an_announce_of_a_log_the_caller_may_not_read_is_refused) {
 
 BOOST_AUTO_TEST_CASE(a_forged_cosignature_in_an_announce_is_not_stored) {
   auto ministry = fed.Open("ministry");
-  Pull(*ministry, *op2, op2_origin);
+  PullLog(*ministry, *op2, op2_origin);
   const std::string cosigned = *ministry->reads().CheckpointNote(op2_origin);
   const std::string before = StoredNote(op2_origin);
   // Flip one byte of the cosignature op1 does not hold yet.

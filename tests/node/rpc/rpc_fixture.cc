@@ -202,26 +202,11 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return context;
 }
 
-void Pull(node::core::Node& to, node::core::Node& from,
-          const std::string& origin) {
-  auto held = from.reads().CheckpointNote(origin);
-  BOOST_TEST_REQUIRE(held.ok(), held.status().ToString());
-  auto cp = to.replicator().VerifyCheckpoint(*held);
-  BOOST_TEST_REQUIRE(cp.ok(), cp.status().ToString());
-  auto have = to.reads().Head(origin);
-  BOOST_TEST_REQUIRE(have.ok(), have.status().ToString());
-  auto entries =
-      from.reads().ReadEntries(origin, have->size, cp->checkpoint.size);
-  BOOST_TEST_REQUIRE(entries.ok(), entries.status().ToString());
-  auto applied = to.replicator().ApplyRange(*cp, have->size, *entries);
-  BOOST_TEST_REQUIRE(applied.ok(), applied.status().ToString());
-}
-
 void SubmitSigned(node::core::Node& node,
                   const std::vector<std::string>& imeis) {
-  RPC_REQUIRE_OK(node.own_log().Submit(node::Action::kBlock,
-                                       node::Reason::kStolen, imeis, 0));
-  RPC_REQUIRE_OK(node.own_log().SignCheckpoint());
+  REQUIRE_OK(node.own_log().Submit(node::Action::kBlock, node::Reason::kStolen,
+                                   imeis, 0));
+  REQUIRE_OK(node.own_log().SignCheckpoint());
 }
 
 std::vector<std::string> Imeis(uint64_t first, size_t count) {

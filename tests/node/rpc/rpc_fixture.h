@@ -27,15 +27,10 @@
 #include "node/rpc/sync_events.h"
 #include "node/rpc/tls.h"
 #include "proto/imeisync.grpc.pb.h"
+#include "tests/support/node_federation.h"
 #include "tests/support/temp_dir.h"
 
 namespace imeisync::testing {
-
-#define RPC_REQUIRE_OK(expr)                             \
-  do {                                                   \
-    auto _s = (expr);                                    \
-    BOOST_TEST_REQUIRE(_s.ok(), _s.status().ToString()); \
-  } while (0)
 
 // Federation "kz" on disk: ministry, op1, op2 (operators), aud (auditor)
 // and, in salted mode, fx (a foreign member linked through ministry's
@@ -138,11 +133,6 @@ class ServedNode {
 
 // A context with a 10 s deadline: a hung call fails instead of hanging.
 std::unique_ptr<grpc::ClientContext> Ctx();
-
-// `to` pulls `origin`'s log from `from` up to the checkpoint `from` holds,
-// as a peer round would.
-void Pull(node::core::Node& to, node::core::Node& from,
-          const std::string& origin);
 
 // Submits BLOCK STOLEN for `imeis` to `node`'s own log and signs it.
 void SubmitSigned(node::core::Node& node,
