@@ -15,14 +15,22 @@ v1::SubtreeRequest Request(const merkle::NibblePrefix& prefix) {
 
 }  // namespace
 
-Result<merkle::SubtreeView> RemoteStateView::At(
-    const merkle::NibblePrefix& prefix) {
+template <class Reply>
+Status RemoteStateView::Ask(
+    grpc::Status (v1::StateSync::StubInterface::*method)(
+        grpc::ClientContext*, const v1::SubtreeRequest&, Reply*),
+    const merkle::NibblePrefix& prefix, Reply& reply) {
   ++calls_;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  return FromGrpc((stub_.*method)(&context, Request(prefix), &reply));
+}
+
+Result<merkle::SubtreeView> RemoteStateView::At(
+    const merkle::NibblePrefix& prefix) {
   v1::Subtree reply;
   IMEISYNC_RETURN_IF_ERROR(
-      FromGrpc(stub_.GetSubtree(&context, Request(prefix), &reply)));
+      Ask(&v1::StateSync::StubInterface::GetSubtree, prefix, reply));
   merkle::SubtreeView view;
   IMEISYNC_ASSIGN_OR_RETURN(view.hash, ParseHash(reply.hash(), "subtree hash"));
   switch (reply.kind()) {
@@ -52,12 +60,9 @@ Result<merkle::SubtreeView> RemoteStateView::At(
 
 Result<std::vector<merkle::StatePair>> RemoteStateView::LeavesUnder(
     const merkle::NibblePrefix& prefix) {
-  ++calls_;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + deadline_);
   v1::Leaves reply;
   IMEISYNC_RETURN_IF_ERROR(
-      FromGrpc(stub_.GetLeaves(&context, Request(prefix), &reply)));
+      Ask(&v1::StateSync::StubInterface::GetLeaves, prefix, reply));
   if (reply.keys_size() != reply.values_size()) {
     return InvalidArgument("leaves: keys and values differ in number");
   }

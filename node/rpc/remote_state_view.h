@@ -26,6 +26,12 @@ class RemoteStateView : public merkle::StateTreeView {
   uint64_t calls() const { return calls_; }
 
  private:
+  // One counted call of `method` for `prefix` under the deadline.
+  template <class Reply>
+  Status Ask(grpc::Status (v1::StateSync::StubInterface::*method)(
+                 grpc::ClientContext*, const v1::SubtreeRequest&, Reply*),
+             const merkle::NibblePrefix& prefix, Reply& reply);
+
   v1::StateSync::StubInterface& stub_;
   std::chrono::milliseconds deadline_;
   uint64_t calls_ = 0;
