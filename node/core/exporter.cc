@@ -43,30 +43,15 @@ void Exporter::Start() {
 }
 
 void Exporter::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
+  wakeup_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
-void Exporter::Notify() {
-  {
-    std::lock_guard lock(mu_);
-    dirty_ = true;
-  }
-  cv_.notify_all();
-}
+void Exporter::Notify() { wakeup_.Notify(); }
 
 void Exporter::Run() {
   std::string last_logged;
-  std::unique_lock lock(mu_);
-  while (!stop_) {
-    cv_.wait_for(lock, interval_, [&] { return stop_ || dirty_; });
-    if (stop_) break;
-    dirty_ = false;
-    lock.unlock();
+  while (wakeup_.WaitFor(interval_)) {
     // Catch up in bounded transactions, then sign once.
     Status failed;
     for (;;) {
@@ -75,9 +60,7 @@ void Exporter::Run() {
         failed = read.status();
         break;
       }
-      if (*read == 0) break;
-      std::lock_guard g(mu_);
-      if (stop_) break;
+      if (*read == 0 || wakeup_.stopped()) break;
     }
     // Whatever one stuck link says, the others' new entries get signed.
     auto notes = SignCheckpoints();
@@ -91,7 +74,6 @@ void Exporter::Run() {
       spdlog::error("export: {}; retrying", failed.ToString());
     }
     last_logged = failed.ok() ? "" : failed.ToString();
-    lock.lock();
   }
 }
 

@@ -27,7 +27,6 @@
 
 #include <array>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -38,6 +37,7 @@
 
 #include "base/status.h"
 #include "node/core/node.h"
+#include "node/core/wakeup.h"
 
 namespace imeisync::node::core {
 
@@ -98,10 +98,7 @@ class Exporter {
   std::mutex errors_mu_;
   std::map<std::string, std::string> errors_;  // link -> last step error
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool dirty_ = true;  // guarded by mu_
-  bool stop_ = false;  // guarded by mu_
+  Wakeup wakeup_{true};  // the first round runs at once
   std::thread thread_;
 };
 
