@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/base64.h"
+#include "base/text.h"
 
 namespace imeisync::crypto {
 
@@ -14,15 +15,11 @@ std::string FormatCheckpointText(const Checkpoint& c) {
 }
 
 Result<Checkpoint> ParseCheckpointText(std::string_view text) {
-  if (text.empty() || text.back() != '\n') {
+  std::optional<std::vector<std::string_view>> split = SplitLines(text);
+  if (text.empty() || !split) {
     return InvalidArgument("checkpoint text does not end in a newline");
   }
-  std::vector<std::string_view> lines;
-  for (std::string_view rest = text; !rest.empty();) {
-    const size_t eol = rest.find('\n');
-    lines.push_back(rest.substr(0, eol));
-    rest.remove_prefix(eol + 1);
-  }
+  const std::vector<std::string_view>& lines = *split;
   if (lines.size() < 3) {
     return InvalidArgument("checkpoint has " + std::to_string(lines.size()) +
                            " lines; origin, size and root are required");
@@ -33,16 +30,13 @@ Result<Checkpoint> ParseCheckpointText(std::string_view text) {
   c.origin = std::string(lines[0]);
 
   const std::string_view size = lines[1];
-  const bool digits =
-      !size.empty() && std::all_of(size.begin(), size.end(), [](char ch) {
-        return ch >= '0' && ch <= '9';
-      });
-  if (!digits || (size.size() > 1 && size[0] == '0') || size.size() > 19) {
+  const std::optional<uint64_t> size_value = ParseDecimal(size);
+  if (!size_value || size.size() > 19) {
     return InvalidArgument("checkpoint line 2: size \"" +
                            std::string(size.substr(0, 40)) +
                            "\" is not a decimal without leading zeros");
   }
-  c.size = std::stoull(std::string(size));
+  c.size = *size_value;
   if (c.size > 0x7FFFFFFFFFFFFFFFull) {
     return InvalidArgument("checkpoint line 2: size exceeds 2^63-1");
   }

@@ -20,6 +20,18 @@ void Append(Bytes& out, const Hash32& h) {
   out.insert(out.end(), h.begin(), h.end());
 }
 
+// A child as both the node and the root encodings carry it: key(32)
+// value(32) for a pair, hash(32) version(8) for a node, nothing if empty.
+void AppendChild(Bytes& out, const StateChild& c) {
+  if (c.kind == ChildKind::kLeaf) {
+    Append(out, c.leaf.first);
+    Append(out, c.leaf.second);
+  } else if (c.kind == ChildKind::kInternal) {
+    Append(out, c.hash);
+    AppendU64(out, c.version);
+  }
+}
+
 }  // namespace
 
 NibblePrefix NibblePrefix::Of(const Hash32& key, int depth) {
@@ -113,15 +125,7 @@ Bytes StateNode::Encode() const {
   out.push_back(static_cast<uint8_t>(present));
   out.push_back(static_cast<uint8_t>(leaves >> 8));
   out.push_back(static_cast<uint8_t>(leaves));
-  for (const StateChild& c : child) {
-    if (c.kind == ChildKind::kLeaf) {
-      Append(out, c.leaf.first);
-      Append(out, c.leaf.second);
-    } else if (c.kind == ChildKind::kInternal) {
-      Append(out, c.hash);
-      AppendU64(out, c.version);
-    }
-  }
+  for (const StateChild& c : child) AppendChild(out, c);
   return out;
 }
 
@@ -163,13 +167,7 @@ Result<StateNode> StateNode::Decode(ByteView bytes) {
 
 Bytes EncodeStateRoot(const StateChild& root) {
   Bytes out{static_cast<uint8_t>(root.kind)};
-  if (root.kind == ChildKind::kLeaf) {
-    Append(out, root.leaf.first);
-    Append(out, root.leaf.second);
-  } else if (root.kind == ChildKind::kInternal) {
-    Append(out, root.hash);
-    AppendU64(out, root.version);
-  }
+  AppendChild(out, root);
   return out;
 }
 

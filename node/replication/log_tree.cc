@@ -128,19 +128,19 @@ Result<Hash32> LogTree::Append(store::WriteTxn& txn,
   return range.Root();
 }
 
-Status LogTree::CheckSize(const store::Txn& txn, uint64_t size) const {
+Result<TxnLogNodes> LogTree::NodesUpTo(const store::Txn& txn,
+                                       uint64_t size) const {
   IMEISYNC_ASSIGN_OR_RETURN(uint64_t have, Size(txn));
   if (size > have) {
     return InvalidArgument("log " + origin_ + " has " + std::to_string(have) +
                            " leaves; size " + std::to_string(size) +
                            " is beyond it");
   }
-  return Status::Ok();
+  return TxnLogNodes(*this, txn);
 }
 
 Result<Hash32> LogTree::RootAt(const store::Txn& txn, uint64_t size) const {
-  IMEISYNC_RETURN_IF_ERROR(CheckSize(txn, size));
-  TxnLogNodes nodes(*this, txn);
+  IMEISYNC_ASSIGN_OR_RETURN(TxnLogNodes nodes, NodesUpTo(txn, size));
   return LogRootAt(nodes, size);
 }
 
@@ -158,16 +158,14 @@ Result<Hash32> LogTree::LeafHash(const store::Txn& txn, uint64_t index) const {
 Result<std::vector<Hash32>> LogTree::InclusionProof(const store::Txn& txn,
                                                     uint64_t index,
                                                     uint64_t size) const {
-  IMEISYNC_RETURN_IF_ERROR(CheckSize(txn, size));
-  TxnLogNodes nodes(*this, txn);
+  IMEISYNC_ASSIGN_OR_RETURN(TxnLogNodes nodes, NodesUpTo(txn, size));
   return LogInclusionProof(nodes, index, size);
 }
 
 Result<std::vector<Hash32>> LogTree::ConsistencyProof(const store::Txn& txn,
                                                       uint64_t size1,
                                                       uint64_t size2) const {
-  IMEISYNC_RETURN_IF_ERROR(CheckSize(txn, size2));
-  TxnLogNodes nodes(*this, txn);
+  IMEISYNC_ASSIGN_OR_RETURN(TxnLogNodes nodes, NodesUpTo(txn, size2));
   return LogConsistencyProof(nodes, size1, size2);
 }
 

@@ -24,6 +24,8 @@ namespace imeisync::node::replication {
 
 inline constexpr uint64_t kLogChunkHashes = 32;
 
+class TxnLogNodes;  // log_tree.cc
+
 class LogTree {
  public:
   // REQUIRES: 1 <= origin.size() <= 255.
@@ -55,7 +57,9 @@ class LogTree {
  private:
   Bytes RangeKey() const;
   Bytes ChunkKey(uint64_t chunk) const;
-  Status CheckSize(const store::Txn& txn, uint64_t size) const;
+  // A reader of this log's nodes through `txn`, once size <= Size() is
+  // checked; InvalidArgument otherwise.
+  Result<TxnLogNodes> NodesUpTo(const store::Txn& txn, uint64_t size) const;
   friend class TxnLogNodes;
 
   store::Db db_;

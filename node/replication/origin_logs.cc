@@ -8,20 +8,10 @@
 #include "node/merkle/log_hash.h"
 #include "node/merkle/log_proof.h"
 #include "node/replication/log_tree.h"
+#include "node/replication/origin_prefix.h"
 
 namespace imeisync::node::replication {
 namespace {
-
-Result<Bytes> OriginPrefix(std::string_view origin) {
-  if (origin.empty() || origin.size() > 255) {
-    return InvalidArgument("origin must be 1 to 255 bytes, got " +
-                           std::to_string(origin.size()));
-  }
-  Bytes p(1 + origin.size());
-  p[0] = static_cast<uint8_t>(origin.size());
-  std::copy(origin.begin(), origin.end(), p.begin() + 1);
-  return p;
-}
 
 Bytes EntryKey(const Bytes& prefix, uint64_t index) {
   Bytes k = prefix;
@@ -157,32 +147,38 @@ Result<Hash32> OriginLogs::RootAt(const store::Txn& txn,
   return tree.RootAt(txn, size);
 }
 
+Result<LogTree> OriginLogs::ProofTree(const store::Txn& txn,
+                                      std::string_view origin, bool in_range,
+                                      uint64_t size,
+                                      const std::string& no_proof) const {
+  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
+  if (!in_range || size > head.size) {
+    return InvalidArgument(no_proof + " in the log of " + std::string(origin) +
+                           " (size " + std::to_string(head.size) + ")");
+  }
+  return LogTree(tree_, std::string(origin));
+}
+
 Result<std::vector<Hash32>> OriginLogs::InclusionProof(const store::Txn& txn,
                                                        std::string_view origin,
                                                        uint64_t index,
                                                        uint64_t size) const {
-  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
-  if (index >= size || size > head.size) {
-    return InvalidArgument(
-        "no inclusion proof of entry " + std::to_string(index) + " at size " +
-        std::to_string(size) + " in the log of " + std::string(origin) +
-        " (size " + std::to_string(head.size) + ")");
-  }
-  LogTree tree(tree_, std::string(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      LogTree tree,
+      ProofTree(txn, origin, index < size, size,
+                "no inclusion proof of entry " + std::to_string(index) +
+                    " at size " + std::to_string(size)));
   return tree.InclusionProof(txn, index, size);
 }
 
 Result<std::vector<Hash32>> OriginLogs::ConsistencyProof(
     const store::Txn& txn, std::string_view origin, uint64_t first,
     uint64_t second) const {
-  IMEISYNC_ASSIGN_OR_RETURN(LogHead head, Head(txn, origin));
-  if (first == 0 || first > second || second > head.size) {
-    return InvalidArgument(
-        "no consistency proof from size " + std::to_string(first) + " to " +
-        std::to_string(second) + " in the log of " + std::string(origin) +
-        " (size " + std::to_string(head.size) + ")");
-  }
-  LogTree tree(tree_, std::string(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(
+      LogTree tree,
+      ProofTree(txn, origin, first != 0 && first <= second, second,
+                "no consistency proof from size " + std::to_string(first) +
+                    " to " + std::to_string(second)));
   return tree.ConsistencyProof(txn, first, second);
 }
 

@@ -31,6 +31,8 @@
 
 namespace imeisync::node::replication {
 
+class LogTree;  // log_tree.h
+
 inline constexpr std::array<const char*, 4> kOriginLogDatabases = {
     "log_entries", "log_tree", "log_checkpoints", "log_evidence"};
 
@@ -147,6 +149,12 @@ class OriginLogs {
         checkpoints_(checkpoints),
         evidence_(evidence) {}
   Status StoreEvidence(store::WriteTxn& txn, const Evidence& evidence) const;
+  // The log of `origin` for a proof up to `size`. InvalidArgument
+  // "<no_proof> in the log of <origin> (size <n>)" unless `in_range` and
+  // size <= the log's size n.
+  Result<LogTree> ProofTree(const store::Txn& txn, std::string_view origin,
+                            bool in_range, uint64_t size,
+                            const std::string& no_proof) const;
 
   store::Db entries_, tree_, checkpoints_, evidence_;
 };

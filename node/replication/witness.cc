@@ -4,22 +4,12 @@
 
 #include "base/big_endian.h"
 #include "node/merkle/log_proof.h"
+#include "node/replication/origin_prefix.h"
 
 namespace imeisync::node::replication {
 namespace {
 
 constexpr size_t kStateBytes = 8 + 32 + 8;
-
-Result<Bytes> Key(std::string_view origin) {
-  if (origin.empty() || origin.size() > 255) {
-    return InvalidArgument("origin must be 1 to 255 bytes, got " +
-                           std::to_string(origin.size()));
-  }
-  Bytes k(1 + origin.size());
-  k[0] = static_cast<uint8_t>(origin.size());
-  std::copy(origin.begin(), origin.end(), k.begin() + 1);
-  return k;
-}
 
 const WitnessKey* FindKey(std::span<const WitnessKey> keys,
                           const crypto::NoteSignature& sig) {
@@ -93,7 +83,7 @@ Result<Witness> Witness::Open(const store::Env& env) {
 
 Result<std::optional<CosignedHead>> Witness::Last(
     const store::Txn& txn, std::string_view origin) const {
-  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, Key(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, OriginPrefix(origin));
   auto v = txn.Get(state_, key);
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) {
@@ -151,7 +141,7 @@ Result<crypto::NoteSignature> Witness::Cosign(
   AppendU64(value, checkpoint.size);
   value.insert(value.end(), checkpoint.root.begin(), checkpoint.root.end());
   AppendU64(value, timestamp);
-  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, Key(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, OriginPrefix(origin));
   IMEISYNC_RETURN_IF_ERROR(txn.Put(state_, key, value));
   return sig;
 }
@@ -160,7 +150,7 @@ Status Witness::RecordWitnessed(store::WriteTxn& txn, std::string_view origin,
                                 uint64_t size, size_t witnesses) const {
   witnesses = std::min(witnesses, kMaxWitnessLevels);
   if (witnesses == 0) return Status::Ok();
-  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, Key(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, OriginPrefix(origin));
   std::vector<uint64_t> levels;
   auto v = txn.Get(witnessed_, key);
   if (v.ok()) {
@@ -192,7 +182,7 @@ Status Witness::RecordWitnessed(store::WriteTxn& txn, std::string_view origin,
 Result<uint64_t> Witness::WitnessedSize(const store::Txn& txn,
                                         std::string_view origin,
                                         size_t quorum) const {
-  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, Key(origin));
+  IMEISYNC_ASSIGN_OR_RETURN(Bytes key, OriginPrefix(origin));
   auto v = txn.Get(witnessed_, key);
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kNotFound) return uint64_t{0};

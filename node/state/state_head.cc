@@ -1,9 +1,9 @@
 #include "node/state/state_head.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "base/base64.h"
+#include "base/text.h"
 
 namespace imeisync::node::state {
 namespace {
@@ -11,13 +11,11 @@ namespace {
 constexpr std::string_view kSuffix = "/state-head";
 
 Result<uint64_t> ParseDecimal(std::string_view s, const std::string& what) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() ||
-      (s.size() > 1 && s[0] == '0')) {
+  const std::optional<uint64_t> v = imeisync::ParseDecimal(s);
+  if (!v) {
     return InvalidArgument("state head: " + what + " is not a decimal number");
   }
-  return v;
+  return *v;
 }
 
 Result<Hash32> ParseRoot(std::string_view s, const std::string& what) {
@@ -46,15 +44,11 @@ std::string FormatStateHeadText(const StateHead& head) {
 }
 
 Result<StateHead> ParseStateHeadText(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    if (nl == std::string_view::npos) {
-      return InvalidArgument("state head: the last line has no newline");
-    }
-    lines.push_back(text.substr(0, nl));
-    text.remove_prefix(nl + 1);
+  std::optional<std::vector<std::string_view>> split = SplitLines(text);
+  if (!split) {
+    return InvalidArgument("state head: the last line has no newline");
   }
+  const std::vector<std::string_view>& lines = *split;
   if (lines.size() < 4) {
     return InvalidArgument("state head: " + std::to_string(lines.size()) +
                            " lines, need at least 4");
