@@ -255,6 +255,7 @@ int H2Connection::Reply(int32_t stream_id, Stream& stream,
   const int rv =
       nghttp2_submit_response(session_.get(), stream_id, nva.data(), nva.size(),
                               send_data ? &body : nullptr);
+  if (rv == 0) ++answered_;
   // A stream nghttp2 has closed meanwhile cannot be answered, which is no
   // failure of the connection; running out of memory is.
   return rv == NGHTTP2_ERR_NOMEM ? NGHTTP2_ERR_CALLBACK_FAILURE : 0;

@@ -66,6 +66,10 @@ class H2Connection {
   // a callback failure); the connection must then be closed.
   Status Send(std::string& out, size_t max);
 
+  // How many responses have been submitted so far (requests answered,
+  // including 413 and 431).
+  uint64_t answered() const { return answered_; }
+
   // False once nothing is left to read or to send (after GOAWAY either
   // way): the caller may close the connection.
   bool Alive() const;
@@ -110,6 +114,7 @@ class H2Connection {
   const SessionShared* shared_;
   NgSessionPtr session_;
   std::unordered_map<int32_t, Stream> streams_;  // open request streams
+  uint64_t answered_ = 0;
   bool broken_ = false;  // a protocol error was met; input is ignored
 };
 

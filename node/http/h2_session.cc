@@ -81,9 +81,14 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
       Drain(n);
       return;
     }
-    // A peer that sends but does not take our bytes gets no extra time.
-    if (!writing_) stream_.expires_after(options().idle_timeout);
+    // Only an answered request buys time, as on HTTP/1.1: PINGs, SETTINGS
+    // or a HEADERS frame dribbled byte by byte do not, and neither does
+    // the peer taking our bytes.
+    const uint64_t answered = h2_->answered();
     Feed(std::span<const uint8_t>(in_.data(), n));
+    if (h2_->answered() != answered) {
+      stream_.expires_after(options().idle_timeout);
+    }
     Flush();
     ReadSome();  // when closing, to drain
   }
@@ -111,7 +116,6 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
       return;
     }
     writing_ = true;
-    stream_.expires_after(options().idle_timeout);
     net::async_write(
         stream_, net::buffer(out_),
         beast::bind_front_handler(&H2Session::OnWrite, shared_from_this()));
@@ -120,7 +124,6 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
   void OnWrite(error_code ec, size_t /*bytes*/) {
     writing_ = false;
     if (ec) return;
-    stream_.expires_after(options().idle_timeout);
     Flush();
   }
 

@@ -14,8 +14,10 @@ namespace imeisync::node::http {
 // until the peer closes it, a protocol error ends it (GOAWAY, then close),
 // it stays idle, or the io_context is stopped and destroyed. `preface`
 // holds the bytes already read, beginning with the client connection
-// preface. The connection is closed without GOAWAY when no byte arrives
-// for the idle timeout, or the peer does not take our bytes within it.
+// preface. The connection is closed without GOAWAY when no request has
+// been answered for the idle timeout (other frames, PING among them, do
+// not count), which also bounds how long the peer may take to read an
+// answer.
 // The session owns itself (through its pending handlers) and `slot`; there
 // is nothing to join. Every step runs on the stream's executor, which must
 // be a strand.

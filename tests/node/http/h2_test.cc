@@ -27,6 +27,7 @@ using testing::Nghttp;
 constexpr int64_t kProtocolError = 0x1;
 constexpr uint8_t kHeadersFrame = 0x1;
 constexpr uint8_t kSettingsFrame = 0x4;
+constexpr uint8_t kPingFrame = 0x6;
 constexpr uint8_t kEndHeaders = 0x4;
 
 HttpApiHooks FakeHooks() {
@@ -272,6 +273,23 @@ BOOST_AUTO_TEST_CASE(an_idle_connection_is_closed_after_the_timeout) {
   bool closed = false;
   const auto start = std::chrono::steady_clock::now();
   c.ReadUntilClosed(5s, closed);
+  BOOST_TEST(closed);
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 3s));
+}
+
+BOOST_AUTO_TEST_CASE(pings_do_not_keep_a_connection_without_requests_open) {
+  HttpServerOptions o;
+  o.idle_timeout = 500ms;
+  H2Server s(o);
+  testing::RawConnection c(s.server->port());
+  c.Write(std::string(testing::kH2Preface) +
+          testing::EncodeFrame(kSettingsFrame, 0, 0, ""));
+  const auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - start < 5s) {
+    c.Write(testing::EncodeFrame(kPingFrame, 0, 0, std::string(8, 'p')));
+    c.ReadUntilClosed(100ms, closed);
+  }
   BOOST_TEST(closed);
   BOOST_TEST((std::chrono::steady_clock::now() - start < 3s));
 }
