@@ -14,7 +14,7 @@
 #include <optional>
 #include <thread>
 
-#include "node/http/http_session.h"
+#include "node/http/connection.h"
 #include "node/http/listen_address.h"
 
 namespace imeisync::node::http {
@@ -118,7 +118,7 @@ class HttpServer::Impl {
       shared_.connections.fetch_add(1, std::memory_order_relaxed);
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      StartSession(std::move(socket), &shared_);
+      StartConnection(std::move(socket), ConnectionSlot(&shared_));
     }
     Accept();
   }
@@ -144,7 +144,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(
   }
   if (options.max_header_bytes < 1 ||
       options.max_header_bytes > std::numeric_limits<std::uint32_t>::max() ||
-      options.max_connections < 1 ||
+      options.max_connections < 1 || options.max_concurrent_streams < 1 ||
       options.idle_timeout <= std::chrono::milliseconds::zero()) {
     return InvalidArgument(
         "HttpServer: limits and the idle timeout must be positive");

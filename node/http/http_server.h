@@ -1,5 +1,9 @@
-// A small HTTP/1.1 server (Boost.Beast over Asio) that hands every request to
-// one synchronous handler.
+// A small HTTP server (Boost.Beast over Asio) that hands every request to
+// one synchronous handler. It speaks HTTP/1.1 and, on the same port, HTTP/2
+// over cleartext with prior knowledge (h2c; nghttp2): a connection that
+// opens with the HTTP/2 client preface is HTTP/2, any other is HTTP/1.1
+// (connection.h). Both hand requests to the handler the same way
+// (answer.h); HTTP/2's own limits and errors are in h2_connection.h.
 //
 // Caveats that bite:
 //   * The handler runs on an io thread and blocks that thread while it runs:
@@ -7,9 +11,9 @@
 //     io threads and would wait for itself).
 //   * The handler is called concurrently from up to `threads` threads.
 //   * Request bodies are read (up to the limit) and discarded; the handler
-//     sees only the method and the target.
+//     sees only the method and the target (HTTP/2: :method and :path).
 //
-// Per connection: keep-alive and pipelining; a header over
+// Per HTTP/1.1 connection: keep-alive and pipelining; a header over
 // max_header_bytes answers 431 and a body over max_body_bytes answers 413;
 // any other malformed request answers 400; after each of those the
 // connection is closed. A connection idle (or stalled mid-request, or not
@@ -57,7 +61,10 @@ struct HttpServerOptions {
   // Longest wait for the next request on a connection, for the rest of a
   // request once begun, and for the peer to take our answer.
   std::chrono::milliseconds idle_timeout{30'000};
-  int max_connections = 1024;  // open at once; >= 1
+  int max_connections = 1024;  // open at once, either protocol; >= 1
+  // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: requests in flight on one
+  // connection; >= 1.
+  uint32_t max_concurrent_streams = 100;
 };
 
 class HttpServer {

@@ -1,20 +1,17 @@
 #include "node/http/http_session.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "node/http/answer.h"
 #include "node/http/problem.h"
-#include "node/http/redact.h"
 
 namespace imeisync::node::http {
 namespace {
@@ -45,31 +42,18 @@ HttpResponse TooLarge(int status, std::string_view title,
       std::string(what_exceeds) + " " + std::to_string(limit) + " bytes", "");
 }
 
-// Calls the handler; an exception becomes a 500 problem and a warning that
-// names the method and the path, redacted, never the query.
-HttpResponse Invoke(const SessionShared& shared, const HttpRequest& request) {
-  try {
-    return shared.handler(request);
-  } catch (const std::exception& e) {
-    spdlog::warn("http handler threw on {} {}: {}", Redact(request.method),
-                 Redact(PathOf(request.target)), Redact(e.what()));
-  } catch (...) {
-    spdlog::warn("http handler threw on {} {}: a non-std exception",
-                 Redact(request.method), Redact(PathOf(request.target)));
-  }
-  return Problem(500, "Internal Server Error",
-                 "the request handler failed; see the node's log",
-                 "SYSTEM_FAILURE");
-}
-
 // One connection: read a request, answer it, repeat. Every step runs on the
 // connection's strand, so members need no lock.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // REQUIRES: the caller counted this connection in shared->connections.
-  Session(tcp::socket socket, SessionShared* shared)
-      : stream_(std::move(socket)), shared_(shared) {}
-  ~Session() { shared_->connections.fetch_sub(1, std::memory_order_relaxed); }
+  Session(beast::tcp_stream stream, beast::flat_buffer buffer,
+          ConnectionSlot slot,
+          std::chrono::steady_clock::time_point first_deadline)
+      : stream_(std::move(stream)),
+        buffer_(std::move(buffer)),
+        slot_(std::move(slot)),
+        shared_(slot_.shared()),
+        first_deadline_(first_deadline) {}
 
   void Start() {
     net::dispatch(
@@ -83,7 +67,14 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(o.max_header_bytes));
     parser_->body_limit(o.max_body_bytes);
-    stream_.expires_after(o.idle_timeout);
+    if (first_deadline_.has_value()) {
+      // The first request began while the connection's protocol was being
+      // told apart; its time runs from then.
+      stream_.expires_at(*first_deadline_);
+      first_deadline_.reset();
+    } else {
+      stream_.expires_after(o.idle_timeout);
+    }
     bhttp::async_read(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::OnRead, shared_from_this()));
@@ -98,7 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request_.method.assign(req.method_string().data(),
                            req.method_string().size());
     request_.target.assign(req.target().data(), req.target().size());
-    Send(Invoke(*shared_, request_), req.version(), !req.keep_alive());
+    Send(Answer(shared_->handler, request_), req.version(), !req.keep_alive());
   }
 
   void OnReadError(error_code ec) {
@@ -129,13 +120,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // where the next request would begin is unknown.
   void SendAndClose(HttpResponse r) { Send(std::move(r), 11, true); }
 
+  // REQUIRES: 200 <= r.status <= 999 (Answer and Problem see to it).
   void Send(HttpResponse r, unsigned version, bool close) {
-    if (r.status < 200 || r.status > 999) {
-      spdlog::warn("http handler returned status {}; answering 500", r.status);
-      r = Problem(500, "Internal Server Error",
-                  "the request handler returned an invalid status",
-                  "SYSTEM_FAILURE");
-    }
     res_ = {};
     res_.version(version);
     res_.result(static_cast<unsigned>(r.status));
@@ -185,8 +171,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
-  SessionShared* shared_;
   beast::flat_buffer buffer_;
+  ConnectionSlot slot_;
+  SessionShared* shared_;  // slot_'s
+  std::optional<std::chrono::steady_clock::time_point> first_deadline_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   HttpRequest request_;  // reused so its strings keep their capacity
   bhttp::response<bhttp::string_body> res_;
@@ -195,7 +183,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-void StartSession(tcp::socket socket, SessionShared* shared) {
-  std::make_shared<Session>(std::move(socket), shared)->Start();
+void StartHttp1Session(beast::tcp_stream stream, beast::flat_buffer buffer,
+                       ConnectionSlot slot,
+                       std::chrono::steady_clock::time_point first_deadline) {
+  std::make_shared<Session>(std::move(stream), std::move(buffer),
+                            std::move(slot), first_deadline)
+      ->Start();
 }
 }  // namespace imeisync::node::http

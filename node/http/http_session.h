@@ -4,30 +4,24 @@
 #ifndef IMEISYNC_NODE_HTTP_HTTP_SESSION_H_
 #define IMEISYNC_NODE_HTTP_HTTP_SESSION_H_
 
-#include <atomic>
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
 
-#include "node/http/http_server.h"
+#include "node/http/session_shared.h"
 
 namespace imeisync::node::http {
 
-// What every session of one server reads. Owned by the server; it must
-// outlive every session, which holds when the io_context running them is
-// destroyed first.
-struct SessionShared {
-  HttpHandler handler;        // non-empty
-  HttpServerOptions options;  // already validated by HttpServer::Start
-  // Sessions open now: the acceptor adds one before StartSession, and each
-  // session subtracts one when it is destroyed.
-  std::atomic<int> connections{0};
-};
-
-// Serves `socket` until the peer closes it, a limit or timeout closes it, or
-// the io_context is stopped and destroyed. The session owns itself (through
-// its pending handlers); there is nothing to join. Every step runs on the
-// socket's executor, which must be a strand.
-// REQUIRES: the caller counted this connection in shared->connections.
-void StartSession(boost::asio::ip::tcp::socket socket, SessionShared* shared);
+// Serves `stream` as HTTP/1.1 until the peer closes it, a limit or timeout
+// closes it, or the io_context is stopped and destroyed. `buffer` holds the
+// bytes already read from the stream (possibly none); they are parsed
+// first. The first request must be complete by `first_deadline`; later ones
+// get the idle timeout each. The session owns itself (through its pending
+// handlers) and `slot`; there is nothing to join. Every step runs on the
+// stream's executor, which must be a strand.
+void StartHttp1Session(boost::beast::tcp_stream stream,
+                       boost::beast::flat_buffer buffer, ConnectionSlot slot,
+                       std::chrono::steady_clock::time_point first_deadline);
 
 }  // namespace imeisync::node::http
 
