@@ -7,16 +7,12 @@
 #include <string_view>
 #include <utility>
 
+#include "node/http/asio_names.h"
 #include "node/http/h2_session.h"
 #include "node/http/http_session.h"
 
 namespace imeisync::node::http {
 namespace {
-
-namespace beast = boost::beast;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-using boost::system::error_code;
 
 // RFC 9113 section 3.4: the client connection preface begins with this line,
 // which no HTTP/1.1 request can.

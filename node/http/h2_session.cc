@@ -13,15 +13,11 @@
 #include <string>
 #include <utility>
 
+#include "node/http/asio_names.h"
 #include "node/http/h2_connection.h"
 
 namespace imeisync::node::http {
 namespace {
-
-namespace beast = boost::beast;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-using boost::system::error_code;
 
 // Bytes gathered from nghttp2 into one write.
 constexpr size_t kWriteBatch = 64 * 1024;

@@ -14,18 +14,11 @@
 #include <optional>
 #include <thread>
 
+#include "node/http/asio_names.h"
 #include "node/http/connection.h"
 #include "node/http/listen_address.h"
 
 namespace imeisync::node::http {
-namespace {
-
-namespace beast = boost::beast;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-using boost::system::error_code;
-
-}  // namespace
 
 class HttpServer::Impl {
  public:

@@ -11,16 +11,11 @@
 #include <string_view>
 
 #include "node/http/answer.h"
+#include "node/http/asio_names.h"
 #include "node/http/problem.h"
 
 namespace imeisync::node::http {
 namespace {
-
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-using boost::system::error_code;
 
 // After an answer that closes the connection we stop sending but keep reading
 // (and discarding) for a moment: closing with unread bytes queued makes the

@@ -6,11 +6,9 @@
 #include <cstdint>
 #include <string_view>
 
-namespace imeisync::node::http {
+#include "node/http/asio_names.h"
 
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-using boost::system::error_code;
+namespace imeisync::node::http {
 
 Result<tcp::endpoint> ParseListen(const std::string& listen) {
   std::string_view s = listen;

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "node/http/asio_names.h"
 #include "node/http/http_api.h"
 #include "node/http/http_server.h"
 #include "node/http/metrics.h"
@@ -32,11 +33,6 @@
 namespace imeisync::node::http {
 namespace {
 
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-using boost::system::error_code;
 using namespace std::chrono_literals;
 
 constexpr std::string_view kEquipmentStatus =
@@ -749,7 +745,8 @@ BOOST_AUTO_TEST_CASE(masks_runs_of_five_or_more_digits_and_keeps_shorter) {
 }
 
 BOOST_AUTO_TEST_CASE(replaces_non_printable_bytes_and_cuts_at_200) {
-  BOOST_TEST(Redact("a\r\n\x7f\xc3\xa9" "b") == "a?????b");
+  BOOST_TEST(Redact("a\r\n\x7f\xc3\xa9"
+                    "b") == "a?????b");
   BOOST_TEST(Redact(std::string(500, 'x')) == std::string(200, 'x'));
 }
 
