@@ -13,14 +13,8 @@ namespace {
 using grpc::StatusCode;
 
 // op1 served, with one device blocked in its own log.
-struct Op1Audit {
-  RpcFederation fed;
-  std::unique_ptr<node::core::Node> op1 = fed.Open("op1");
-  ServedNode served{fed, *op1};
+struct Op1Audit : ServedOp1WithBlock {
   std::unique_ptr<v1::Audit::Stub> audit = served.Audit();
-  const std::string blocked = Imeis(35209900176148, 1)[0];
-
-  Op1Audit() { SubmitSigned(*op1, {blocked}); }
 
   grpc::Status Prove(const std::string& imei, const std::string& tag,
                      v1::ProveResponse* out = nullptr) {

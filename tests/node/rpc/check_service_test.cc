@@ -13,14 +13,8 @@ namespace {
 using grpc::StatusCode;
 
 // op1 served, with one device blocked in its own log.
-struct Op1Checks {
-  RpcFederation fed;
-  std::unique_ptr<node::core::Node> op1 = fed.Open("op1");
-  ServedNode served{fed, *op1};
+struct Op1Checks : ServedOp1WithBlock {
   std::unique_ptr<v1::Check::Stub> check = served.Check();
-  const std::string blocked = Imeis(35209900176148, 1)[0];
-
-  Op1Checks() { SubmitSigned(*op1, {blocked}); }
 
   grpc::Status Check(const std::string& imei, const std::string& imsi,
                      v1::CheckResponse* out = nullptr) {

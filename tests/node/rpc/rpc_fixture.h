@@ -141,6 +141,17 @@ void SubmitSigned(node::core::Node& node,
 // `count` valid 15-digit IMEIs from the 14-digit core `first` on.
 std::vector<std::string> Imeis(uint64_t first, size_t count);
 
+// op1 open and served, with one device blocked (STOLEN) in its own signed
+// log: the base of the tests that ask op1 about a device.
+struct ServedOp1WithBlock {
+  RpcFederation fed;
+  std::unique_ptr<node::core::Node> op1 = fed.Open("op1");
+  ServedNode served{fed, *op1};
+  const std::string blocked = Imeis(35209900176148, 1)[0];
+
+  ServedOp1WithBlock() { SubmitSigned(*op1, {blocked}); }
+};
+
 // A message-bearing check of a gRPC status: code and a substring.
 #define BOOST_CHECK_GRPC(status, code, part)                                 \
   do {                                                                       \
